@@ -1,0 +1,5 @@
+//! `fedshare`: the command-line interface over the Fedshare engine.
+
+fn main() {
+    println!("fedshare");
+}

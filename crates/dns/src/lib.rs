@@ -1,0 +1,1 @@
+//! DNS and Autodiscover (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! The engine facade (see ARCHITECTURE.md).

@@ -1,0 +1,126 @@
+//! The shell protocol: JSON lines over a child process's stdin and stdout.
+//!
+//! Engine → host: one [`HostMessage`] per line. Host → engine: one [`HostReply`] per line.
+//! The first exchange is always `hello`; credentials, when any, travel once in the hello
+//! request over stdin and never on a command line or in the environment.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::invocation::ParamValue;
+
+/// The protocol version both sides must speak.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum HostMessage {
+    Hello(HelloRequest),
+    Invoke(Request),
+    /// Asks the host to end its remote session and exit cleanly.
+    Bye,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelloRequest {
+    pub protocol: u32,
+    /// `http(s)://server/PowerShell/` for the Windows host; ignored by the lab host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<HostCredential>,
+}
+
+impl std::fmt::Debug for HelloRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HelloRequest")
+            .field("protocol", &self.protocol)
+            .field("connection_uri", &self.connection_uri)
+            .field("credential", &self.credential.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A user name and password for the remote session. Debug never prints the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostCredential {
+    pub user_name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for HostCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostCredential")
+            .field("user_name", &self.user_name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub cmdlet: String,
+    /// Parameter name → typed value. Ordered so scripts and logs are stable.
+    pub params: Vec<(String, ParamValue)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum HostReply {
+    Hello(HelloReply),
+    Result(Response),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelloReply {
+    pub protocol: u32,
+    /// `lab` or `powershell`.
+    pub host: String,
+    pub host_version: String,
+    /// The organization name the session is connected to.
+    pub organization: String,
+    /// Lab endpoints (DNS server, HTTPS partners) when the host is the lab world.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<LabEndpoints>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabEndpoints {
+    /// `127.0.0.1:port` of the lab DNS server.
+    pub dns: String,
+    /// `127.0.0.1:port` of the lab HTTPS server that answers for every lab host name.
+    pub https: String,
+    /// PEM of the lab certificate authority, trusted only for lab traffic.
+    pub ca_pem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub id: u64,
+    pub ok: bool,
+    #[serde(default)]
+    pub output: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ShellError>,
+    /// Warnings the cmdlet wrote (e.g. `AnonymousSharingEnabledWarning`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// An error as PowerShell reports it, kept verbatim so the explainer can match it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShellError {
+    /// PowerShell's ErrorCategory, e.g. `InvalidOperation`.
+    pub category: String,
+    /// The exception type name, e.g. `TrustAlreadyDefinedException`.
+    pub exception: String,
+    pub message: String,
+    /// The FullyQualifiedErrorId.
+    pub error_id: String,
+}

@@ -1,0 +1,1 @@
+//! The lab world (see ARCHITECTURE.md).

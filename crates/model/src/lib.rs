@@ -1,0 +1,10 @@
+//! The domain model shared by every Fedshare crate.
+//!
+//! Types here mirror what Exchange 2013 reports (property names are Exchange's own, in
+//! PascalCase) so an administrator sees the same names in the app, the CLI and the shell.
+
+pub mod error;
+pub mod state;
+
+pub use error::{ErrorCode, ErrorPayload};
+pub use state::*;

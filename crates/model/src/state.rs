@@ -1,0 +1,188 @@
+//! The observed federation state of one organization, as read through `Get-*` cmdlets.
+//!
+//! Field names are the Exchange property names so JSON from the shell deserialises directly.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Accepted domain types as `Get-AcceptedDomain` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum AcceptedDomainType {
+    Authoritative,
+    InternalRelay,
+    ExternalRelay,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct AcceptedDomain {
+    pub name: String,
+    /// The domain itself; `*.example.com` for a wildcard entry.
+    pub domain_name: String,
+    pub domain_type: AcceptedDomainType,
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// One certificate slot of the trust (`OrgCertificate`, `OrgNextCertificate`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct CertificateRef {
+    pub thumbprint: String,
+    /// RFC 3339 expiry.
+    pub not_after: String,
+    #[serde(default)]
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct FederationTrust {
+    pub name: String,
+    #[serde(default)]
+    pub application_identifier: Option<String>,
+    #[serde(default)]
+    pub application_uri: Option<String>,
+    pub org_certificate: Option<CertificateRef>,
+    #[serde(default)]
+    pub org_next_certificate: Option<CertificateRef>,
+    #[serde(default)]
+    pub org_prev_certificate: Option<CertificateRef>,
+    pub token_issuer_uri: String,
+    pub token_issuer_epr: String,
+    pub token_issuer_metadata_epr: String,
+    pub token_issuer_type: String,
+    pub namespace_provisioner: String,
+    /// RFC 3339 time the trust broker's metadata was last refreshed.
+    #[serde(default)]
+    pub metadata_refreshed: Option<String>,
+}
+
+/// The activation state Exchange reports per federated domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum FederatedDomainState {
+    PendingActivation,
+    Active,
+    PendingRelease,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct FederatedDomain {
+    pub domain: String,
+    pub state: FederatedDomainState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct FederatedOrganizationIdentifier {
+    pub enabled: bool,
+    /// `FYDIBOHF25SPDLT.<primary shared domain>`, or empty when not configured.
+    #[serde(default)]
+    pub account_namespace: Option<String>,
+    #[serde(default)]
+    pub delegation_trust_link: Option<String>,
+    #[serde(default)]
+    pub domains: Vec<FederatedDomain>,
+    #[serde(default)]
+    pub default_domain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum FreeBusyAccessLevel {
+    None,
+    AvailabilityOnly,
+    LimitedDetails,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct OrganizationRelationship {
+    pub name: String,
+    pub domain_names: Vec<String>,
+    pub enabled: bool,
+    pub free_busy_access_enabled: bool,
+    pub free_busy_access_level: FreeBusyAccessLevel,
+    #[serde(default)]
+    pub free_busy_access_scope: Option<String>,
+    #[serde(default)]
+    pub target_application_uri: Option<String>,
+    #[serde(default)]
+    pub target_autodiscover_epr: Option<String>,
+    #[serde(default)]
+    pub target_sharing_epr: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct SharingPolicy {
+    pub name: String,
+    /// Entries in Exchange's own `Domain:Action[,Action]` form.
+    pub domains: Vec<String>,
+    pub enabled: bool,
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct Mailbox {
+    pub identity: String,
+    pub primary_smtp_address: String,
+    #[serde(default)]
+    pub sharing_policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct VirtualDirectory {
+    pub identity: String,
+    pub server: String,
+    #[serde(default)]
+    pub external_url: Option<String>,
+    pub ws_security_authentication: bool,
+    pub windows_authentication: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct ExchangeCertificate {
+    pub thumbprint: String,
+    pub subject: String,
+    #[serde(default)]
+    pub friendly_name: String,
+    pub not_after: String,
+    pub services: String,
+    pub private_key_exportable: bool,
+    #[serde(default)]
+    pub subject_key_identifier: Option<String>,
+}
+
+/// Everything Fedshare reads about one organization in a single pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct OrgState {
+    pub organization_name: String,
+    /// True when the shell is the embedded lab world, not a real organization.
+    pub is_lab: bool,
+    pub exchange_version: String,
+    pub accepted_domains: Vec<AcceptedDomain>,
+    pub federation_trust: Option<FederationTrust>,
+    pub organization_identifier: FederatedOrganizationIdentifier,
+    pub organization_relationships: Vec<OrganizationRelationship>,
+    pub sharing_policies: Vec<SharingPolicy>,
+}
