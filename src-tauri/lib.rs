@@ -1,0 +1,59 @@
+//! The desktop shell: a thin layer of Tauri commands over `fedshare-engine`. Each command is a
+//! few lines; everything it does lives in the engine so the CLI behaves the same.
+
+mod about;
+mod connection;
+mod state;
+
+use fedshare_engine::AppPaths;
+
+use crate::state::AppState;
+
+/// Runs the app, or the lab host when started as `fedshare-app lab-host` (the engine starts
+/// the lab organization as a child process of this same binary).
+pub fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("lab-host") {
+        std::process::exit(run_lab_host(&args[2..]));
+    }
+    run();
+}
+
+/// `lab-host --data-dir DIR`: the same contract as `fedshare lab-host`.
+fn run_lab_host(args: &[String]) -> i32 {
+    let data_dir = match args {
+        [flag, dir] if flag == "--data-dir" => std::path::PathBuf::from(dir),
+        _ => AppPaths::from_os().lab_dir,
+    };
+    match fedshare_lab::host::run_stdio(&data_dir) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("lab host: {e}");
+            1
+        }
+    }
+}
+
+fn run() {
+    let paths = AppPaths::from_os();
+    let _log_guard = fedshare_engine::logging::init_file(&paths.log_dir)
+        .map_err(|e| eprintln!("logging disabled: {e}"))
+        .ok();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Fedshare starting");
+    let state = AppState::new(paths);
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            about::app_info,
+            about::copy_diagnostics,
+            connection::connection_status,
+            connection::org_status,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the desktop shell stopped");
+        eprintln!("Fedshare could not start its window: {e}");
+        std::process::exit(1);
+    }
+}

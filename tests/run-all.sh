@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite: quality gates, Rust tests (with a real keychain, DNS server and
+# window), the frontend's checks, and the end-to-end test. Called by `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (deny warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "frontend: type check, lint, unit tests, build"
+npm --prefix ui run ci
+
+# Hermetic home for everything the app and the tests write (keyring, WebKit storage, lab).
+SANDBOX=$(mktemp -d)
+trap 'rm -rf "$SANDBOX"' EXIT
+export XDG_DATA_HOME=$SANDBOX/data XDG_CONFIG_HOME=$SANDBOX/config \
+  XDG_CACHE_HOME=$SANDBOX/cache XDG_RUNTIME_DIR=$SANDBOX/runtime
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+step "Rust tests (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
+cargo build --workspace --bins --locked
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  dbus-run-session -- \
+  keyctl session fedshare-tests \
+  bash -c 'printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+           cargo test --workspace --locked --no-fail-fast'
+
+step "TypeScript bindings are up to date"
+if ! git -C "$ROOT" diff --exit-code --stat -- ui/src/lib/bindings \
+   || [ -n "$(git -C "$ROOT" status --porcelain -- ui/src/lib/bindings)" ]; then
+  echo "The generated bindings in ui/src/lib/bindings differ from the Rust types: commit them." >&2
+  exit 1
+fi
+
+step "all tests passed"
