@@ -28,13 +28,21 @@ export function toErrorPayload(reason: unknown, fallbackCode: string = UI_ERROR.
     if (typeof reason.detail === 'string' && reason.detail !== '') payload.detail = reason.detail;
     return payload;
   }
-  if (reason instanceof Error) {
+  // Duck-typed rather than `instanceof Error`: a DOMException (clipboard refusal) is not an
+  // Error in every engine.
+  if (isErrorLike(reason)) {
     return { code: fallbackCode, message: reason.message || reason.name };
   }
   if (typeof reason === 'string' && reason !== '') {
     return { code: fallbackCode, message: reason };
   }
   return { code: fallbackCode, message: 'Unexpected error', detail: safeString(reason) };
+}
+
+function isErrorLike(value: unknown): value is { name: string; message: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.message === 'string';
 }
 
 function safeString(value: unknown): string {
