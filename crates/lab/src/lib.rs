@@ -1,1 +1,32 @@
-//! The lab world (see ARCHITECTURE.md).
+//! The lab world: a simulated Exchange 2013 organization ("Contoso") that speaks the shell
+//! protocol, so the whole product runs offline and tests use the real code path.
+//!
+//! - [`world`]: the persisted state ([`World::contoso`]), [`zones`] and [`partners`] data.
+//! - [`cmdlets`]: the Exchange cmdlets with Exchange's rules and error names ([`Shell`]).
+//! - [`host`]: the lab host process loop ([`host::run_stdio`]) and the admin API ([`admin`]).
+//! - [`breaks`]: faults the lab applies to itself for diagnostics.
+//!
+//! Performance note: RSA key generation (`New-ExchangeCertificate`) is very slow in
+//! unoptimised builds. The workspace root should add
+//! `[profile.dev.package.rsa] opt-level = 3` and `[profile.dev.package.num-bigint-dig]
+//! opt-level = 3`. Tests avoid it with [`crypto::FixedKeys`].
+
+pub mod admin;
+pub mod breaks;
+pub mod cmdlets;
+pub mod crypto;
+pub mod error;
+pub mod fedinfo;
+pub mod host;
+pub mod partners;
+pub mod proof;
+pub mod timefmt;
+pub mod views;
+pub mod world;
+pub mod zones;
+
+pub use breaks::Break;
+pub use cmdlets::{Outcome, Shell};
+pub use error::LabError;
+pub use proof::{DnsVerifier, ProofVerifier, ZoneDataVerifier};
+pub use world::World;

@@ -1,0 +1,220 @@
+//! Sharing policies (entry grammar `Domain:Action[,Action]`), Set-Mailbox -SharingPolicy and
+//! Get-Mailbox.
+
+use fedshare_exchange::protocol::ShellError;
+use fedshare_model::SharingPolicy;
+use serde_json::{json, Value};
+
+use super::params::Args;
+use super::{errors, find_by_name, Ctx};
+use crate::views;
+use crate::world::World;
+
+const CALENDAR_AND_CONTACT_ACTIONS: &[&str] = &[
+    "CalendarSharingFreeBusySimple",
+    "CalendarSharingFreeBusyDetail",
+    "CalendarSharingFreeBusyReviewer",
+    "ContactsSharing",
+];
+const MEETING_ACTIONS: &[&str] = &["MeetingLimitedDetails", "MeetingFullDetails", "MeetingFullDetailsWithAttendees"];
+const ANONYMOUS: &str = "Anonymous";
+const MAX_NAME: usize = 64;
+
+fn valid_domain(domain: &str) -> bool {
+    domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty() && label.len() <= 63 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// Parses one entry into its canonical form (`Domain:Action1, Action2`), with the domain part
+/// checked first, then each action, then the Anonymous/Meeting combinations.
+fn parse_entry(cmdlet: &str, entry: &str) -> Result<(String, String), ShellError> {
+    let invalid = |exception: &str, text: String| errors::invalid_argument(cmdlet, exception, text);
+    let parts: Vec<&str> = entry.split(':').collect();
+    let [domain, actions] = parts.as_slice() else {
+        return Err(invalid("SharingPolicyDomainInvalid", format!("The value \"{entry}\" isn't a valid sharing policy domain. Use the format \"Domain:Action1,Action2\".")));
+    };
+    let domain = domain.trim();
+    let domain = if domain == "*" {
+        "*".to_owned()
+    } else if domain.eq_ignore_ascii_case(ANONYMOUS) {
+        ANONYMOUS.to_owned()
+    } else if valid_domain(domain) {
+        domain.to_owned()
+    } else {
+        return Err(invalid("SharingPolicyDomainInvalid", format!("The value \"{entry}\" isn't a valid sharing policy domain. The domain part must be a domain name, \"*\" or \"Anonymous\".")));
+    };
+    let mut canonical: Vec<&str> = Vec::new();
+    for action in actions.split(',').map(str::trim) {
+        let known = CALENDAR_AND_CONTACT_ACTIONS.iter().chain(MEETING_ACTIONS).find(|a| a.eq_ignore_ascii_case(action));
+        match known {
+            Some(a) if !canonical.contains(a) => canonical.push(a),
+            Some(_) => {}
+            None => return Err(invalid("SharingPolicyDomainInvalidAction", format!("The action \"{action}\" in \"{entry}\" isn't a valid sharing action. Valid actions are: {}.", CALENDAR_AND_CONTACT_ACTIONS.join(", ")))),
+        }
+    }
+    let anonymous = domain == ANONYMOUS;
+    if anonymous && canonical.contains(&"ContactsSharing") {
+        return Err(invalid("SharingPolicyDomainInvalidActionForAnonymous", format!("The action ContactsSharing in \"{entry}\" isn't allowed for Anonymous.")));
+    }
+    if !anonymous && canonical.iter().any(|a| MEETING_ACTIONS.contains(a)) {
+        return Err(invalid("SharingPolicyDomainInvalidActionForDomain", format!("The Meeting actions in \"{entry}\" are allowed only for Anonymous.")));
+    }
+    Ok((domain.clone(), format!("{domain}:{}", canonical.join(", "))))
+}
+
+fn parse_entries(cmdlet: &str, entries: &[String]) -> Result<Vec<String>, ShellError> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        let (domain, canonical) = parse_entry(cmdlet, entry)?;
+        if seen.iter().any(|d| d.eq_ignore_ascii_case(&domain)) {
+            return Err(errors::invalid_argument(cmdlet, "SharingPolicyDuplicateDomain", format!("The domain {domain} appears more than once in the sharing policy. Each domain can be listed only once.")));
+        }
+        seen.push(domain);
+        out.push(canonical);
+    }
+    Ok(out)
+}
+
+fn warn_anonymous(ctx: &mut Ctx<'_>, domains: &[String]) {
+    if domains.iter().any(|d| d.starts_with("Anonymous:")) {
+        ctx.warnings.push("AnonymousSharingEnabledWarning: This sharing policy allows anonymous sharing. Users can publish calendar information that anyone with Internet access can see.".into());
+    }
+}
+
+fn policy_output(p: &SharingPolicy) -> Value {
+    json!({"Identity": p.name, "Name": p.name, "Domains": p.domains, "Enabled": p.enabled, "Default": p.default})
+}
+
+fn check_name(cmdlet: &str, name: &str) -> Result<(), ShellError> {
+    let len = name.chars().count();
+    if len > MAX_NAME {
+        return Err(errors::invalid_argument(cmdlet, "DataValidationException", format!("The length of the property is too long. The maximum length is {MAX_NAME} and the length of the value provided is {len}.")));
+    }
+    Ok(())
+}
+
+fn make_default(world: &mut World, idx: usize) {
+    for (i, p) in world.sharing_policies.iter_mut().enumerate() {
+        p.default = i == idx;
+    }
+}
+
+pub fn new_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let cmdlet = args.cmdlet;
+    let name = args.required("Name")?;
+    check_name(cmdlet, &name)?;
+    if find_by_name(&ctx.world.sharing_policies, &name, |p| &p.name).is_some() {
+        return Err(errors::already_exists(cmdlet, &name));
+    }
+    let domains = parse_entries(cmdlet, &args.list("Domains").unwrap_or_default())?;
+    warn_anonymous(ctx, &domains);
+    ctx.world.sharing_policies.push(SharingPolicy {
+        name,
+        domains,
+        enabled: args.bool("Enabled").unwrap_or(true),
+        default: false,
+    });
+    let idx = ctx.world.sharing_policies.len() - 1;
+    if args.switch("Default") {
+        make_default(ctx.world, idx);
+    }
+    Ok(vec![policy_output(&ctx.world.sharing_policies[idx])])
+}
+
+fn index(world: &World, cmdlet: &str, identity: &str) -> Result<usize, ShellError> {
+    find_by_name(&world.sharing_policies, identity, |p| &p.name).ok_or_else(|| errors::not_found(cmdlet, identity))
+}
+
+pub fn set_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let cmdlet = args.cmdlet;
+    let idx = index(ctx.world, cmdlet, &args.required("Identity")?)?;
+    if let Some(list) = args.list("Domains") {
+        let domains = parse_entries(cmdlet, &list)?;
+        warn_anonymous(ctx, &domains);
+        ctx.world.sharing_policies[idx].domains = domains;
+    }
+    if let Some(name) = args.string("Name") {
+        check_name(cmdlet, &name)?;
+        if find_by_name(&ctx.world.sharing_policies, &name, |p| &p.name).is_some_and(|i| i != idx) {
+            return Err(errors::already_exists(cmdlet, &name));
+        }
+        let old = std::mem::replace(&mut ctx.world.sharing_policies[idx].name, name.clone());
+        for m in ctx.world.mailboxes.iter_mut().filter(|m| m.sharing_policy.as_deref() == Some(old.as_str())) {
+            m.sharing_policy = Some(name.clone());
+        }
+    }
+    if let Some(enabled) = args.bool("Enabled") {
+        ctx.world.sharing_policies[idx].enabled = enabled;
+    }
+    if args.switch("Default") {
+        make_default(ctx.world, idx);
+    }
+    Ok(Vec::new())
+}
+
+pub fn get_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let policies = views::effective_policies(ctx.world);
+    match args.string("Identity") {
+        Some(id) => {
+            let p = policies.iter().find(|p| p.name.eq_ignore_ascii_case(&id)).ok_or_else(|| errors::not_found(args.cmdlet, &id))?;
+            Ok(vec![policy_output(p)])
+        }
+        None => Ok(policies.iter().map(policy_output).collect()),
+    }
+}
+
+pub fn remove_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let cmdlet = args.cmdlet;
+    let idx = index(ctx.world, cmdlet, &args.required("Identity")?)?;
+    let policy = &ctx.world.sharing_policies[idx];
+    // Mailboxes without an explicit policy use the default one.
+    let users: Vec<&str> = ctx
+        .world
+        .mailboxes
+        .iter()
+        .filter(|m| match &m.sharing_policy {
+            Some(p) => p.eq_ignore_ascii_case(&policy.name),
+            None => policy.default,
+        })
+        .map(|m| m.identity.as_str())
+        .collect();
+    if !users.is_empty() {
+        return Err(errors::invalid_operation(cmdlet, "InvalidOperationException", format!("The sharing policy \"{}\" can't be removed because it's still applied to mailboxes: {}. Assign another policy to them first.", policy.name, users.join(", "))));
+    }
+    ctx.world.sharing_policies.remove(idx);
+    Ok(Vec::new())
+}
+
+pub fn set_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let cmdlet = args.cmdlet;
+    let identity = args.required("Identity")?;
+    let m = ctx.world.mailbox_index(&identity).ok_or_else(|| errors::not_found(cmdlet, &identity))?;
+    if let Some(policy) = args.string("SharingPolicy") {
+        let value = if policy.is_empty() {
+            None
+        } else {
+            let idx = index(ctx.world, cmdlet, &policy)?;
+            Some(ctx.world.sharing_policies[idx].name.clone())
+        };
+        ctx.world.mailboxes[m].sharing_policy = value;
+    }
+    Ok(Vec::new())
+}
+
+pub fn get_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let world = &ctx.world;
+    let selected: Vec<usize> = match args.string("Identity") {
+        Some(id) => vec![world.mailbox_index(&id).ok_or_else(|| errors::not_found(args.cmdlet, &id))?],
+        None => (0..world.mailboxes.len()).collect(),
+    };
+    Ok(selected
+        .into_iter()
+        .map(|i| {
+            let m = &world.mailboxes[i];
+            json!({"Identity": m.identity, "Name": m.identity, "PrimarySmtpAddress": m.primary_smtp_address, "SharingPolicy": m.sharing_policy})
+        })
+        .collect())
+}

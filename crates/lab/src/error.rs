@@ -1,0 +1,43 @@
+//! The lab crate's own failures (not Exchange errors: those are [`fedshare_exchange::protocol::ShellError`]).
+
+use fedshare_model::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LabError {
+    #[error("the lab world has not been initialised in {0}")]
+    NotInitialized(String),
+    #[error("could not read or write the lab state in {path}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the lab state file {path} is not valid")]
+    StateCorrupt {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("a lab key or certificate operation failed: {0}")]
+    Crypto(String),
+    #[error("the lab host received a line it cannot read")]
+    Protocol(#[source] serde_json::Error),
+    #[error("the lab host could not write its reply")]
+    Reply(#[source] std::io::Error),
+    #[error("the lab DNS lookup failed: {0}")]
+    Dns(String),
+}
+
+impl ErrorCode for LabError {
+    fn code(&self) -> &'static str {
+        match self {
+            LabError::NotInitialized(_) => "lab.not_initialized",
+            LabError::Io { .. } => "lab.io",
+            LabError::StateCorrupt { .. } => "lab.state_corrupt",
+            LabError::Crypto(_) => "lab.crypto",
+            LabError::Protocol(_) => "lab.protocol",
+            LabError::Reply(_) => "lab.reply",
+            LabError::Dns(_) => "lab.dns",
+        }
+    }
+}
