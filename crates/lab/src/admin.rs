@@ -50,7 +50,12 @@ pub fn clear_all_breaks(data_dir: &Path) -> Result<World, LabError> {
 
 /// Applies a DNS change to the lab zone data (what a signed RFC 2136 update does). A new
 /// TXT record at a name repairs the proof breaks, as republishing the record would.
-pub fn set_records(data_dir: &Path, name: &str, rtype: &str, values: &[String]) -> Result<bool, LabError> {
+pub fn set_records(
+    data_dir: &Path,
+    name: &str,
+    rtype: &str,
+    values: &[String],
+) -> Result<bool, LabError> {
     let mut found = false;
     update(data_dir, |w| {
         found = w.set_records(name, rtype, values);

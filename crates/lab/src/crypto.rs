@@ -126,7 +126,7 @@ pub fn hex_upper(bytes: &[u8]) -> String {
 /// Parses hex (as typed for `-SubjectKeyIdentifier`, e.g. a GUID in "N" format).
 pub fn parse_hex(text: &str) -> Option<Vec<u8>> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if clean.is_empty() || clean.len() % 2 != 0 {
+    if clean.is_empty() || !clean.len().is_multiple_of(2) {
         return None;
     }
     (0..clean.len())

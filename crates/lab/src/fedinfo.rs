@@ -37,7 +37,10 @@ pub fn own_answer(world: &World) -> Option<FederationAnswer> {
         application_uri: trust.application_uri.clone()?,
         domains: org.domains.iter().map(|d| d.domain.clone()).collect(),
         token_issuers: vec![(BUSINESS_TOKEN_ISSUER.into(), BUSINESS_TOKEN_EPR.into())],
-        autodiscover_url: format!("https://autodiscover.{}/autodiscover/autodiscover.svc", world.primary_federated_domain().unwrap_or_default()),
+        autodiscover_url: format!(
+            "https://autodiscover.{}/autodiscover/autodiscover.svc",
+            world.primary_federated_domain().unwrap_or_default()
+        ),
     })
 }
 
@@ -54,9 +57,11 @@ pub fn discover(world: &World, zones: &[Zone], domain: &str) -> Option<Federatio
             });
         }
     }
-    let partner = views::effective_partners(world).into_iter().find(|p| p.has_domain(&domain))?;
-    let host = format!("autodiscover.{domain}");
-    if !resolves(zones, &host) && !resolves(zones, &partner.autodiscover_host) {
+    let partner = views::effective_partners(world)
+        .into_iter()
+        .find(|p| p.has_domain(&domain))?;
+    // Discovery tries autodiscover.<domain>, then <domain> itself.
+    if !resolves(zones, &format!("autodiscover.{domain}")) && !resolves(zones, &domain) {
         return None;
     }
     Some(FederationAnswer {

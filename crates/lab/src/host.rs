@@ -5,7 +5,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use fedshare_exchange::protocol::{
-    HelloReply, HostMessage, HostReply, LabEndpoints, Request, Response, ShellError, PROTOCOL_VERSION,
+    HelloReply, HostMessage, HostReply, LabEndpoints, Request, Response, ShellError,
+    PROTOCOL_VERSION,
 };
 
 use crate::cmdlets::Shell;
@@ -23,7 +24,11 @@ pub struct LabHost {
 
 impl LabHost {
     pub fn new(shell: Shell, data_dir: &Path, endpoints: Option<LabEndpoints>) -> Self {
-        Self { shell, data_dir: data_dir.to_owned(), endpoints }
+        Self {
+            shell,
+            data_dir: data_dir.to_owned(),
+            endpoints,
+        }
     }
 
     /// Answers messages until `bye` or end of input. Each reply is one flushed line.
@@ -65,7 +70,13 @@ impl LabHost {
                         return failure(req.id, host_error("IOException", &e.to_string()));
                     }
                 }
-                Response { id: req.id, ok: true, output: outcome.output, error: None, warnings: outcome.warnings }
+                Response {
+                    id: req.id,
+                    ok: true,
+                    output: outcome.output,
+                    error: None,
+                    warnings: outcome.warnings,
+                }
             }
             Err(err) => failure(req.id, err),
         }
@@ -73,7 +84,13 @@ impl LabHost {
 }
 
 fn failure(id: u64, error: ShellError) -> Response {
-    Response { id, ok: false, output: Vec::new(), error: Some(error), warnings: Vec::new() }
+    Response {
+        id,
+        ok: false,
+        output: Vec::new(),
+        error: Some(error),
+        warnings: Vec::new(),
+    }
 }
 
 fn host_error(exception: &str, message: &str) -> ShellError {
@@ -90,7 +107,13 @@ fn host_error(exception: &str, message: &str) -> ShellError {
 fn undecodable(line: &str, err: &serde_json::Error) -> Option<Response> {
     let value: serde_json::Value = serde_json::from_str(line).ok()?;
     let id = value.get("id")?.as_u64()?;
-    Some(failure(id, host_error("ProtocolException", &format!("The lab host could not read the request: {err}"))))
+    Some(failure(
+        id,
+        host_error(
+            "ProtocolException",
+            &format!("The lab host could not read the request: {err}"),
+        ),
+    ))
 }
 
 fn write_line(output: &mut impl Write, reply: &HostReply) -> Result<(), LabError> {

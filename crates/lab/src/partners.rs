@@ -31,8 +31,6 @@ pub struct Partner {
     /// appended for `TargetAutodiscoverEpr`.
     pub autodiscover_url: String,
     pub token_issuer_uris: Vec<String>,
-    /// Host names of the partner's Autodiscover; must resolve in the lab zones to be reachable.
-    pub autodiscover_host: String,
     pub relationship_to_us: Option<PartnerRelationship>,
 }
 
@@ -42,9 +40,10 @@ impl Partner {
             name: name.to_owned(),
             domains: vec![domain.to_owned()],
             application_uri: format!("{ORGID_PREFIX}{domain}"),
-            autodiscover_url: format!("https://autodiscover.{domain}/autodiscover/autodiscover.svc"),
+            autodiscover_url: format!(
+                "https://autodiscover.{domain}/autodiscover/autodiscover.svc"
+            ),
             token_issuer_uris: vec![BUSINESS_TOKEN_ISSUER.to_owned()],
-            autodiscover_host: format!("autodiscover.{domain}"),
             relationship_to_us: rel,
         }
     }
@@ -101,7 +100,6 @@ pub fn initial_partners(partners_extra: usize) -> Vec<Partner> {
             autodiscover_url: "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc"
                 .into(),
             token_issuer_uris: vec![BUSINESS_TOKEN_ISSUER.to_owned()],
-            autodiscover_host: "autodiscover.adatum.com".into(),
             relationship_to_us: to_contoso(FreeBusyAccessLevel::AvailabilityOnly),
         },
     ];
@@ -121,8 +119,14 @@ mod tests {
 
     #[test]
     fn wssecurity_suffix_follows_exchange() {
-        assert_eq!(wssecurity_url("https://a/autodiscover/autodiscover.svc"), "https://a/autodiscover/autodiscover.svc/WSSecurity");
+        assert_eq!(
+            wssecurity_url("https://a/autodiscover/autodiscover.svc"),
+            "https://a/autodiscover/autodiscover.svc/WSSecurity"
+        );
         assert_eq!(wssecurity_url("https://a/x/"), "https://a/x/WSSecurity");
-        assert_eq!(wssecurity_url("https://a/x/wssecurity"), "https://a/x/wssecurity");
+        assert_eq!(
+            wssecurity_url("https://a/x/wssecurity"),
+            "https://a/x/wssecurity"
+        );
     }
 }

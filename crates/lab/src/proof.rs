@@ -51,7 +51,11 @@ impl DnsVerifier {
         use hickory_resolver::net::runtime::TokioRuntimeProvider;
         use hickory_resolver::proto::rr::RData;
 
-        let mut conn = if self.tcp { ConnectionConfig::tcp() } else { ConnectionConfig::udp() };
+        let mut conn = if self.tcp {
+            ConnectionConfig::tcp()
+        } else {
+            ConnectionConfig::udp()
+        };
         conn.port = self.server.port();
         let ns = NameServerConfig::new(self.server.ip(), true, vec![conn]);
         let mut builder = hickory_resolver::Resolver::builder_with_config(

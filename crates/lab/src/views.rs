@@ -29,9 +29,14 @@ pub fn effective_zones(world: &World) -> Vec<Zone> {
     let mistyped = world.has_break(Break::ProofMistyped);
     for zone in &mut zones {
         if missing {
-            zone.records.retain(|r| !(r.rtype == "TXT" && looks_like_proof(&r.value)));
+            zone.records
+                .retain(|r| !(r.rtype == "TXT" && looks_like_proof(&r.value)));
         } else if mistyped {
-            for r in zone.records.iter_mut().filter(|r| r.rtype == "TXT" && looks_like_proof(&r.value)) {
+            for r in zone
+                .records
+                .iter_mut()
+                .filter(|r| r.rtype == "TXT" && looks_like_proof(&r.value))
+            {
                 r.value = mistype(&r.value);
             }
         }
@@ -42,17 +47,27 @@ pub fn effective_zones(world: &World) -> Vec<Zone> {
 /// Whether the certificate is one the trust uses (so federation breaks apply to it).
 fn is_trust_certificate(world: &World, thumbprint: &str) -> bool {
     world.federation_trusts.iter().any(|t| {
-        [&t.org_priv_certificate, &t.org_next_priv_certificate, &t.org_prev_priv_certificate]
-            .into_iter()
-            .flatten()
-            .any(|tp| tp.eq_ignore_ascii_case(thumbprint))
+        [
+            &t.org_priv_certificate,
+            &t.org_next_priv_certificate,
+            &t.org_prev_priv_certificate,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|tp| tp.eq_ignore_ascii_case(thumbprint))
     })
 }
 
-pub fn effective_certificate(world: &World, cert: &StoredCertificate, now: OffsetDateTime) -> StoredCertificate {
+pub fn effective_certificate(
+    world: &World,
+    cert: &StoredCertificate,
+    now: OffsetDateTime,
+) -> StoredCertificate {
     let mut cert = cert.clone();
     let federation = cert.services.iter().any(|s| s == "Federation");
-    if world.has_break(Break::CertExpired) && (federation || is_trust_certificate(world, &cert.thumbprint)) {
+    if world.has_break(Break::CertExpired)
+        && (federation || is_trust_certificate(world, &cert.thumbprint))
+    {
         cert.not_after = crate::timefmt::rfc3339(now - time::Duration::days(3));
     }
     cert

@@ -254,16 +254,45 @@ impl World {
             server_fqdn: "ex01.contoso.com".into(),
             site: "contoso.com/Configuration/Sites/Default-First-Site-Name".into(),
             accepted_domains: vec![
-                accepted("contoso.com", "contoso.com", AcceptedDomainType::Authoritative, true),
-                accepted("sales.contoso.com", "sales.contoso.com", AcceptedDomainType::Authoritative, false),
-                accepted("contoso-mail.com", "contoso-mail.com", AcceptedDomainType::InternalRelay, false),
-                accepted("contoso-relay.com", "contoso-relay.com", AcceptedDomainType::ExternalRelay, false),
-                accepted("contoso.net subdomains", "*.contoso.net", AcceptedDomainType::Authoritative, false),
+                accepted(
+                    "contoso.com",
+                    "contoso.com",
+                    AcceptedDomainType::Authoritative,
+                    true,
+                ),
+                accepted(
+                    "sales.contoso.com",
+                    "sales.contoso.com",
+                    AcceptedDomainType::Authoritative,
+                    false,
+                ),
+                accepted(
+                    "contoso-mail.com",
+                    "contoso-mail.com",
+                    AcceptedDomainType::InternalRelay,
+                    false,
+                ),
+                accepted(
+                    "contoso-relay.com",
+                    "contoso-relay.com",
+                    AcceptedDomainType::ExternalRelay,
+                    false,
+                ),
+                accepted(
+                    "contoso.net subdomains",
+                    "*.contoso.net",
+                    AcceptedDomainType::Authoritative,
+                    false,
+                ),
             ],
             mailboxes: mailboxes.iter().map(|(n, s)| mailbox(n, s)).collect(),
             certificates: vec![iis_certificate()],
             virtual_directories: VirtualDirectories {
-                autodiscover: vdir(server, "Autodiscover", "https://mail.contoso.com/autodiscover/autodiscover.svc"),
+                autodiscover: vdir(
+                    server,
+                    "Autodiscover",
+                    "https://mail.contoso.com/autodiscover/autodiscover.svc",
+                ),
                 web_services: vdir(server, "EWS", "https://mail.contoso.com/EWS/Exchange.asmx"),
             },
             federation_trusts: Vec::new(),
@@ -392,8 +421,9 @@ impl World {
         else {
             return false;
         };
-        zone.records
-            .retain(|r| !(r.name.eq_ignore_ascii_case(&name) && r.rtype.eq_ignore_ascii_case(rtype)));
+        zone.records.retain(|r| {
+            !(r.name.eq_ignore_ascii_case(&name) && r.rtype.eq_ignore_ascii_case(rtype))
+        });
         zone.records.extend(values.iter().map(|v| ZoneRecord {
             name: name.clone(),
             rtype: rtype.to_ascii_uppercase(),
@@ -440,7 +470,13 @@ mod tests {
         assert!(w.federation_trusts.is_empty());
         assert!(!w.organization_identifier.enabled);
         let policy = &w.sharing_policies[0];
-        assert_eq!(policy.domains, ["*:CalendarSharingFreeBusySimple", "Anonymous:CalendarSharingFreeBusyReviewer"]);
+        assert_eq!(
+            policy.domains,
+            [
+                "*:CalendarSharingFreeBusySimple",
+                "Anonymous:CalendarSharingFreeBusyReviewer"
+            ]
+        );
         assert!(policy.default && policy.enabled);
         assert_eq!(w.partners.len(), 6);
         assert!(w.wildcard_accepted_domain("a.contoso.net").is_some());
@@ -451,13 +487,19 @@ mod tests {
     #[test]
     fn save_and_load_round_trip_atomically() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(World::load(dir.path()), Err(LabError::NotInitialized(_))));
+        assert!(matches!(
+            World::load(dir.path()),
+            Err(LabError::NotInitialized(_))
+        ));
         let w = World::contoso(1);
         w.save(dir.path()).expect("save");
         assert!(!dir.path().join(format!("{STATE_FILE}.tmp")).exists());
         assert_eq!(World::load(dir.path()).expect("load"), w);
         std::fs::write(World::state_path(dir.path()), "{").expect("write");
-        assert!(matches!(World::load(dir.path()), Err(LabError::StateCorrupt { .. })));
+        assert!(matches!(
+            World::load(dir.path()),
+            Err(LabError::StateCorrupt { .. })
+        ));
     }
 
     #[test]

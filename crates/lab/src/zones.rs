@@ -147,15 +147,31 @@ pub fn initial_zones(partners_extra: usize) -> Vec<Zone> {
         Zone::new(
             "adatum.com",
             vec![
-                rec("adatum.com", "MX", "0 adatum-com.mail.protection.outlook.com"),
-                rec("adatum.com", "TXT", "v=spf1 include:spf.protection.outlook.com -all"),
-                rec("autodiscover.adatum.com", "CNAME", "autodiscover.outlook.com"),
+                rec(
+                    "adatum.com",
+                    "MX",
+                    "0 adatum-com.mail.protection.outlook.com",
+                ),
+                rec(
+                    "adatum.com",
+                    "TXT",
+                    "v=spf1 include:spf.protection.outlook.com -all",
+                ),
+                rec(
+                    "autodiscover.adatum.com",
+                    "CNAME",
+                    "autodiscover.outlook.com",
+                ),
             ],
         ),
         Zone::new(
             "outlook.com",
             vec![
-                rec("autodiscover.outlook.com", "CNAME", "autodiscover-s.outlook.com"),
+                rec(
+                    "autodiscover.outlook.com",
+                    "CNAME",
+                    "autodiscover-s.outlook.com",
+                ),
                 rec("autodiscover-s.outlook.com", "A", LOOPBACK),
                 rec("outlook.office365.com", "A", LOOPBACK),
                 rec("adatum-com.mail.protection.outlook.com", "A", LOOPBACK),
@@ -192,7 +208,10 @@ mod tests {
         assert_eq!(contoso.values("contoso.com", "TXT"), vec!["v=spf1 mx -all"]);
         assert!(!resolves(&zones, "autodiscover.contoso.com"));
         assert!(resolves(&zones, "mail.contoso.com"));
-        assert!(resolves(&zones, "autodiscover.adatum.com"), "CNAME chain into outlook.com");
+        assert!(
+            resolves(&zones, "autodiscover.adatum.com"),
+            "CNAME chain into outlook.com"
+        );
         assert!(resolves(&zones, "autodiscover.partner002.example"));
         assert_eq!(zones.len(), 8);
     }

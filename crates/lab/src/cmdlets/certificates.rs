@@ -13,7 +13,11 @@ use crate::world::{StoredCertificate, World};
 /// Self-signed certificates from `New-ExchangeCertificate` are valid for five years.
 const VALIDITY_DAYS: i64 = 5 * 365;
 
-pub(crate) fn certificate_output(world: &World, cert: &StoredCertificate, now: OffsetDateTime) -> Value {
+pub(crate) fn certificate_output(
+    world: &World,
+    cert: &StoredCertificate,
+    now: OffsetDateTime,
+) -> Value {
     let cert = views::effective_certificate(world, cert, now);
     let expired = parse_time(&cert.not_after).is_some_and(|t| t < now);
     json!({
@@ -46,17 +50,28 @@ pub fn get_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
     // Identity is "ServerFQDN\Thumbprint" or a bare thumbprint.
     let wanted = args
         .string("Thumbprint")
-        .or_else(|| args.string("Identity").map(|i| i.rsplit('\\').next().unwrap_or_default().to_owned()))
+        .or_else(|| {
+            args.string("Identity")
+                .map(|i| i.rsplit('\\').next().unwrap_or_default().to_owned())
+        })
         .map(|t| unify_thumbprint(&t));
     let domain_filter = args.list("DomainName");
     let out: Vec<Value> = ctx
         .world
         .certificates
         .iter()
-        .filter(|c| wanted.as_deref().is_none_or(|t| c.thumbprint.eq_ignore_ascii_case(t)))
+        .filter(|c| {
+            wanted
+                .as_deref()
+                .is_none_or(|t| c.thumbprint.eq_ignore_ascii_case(t))
+        })
         .filter(|c| {
             domain_filter.as_ref().is_none_or(|names| {
-                names.iter().any(|n| c.certificate_domains.iter().any(|d| d.eq_ignore_ascii_case(n)))
+                names.iter().any(|n| {
+                    c.certificate_domains
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(n))
+                })
             })
         })
         .map(|c| certificate_output(ctx.world, c, ctx.now))
@@ -95,20 +110,33 @@ pub fn new_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
     }
     let ski = match args.string("SubjectKeyIdentifier") {
         Some(text) => Some(crypto::parse_hex(&text).ok_or_else(|| {
-            errors::invalid_argument(cmdlet, "ArgumentException", format!("The subject key identifier '{text}' is not a hexadecimal string."))
+            errors::invalid_argument(
+                cmdlet,
+                "ArgumentException",
+                format!("The subject key identifier '{text}' is not a hexadecimal string."),
+            )
         })?),
         None => None,
     };
     let domains = args.list("DomainName").unwrap_or_default();
     let subject = args.string("SubjectName").unwrap_or_else(|| {
-        format!("CN={}", domains.first().cloned().unwrap_or_else(|| ctx.world.server.clone()))
+        format!(
+            "CN={}",
+            domains
+                .first()
+                .cloned()
+                .unwrap_or_else(|| ctx.world.server.clone())
+        )
     });
     let cn = subject
         .split(',')
         .find_map(|part| part.trim().strip_prefix("CN="))
         .unwrap_or(&ctx.world.server)
         .to_owned();
-    let key_pem = ctx.keys.rsa_private_key_pem(bits as usize).map_err(crypto_error(cmdlet))?;
+    let key_pem = ctx
+        .keys
+        .rsa_private_key_pem(bits as usize)
+        .map_err(crypto_error(cmdlet))?;
     let not_after = ctx.now + time::Duration::days(VALIDITY_DAYS);
     let issued = crypto::self_signed(&CertRequest {
         key_pem: &key_pem,
@@ -123,7 +151,9 @@ pub fn new_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
         thumbprint: issued.thumbprint,
         subject: subject.clone(),
         issuer: subject,
-        friendly_name: args.string("FriendlyName").unwrap_or_else(|| "Microsoft Exchange".into()),
+        friendly_name: args
+            .string("FriendlyName")
+            .unwrap_or_else(|| "Microsoft Exchange".into()),
         certificate_domains: domains,
         not_before: rfc3339(ctx.now - time::Duration::minutes(10)),
         not_after: rfc3339(not_after),
@@ -145,5 +175,12 @@ pub fn new_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
 }
 
 fn crypto_error(cmdlet: &'static str) -> impl Fn(crate::error::LabError) -> ShellError {
-    move |e| errors::task(cmdlet, "NotSpecified", "CryptographicException", e.to_string())
+    move |e| {
+        errors::task(
+            cmdlet,
+            "NotSpecified",
+            "CryptographicException",
+            e.to_string(),
+        )
+    }
 }

@@ -67,7 +67,9 @@ fn select(ctx: &Ctx<'_>, args: &Args, vdir: &VirtualDirectory) -> Result<bool, S
         return Err(errors::parameter_set(args.cmdlet));
     }
     if let Some(server) = args.string("Server") {
-        if !server.eq_ignore_ascii_case(&ctx.world.server) && !server.eq_ignore_ascii_case(&ctx.world.server_fqdn) {
+        if !server.eq_ignore_ascii_case(&ctx.world.server)
+            && !server.eq_ignore_ascii_case(&ctx.world.server_fqdn)
+        {
             return Err(errors::not_found(args.cmdlet, &server));
         }
     }
@@ -83,7 +85,10 @@ fn select(ctx: &Ctx<'_>, args: &Args, vdir: &VirtualDirectory) -> Result<bool, S
 pub fn get_autodiscover_vdir(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let vdir = views::effective_vdir(ctx.world, &ctx.world.virtual_directories.autodiscover);
     select(ctx, args, &vdir)?;
-    let internal = format!("https://{}/autodiscover/autodiscover.svc", ctx.world.server_fqdn);
+    let internal = format!(
+        "https://{}/autodiscover/autodiscover.svc",
+        ctx.world.server_fqdn
+    );
     Ok(vec![vdir_output(&vdir, "Autodiscover", &internal)])
 }
 

@@ -4,7 +4,12 @@ use fedshare_exchange::protocol::ShellError;
 
 /// An error thrown by an Exchange task: the exception name goes into both `exception` and the
 /// FullyQualifiedErrorId, which Exchange forms as `<exception>,<task class>`.
-pub fn task(cmdlet: &str, category: &str, exception: &str, message: impl Into<String>) -> ShellError {
+pub fn task(
+    cmdlet: &str,
+    category: &str,
+    exception: &str,
+    message: impl Into<String>,
+) -> ShellError {
     ShellError {
         category: category.to_owned(),
         exception: exception.to_owned(),
@@ -72,7 +77,9 @@ pub fn missing_parameter(cmdlet: &str, name: &str) -> ShellError {
     binding(
         cmdlet,
         "MissingMandatoryParameter",
-        format!("Cannot process command because of one or more missing mandatory parameters: {name}."),
+        format!(
+            "Cannot process command because of one or more missing mandatory parameters: {name}."
+        ),
     )
 }
 

@@ -97,7 +97,11 @@ impl std::fmt::Debug for Shell {
 
 impl Shell {
     pub fn new(world: World, verifier: Box<dyn ProofVerifier>, keys: Box<dyn KeySource>) -> Self {
-        Self { world, verifier, keys }
+        Self {
+            world,
+            verifier,
+            keys,
+        }
     }
 
     pub fn set_verifier(&mut self, verifier: Box<dyn ProofVerifier>) {
@@ -105,7 +109,11 @@ impl Shell {
     }
 
     /// Runs one cmdlet. On error the world is left exactly as it was.
-    pub fn invoke(&mut self, cmdlet: &str, params: &[(String, ParamValue)]) -> Result<Outcome, ShellError> {
+    pub fn invoke(
+        &mut self,
+        cmdlet: &str,
+        params: &[(String, ParamValue)],
+    ) -> Result<Outcome, ShellError> {
         let (name, spec) =
             params::resolve_cmdlet(cmdlet).ok_or_else(|| errors::command_not_found(cmdlet))?;
         let run = handler(name).ok_or_else(|| errors::command_not_found(cmdlet))?;
@@ -123,7 +131,11 @@ impl Shell {
             Ok(output) => {
                 let warnings = ctx.warnings;
                 let mutated = before.as_ref().is_some_and(|b| b != &self.world);
-                Ok(Outcome { output, warnings, mutated })
+                Ok(Outcome {
+                    output,
+                    warnings,
+                    mutated,
+                })
             }
             Err(e) => {
                 if let Some(b) = before {
@@ -144,13 +156,24 @@ pub(crate) use crate::timefmt::{parse as parse_time, rfc3339};
 
 /// Exchange removes spaces from thumbprints and compares them case-insensitively.
 pub(crate) fn unify_thumbprint(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// Finds the single item matching `identity` by name (case-insensitive).
-pub(crate) fn find_by_name<'a, T>(items: &'a [T], identity: &str, name: impl Fn(&T) -> &str) -> Option<usize> {
-    items.iter().position(|i| name(i).eq_ignore_ascii_case(identity))
+pub(crate) fn find_by_name<T>(
+    items: &[T],
+    identity: &str,
+    name: impl Fn(&T) -> &str,
+) -> Option<usize> {
+    items
+        .iter()
+        .position(|i| name(i).eq_ignore_ascii_case(identity))
 }
 
+#[cfg(test)]
+mod rules_tests;
 #[cfg(test)]
 pub(crate) mod testkit;

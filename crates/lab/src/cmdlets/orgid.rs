@@ -20,15 +20,24 @@ fn no_trust(cmdlet: &str) -> ShellError {
 
 /// The accepted-domain rules of SetFederatedOrganizationIdBase, returning the domain as the
 /// accepted domain spells it.
-pub(crate) fn check_accepted_domain(world: &World, cmdlet: &str, domain: &str) -> Result<String, ShellError> {
+pub(crate) fn check_accepted_domain(
+    world: &World,
+    cmdlet: &str,
+    domain: &str,
+) -> Result<String, ShellError> {
     let domain = domain.trim();
     let wildcard = domain.starts_with("*.")
-        || (world.accepted_domain(domain).is_none() && world.wildcard_accepted_domain(domain).is_some());
+        || (world.accepted_domain(domain).is_none()
+            && world.wildcard_accepted_domain(domain).is_some());
     if wildcard {
         return Err(errors::invalid_argument(cmdlet, "AcceptedDomainsWithSubdomainsException", format!("The domain {domain} is covered by an accepted domain that includes all subdomains (*.domain). Federated domains must be accepted domains without subdomains.")));
     }
     let Some(accepted) = world.accepted_domain(domain) else {
-        return Err(errors::invalid_argument(cmdlet, "DomainNameNotAcceptedDomainException", format!("The domain {domain} isn't an accepted domain for your organization.")));
+        return Err(errors::invalid_argument(
+            cmdlet,
+            "DomainNameNotAcceptedDomainException",
+            format!("The domain {domain} isn't an accepted domain for your organization."),
+        ));
     };
     if accepted.domain_type == AcceptedDomainType::ExternalRelay {
         return Err(errors::invalid_argument(cmdlet, "AcceptedDomainsInvalidTypeException", format!("The accepted domain {domain} is of type ExternalRelay. Only Authoritative and InternalRelay accepted domains can be federated.")));
@@ -40,14 +49,24 @@ pub(crate) fn check_accepted_domain(world: &World, cmdlet: &str, domain: &str) -
 /// one of the trust's proofs.
 fn check_proof(ctx: &Ctx<'_>, cmdlet: &str, domain: &str) -> Result<(), ShellError> {
     let expected = trust::expected_proofs(ctx.world, domain);
-    let published = ctx.verifier.txt_values(ctx.world, domain).unwrap_or_else(|e| {
-        tracing::warn!(domain, error = %e, "proof lookup failed");
-        Vec::new()
-    });
-    if published.iter().any(|p| expected.iter().any(|e| e == p.trim())) {
+    let published = ctx
+        .verifier
+        .txt_values(ctx.world, domain)
+        .unwrap_or_else(|e| {
+            tracing::warn!(domain, error = %e, "proof lookup failed");
+            Vec::new()
+        });
+    if published
+        .iter()
+        .any(|p| expected.iter().any(|e| e == p.trim()))
+    {
         Ok(())
     } else {
-        Err(errors::invalid_operation(cmdlet, "DomainProofOwnershipException", PROOF_FAILED))
+        Err(errors::invalid_operation(
+            cmdlet,
+            "DomainProofOwnershipException",
+            PROOF_FAILED,
+        ))
     }
 }
 
@@ -58,10 +77,19 @@ fn application_identifier(account_namespace: &str) -> String {
 }
 
 fn is_federated(world: &World, domain: &str) -> bool {
-    world.organization_identifier.domains.iter().any(|d| d.domain.eq_ignore_ascii_case(domain))
+    world
+        .organization_identifier
+        .domains
+        .iter()
+        .any(|d| d.domain.eq_ignore_ascii_case(domain))
 }
 
-fn first_configuration(ctx: &mut Ctx<'_>, cmdlet: &str, trust_name: &str, namespace: &str) -> Result<(), ShellError> {
+fn first_configuration(
+    ctx: &mut Ctx<'_>,
+    cmdlet: &str,
+    trust_name: &str,
+    namespace: &str,
+) -> Result<(), ShellError> {
     let trust_idx = ctx
         .world
         .federation_trusts
@@ -70,7 +98,11 @@ fn first_configuration(ctx: &mut Ctx<'_>, cmdlet: &str, trust_name: &str, namesp
         .ok_or_else(|| errors::not_found(cmdlet, trust_name))?;
     let domain = check_accepted_domain(ctx.world, cmdlet, namespace)?;
     if is_federated(ctx.world, &domain) {
-        return Err(errors::invalid_operation(cmdlet, "DomainAlreadyFederatedException", format!("The domain {domain} is already federated.")));
+        return Err(errors::invalid_operation(
+            cmdlet,
+            "DomainAlreadyFederatedException",
+            format!("The domain {domain} is already federated."),
+        ));
     }
     check_proof(ctx, cmdlet, &domain)?;
     let account_namespace = format!("{ORGID_PREFIX}{domain}");
@@ -84,7 +116,10 @@ fn first_configuration(ctx: &mut Ctx<'_>, cmdlet: &str, trust_name: &str, namesp
     org.account_namespace = Some(account_namespace);
     org.delegation_trust_link = Some(trust_name);
     org.enabled = true;
-    org.domains.push(FederatedDomain { domain, state: FederatedDomainState::Active });
+    org.domains.push(FederatedDomain {
+        domain,
+        state: FederatedDomainState::Active,
+    });
     Ok(())
 }
 
@@ -92,7 +127,11 @@ pub fn set_orgid(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellErro
     let cmdlet = args.cmdlet;
     let trust_param = args.string("DelegationFederationTrust");
     let ns_param = args.string("AccountNamespace");
-    let linked = ctx.world.organization_identifier.delegation_trust_link.clone();
+    let linked = ctx
+        .world
+        .organization_identifier
+        .delegation_trust_link
+        .clone();
     match (&linked, &trust_param, &ns_param) {
         (None, Some(t), Some(ns)) => first_configuration(ctx, cmdlet, t, ns)?,
         (None, Some(_), None) => return Err(errors::invalid_argument(cmdlet, "NoAccountNamespaceException", "The AccountNamespace parameter must be specified together with DelegationFederationTrust when the organization identifier is configured for the first time.")),
@@ -143,7 +182,10 @@ pub fn get_orgid(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellErro
 
 fn require_configured(world: &World, cmdlet: &str) -> Result<(), ShellError> {
     let org = &world.organization_identifier;
-    if world.trust().is_none() || org.account_namespace.is_none() || org.delegation_trust_link.is_none() {
+    if world.trust().is_none()
+        || org.account_namespace.is_none()
+        || org.delegation_trust_link.is_none()
+    {
         return Err(no_trust(cmdlet));
     }
     Ok(())
@@ -154,13 +196,20 @@ pub fn add_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     require_configured(ctx.world, cmdlet)?;
     let domain = check_accepted_domain(ctx.world, cmdlet, &args.required("DomainName")?)?;
     if is_federated(ctx.world, &domain) {
-        return Err(errors::invalid_operation(cmdlet, "DomainAlreadyFederatedException", format!("The domain {domain} is already federated.")));
+        return Err(errors::invalid_operation(
+            cmdlet,
+            "DomainAlreadyFederatedException",
+            format!("The domain {domain} is already federated."),
+        ));
     }
     check_proof(ctx, cmdlet, &domain)?;
     ctx.world
         .organization_identifier
         .domains
-        .push(FederatedDomain { domain, state: FederatedDomainState::Active });
+        .push(FederatedDomain {
+            domain,
+            state: FederatedDomainState::Active,
+        });
     Ok(Vec::new())
 }
 
@@ -169,10 +218,17 @@ pub fn remove_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Val
     require_configured(ctx.world, cmdlet)?;
     let domain = args.required("DomainName")?;
     let org = &ctx.world.organization_identifier;
-    let Some(idx) = org.domains.iter().position(|d| d.domain.eq_ignore_ascii_case(domain.trim())) else {
+    let Some(idx) = org
+        .domains
+        .iter()
+        .position(|d| d.domain.eq_ignore_ascii_case(domain.trim()))
+    else {
         return Err(errors::not_found(cmdlet, &domain));
     };
-    let is_primary = ctx.world.primary_federated_domain().is_some_and(|p| p.eq_ignore_ascii_case(domain.trim()));
+    let is_primary = ctx
+        .world
+        .primary_federated_domain()
+        .is_some_and(|p| p.eq_ignore_ascii_case(domain.trim()));
     if is_primary && org.domains.len() > 1 {
         return Err(errors::invalid_operation(cmdlet, "InvalidOperationException", format!("The domain {domain} is the account namespace. Remove the other federated domains first; the account namespace is removed last.")));
     }

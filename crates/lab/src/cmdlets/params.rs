@@ -15,8 +15,17 @@ const CATALOG_JSON: &str = include_str!("../../../exchange/cmdlets.json");
 
 /// Parameters every cmdlet accepts (PowerShell common parameters).
 const COMMON: &[&str] = &[
-    "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ErrorVariable",
-    "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
+    "Verbose",
+    "Debug",
+    "ErrorAction",
+    "WarningAction",
+    "InformationAction",
+    "ErrorVariable",
+    "WarningVariable",
+    "InformationVariable",
+    "OutVariable",
+    "OutBuffer",
+    "PipelineVariable",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,7 +56,12 @@ fn lab_extras() -> Vec<(String, CmdletSpec)> {
         parameter_sets: "(All)".into(),
         values: None,
     };
-    vec![("Get-Mailbox".into(), CmdletSpec { parameters: vec![identity(false)] })]
+    vec![(
+        "Get-Mailbox".into(),
+        CmdletSpec {
+            parameters: vec![identity(false)],
+        },
+    )]
 }
 
 pub fn catalog() -> &'static BTreeMap<String, CmdletSpec> {
@@ -91,7 +105,11 @@ impl Args {
             if COMMON.iter().any(|c| c.eq_ignore_ascii_case(name)) {
                 continue;
             }
-            let Some(p) = spec.parameters.iter().find(|p| p.name.eq_ignore_ascii_case(name)) else {
+            let Some(p) = spec
+                .parameters
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+            else {
                 return Err(errors::unknown_parameter(cmdlet, name));
             };
             check_type(cmdlet, p, value)?;
@@ -175,10 +193,9 @@ fn check_type(cmdlet: &str, p: &ParamSpec, value: &ParamValue) -> Result<(), She
         ("Boolean", ParamValue::Bool(_)) => true,
         ("SwitchParameter", ParamValue::Switch(_) | ParamValue::Bool(_)) => true,
         ("Int32", ParamValue::Int(_)) => true,
-        (
-            "MultiValuedProperty" | "String[]",
-            ParamValue::StringList(_) | ParamValue::String(_),
-        ) => true,
+        ("MultiValuedProperty" | "String[]", ParamValue::StringList(_) | ParamValue::String(_)) => {
+            true
+        }
         ("Boolean" | "SwitchParameter" | "Int32" | "MultiValuedProperty" | "String[]", _) => false,
         (_, ParamValue::String(_) | ParamValue::Enum(_)) => true,
         _ => false,
@@ -190,7 +207,8 @@ fn check_type(cmdlet: &str, p: &ParamSpec, value: &ParamValue) -> Result<(), She
             &format!("Cannot convert the value to type \"{}\".", p.kind),
         ));
     }
-    if let (Some(allowed), ParamValue::String(v) | ParamValue::Enum(v)) = (allowed_values(p), value) {
+    if let (Some(allowed), ParamValue::String(v) | ParamValue::Enum(v)) = (allowed_values(p), value)
+    {
         // Flags enums (AllowedServices) take comma-separated names.
         let bad = v
             .split(',')

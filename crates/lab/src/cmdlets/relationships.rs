@@ -27,9 +27,18 @@ fn check_name(cmdlet: &str, name: &str) -> Result<(), ShellError> {
 }
 
 /// DomainNames rules: at most 238, and no domain that another relationship already lists.
-fn check_domains(world: &World, cmdlet: &str, domains: &[String], except: Option<usize>) -> Result<Vec<String>, ShellError> {
+fn check_domains(
+    world: &World,
+    cmdlet: &str,
+    domains: &[String],
+    except: Option<usize>,
+) -> Result<Vec<String>, ShellError> {
     let mut unique: Vec<String> = Vec::new();
-    for d in domains.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()) {
+    for d in domains
+        .iter()
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+    {
         if !unique.iter().any(|u| u.eq_ignore_ascii_case(&d)) {
             unique.push(d);
         }
@@ -41,7 +50,10 @@ fn check_domains(world: &World, cmdlet: &str, domains: &[String], except: Option
         if Some(i) == except {
             continue;
         }
-        if let Some(d) = unique.iter().find(|d| other.domain_names.iter().any(|o| o.eq_ignore_ascii_case(d))) {
+        if let Some(d) = unique
+            .iter()
+            .find(|d| other.domain_names.iter().any(|o| o.eq_ignore_ascii_case(d)))
+        {
             return Err(errors::invalid_operation(cmdlet, "DuplicateOrganizationRelationshipDomainException", format!("The domain {d} is already used by the organization relationship \"{}\". A domain can be used in only one organization relationship.", other.name)));
         }
     }
@@ -93,7 +105,12 @@ pub fn new_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, Sh
     if find_by_name(&ctx.world.organization_relationships, &name, |r| &r.name).is_some() {
         return Err(errors::already_exists(cmdlet, &name));
     }
-    let domains = check_domains(ctx.world, cmdlet, &args.list("DomainNames").unwrap_or_default(), None)?;
+    let domains = check_domains(
+        ctx.world,
+        cmdlet,
+        &args.list("DomainNames").unwrap_or_default(),
+        None,
+    )?;
     let mut r = Relationship::new(&name, domains);
     apply_settings(&mut r, args);
     let out = relationship_output(&r);
@@ -111,7 +128,9 @@ pub fn set_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, Sh
     let idx = index(ctx.world, cmdlet, &args.required("Identity")?)?;
     if let Some(name) = args.string("Name") {
         check_name(cmdlet, &name)?;
-        if find_by_name(&ctx.world.organization_relationships, &name, |r| &r.name).is_some_and(|i| i != idx) {
+        if find_by_name(&ctx.world.organization_relationships, &name, |r| &r.name)
+            .is_some_and(|i| i != idx)
+        {
             return Err(errors::already_exists(cmdlet, &name));
         }
         ctx.world.organization_relationships[idx].name = name;
@@ -128,7 +147,10 @@ pub fn get_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, Sh
     let rels = views::effective_relationships(ctx.world);
     match args.string("Identity") {
         Some(id) => {
-            let r = rels.iter().find(|r| r.name.eq_ignore_ascii_case(&id)).ok_or_else(|| errors::not_found(args.cmdlet, &id))?;
+            let r = rels
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(&id))
+                .ok_or_else(|| errors::not_found(args.cmdlet, &id))?;
             Ok(vec![relationship_output(r)])
         }
         None => Ok(rels.iter().map(relationship_output).collect()),
@@ -141,12 +163,19 @@ pub fn remove_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>,
     Ok(Vec::new())
 }
 
-pub fn get_federation_information(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+pub fn get_federation_information(
+    ctx: &mut Ctx<'_>,
+    args: &Args,
+) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let domain = args.required("DomainName")?.trim().to_owned();
     let zones = views::effective_zones(ctx.world);
     let answer = fedinfo::discover(ctx.world, &zones, &domain).ok_or_else(|| {
-        errors::invalid_operation(cmdlet, "GetFederationInformationFailedException", "Federation information could not be received from the external organization.")
+        errors::invalid_operation(
+            cmdlet,
+            "GetFederationInformationFailedException",
+            "Federation information could not be received from the external organization.",
+        )
     })?;
     // Additional domains are kept only if their own discovery returns the same ApplicationUri.
     let domains: Vec<String> = if args.switch("BypassAdditionalDomainValidation") {
@@ -157,14 +186,24 @@ pub fn get_federation_information(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<
             .iter()
             .filter(|d| {
                 d.eq_ignore_ascii_case(&domain)
-                    || fedinfo::discover(ctx.world, &zones, d).is_some_and(|a| a.application_uri.eq_ignore_ascii_case(&answer.application_uri))
+                    || fedinfo::discover(ctx.world, &zones, d).is_some_and(|a| {
+                        a.application_uri
+                            .eq_ignore_ascii_case(&answer.application_uri)
+                    })
             })
             .cloned()
             .collect()
     };
-    let issuers: Vec<String> = answer.token_issuers.iter().map(|(u, _)| u.clone()).collect();
+    let issuers: Vec<String> = answer
+        .token_issuers
+        .iter()
+        .map(|(u, _)| u.clone())
+        .collect();
     if let Some(trust) = ctx.world.trust() {
-        if issuers.iter().any(|u| !u.eq_ignore_ascii_case(&trust.token_issuer_uri)) {
+        if issuers
+            .iter()
+            .any(|u| !u.eq_ignore_ascii_case(&trust.token_issuer_uri))
+        {
             ctx.warnings.push("GetFederationInformationTokenIssuerDoesntMatchAny: The token issuer URIs returned by the external organization don't match any token issuer configured for this organization.".into());
         }
     }

@@ -16,14 +16,20 @@ const CALENDAR_AND_CONTACT_ACTIONS: &[&str] = &[
     "CalendarSharingFreeBusyReviewer",
     "ContactsSharing",
 ];
-const MEETING_ACTIONS: &[&str] = &["MeetingLimitedDetails", "MeetingFullDetails", "MeetingFullDetailsWithAttendees"];
+const MEETING_ACTIONS: &[&str] = &[
+    "MeetingLimitedDetails",
+    "MeetingFullDetails",
+    "MeetingFullDetailsWithAttendees",
+];
 const ANONYMOUS: &str = "Anonymous";
 const MAX_NAME: usize = 64;
 
 fn valid_domain(domain: &str) -> bool {
     domain.contains('.')
         && domain.split('.').all(|label| {
-            !label.is_empty() && label.len() <= 63 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 
@@ -47,7 +53,10 @@ fn parse_entry(cmdlet: &str, entry: &str) -> Result<(String, String), ShellError
     };
     let mut canonical: Vec<&str> = Vec::new();
     for action in actions.split(',').map(str::trim) {
-        let known = CALENDAR_AND_CONTACT_ACTIONS.iter().chain(MEETING_ACTIONS).find(|a| a.eq_ignore_ascii_case(action));
+        let known = CALENDAR_AND_CONTACT_ACTIONS
+            .iter()
+            .chain(MEETING_ACTIONS)
+            .find(|a| a.eq_ignore_ascii_case(action));
         match known {
             Some(a) if !canonical.contains(a) => canonical.push(a),
             Some(_) => {}
@@ -56,10 +65,16 @@ fn parse_entry(cmdlet: &str, entry: &str) -> Result<(String, String), ShellError
     }
     let anonymous = domain == ANONYMOUS;
     if anonymous && canonical.contains(&"ContactsSharing") {
-        return Err(invalid("SharingPolicyDomainInvalidActionForAnonymous", format!("The action ContactsSharing in \"{entry}\" isn't allowed for Anonymous.")));
+        return Err(invalid(
+            "SharingPolicyDomainInvalidActionForAnonymous",
+            format!("The action ContactsSharing in \"{entry}\" isn't allowed for Anonymous."),
+        ));
     }
     if !anonymous && canonical.iter().any(|a| MEETING_ACTIONS.contains(a)) {
-        return Err(invalid("SharingPolicyDomainInvalidActionForDomain", format!("The Meeting actions in \"{entry}\" are allowed only for Anonymous.")));
+        return Err(invalid(
+            "SharingPolicyDomainInvalidActionForDomain",
+            format!("The Meeting actions in \"{entry}\" are allowed only for Anonymous."),
+        ));
     }
     Ok((domain.clone(), format!("{domain}:{}", canonical.join(", "))))
 }
@@ -125,7 +140,8 @@ pub fn new_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, 
 }
 
 fn index(world: &World, cmdlet: &str, identity: &str) -> Result<usize, ShellError> {
-    find_by_name(&world.sharing_policies, identity, |p| &p.name).ok_or_else(|| errors::not_found(cmdlet, identity))
+    find_by_name(&world.sharing_policies, identity, |p| &p.name)
+        .ok_or_else(|| errors::not_found(cmdlet, identity))
 }
 
 pub fn set_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
@@ -142,7 +158,12 @@ pub fn set_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, 
             return Err(errors::already_exists(cmdlet, &name));
         }
         let old = std::mem::replace(&mut ctx.world.sharing_policies[idx].name, name.clone());
-        for m in ctx.world.mailboxes.iter_mut().filter(|m| m.sharing_policy.as_deref() == Some(old.as_str())) {
+        for m in ctx
+            .world
+            .mailboxes
+            .iter_mut()
+            .filter(|m| m.sharing_policy.as_deref() == Some(old.as_str()))
+        {
             m.sharing_policy = Some(name.clone());
         }
     }
@@ -159,7 +180,10 @@ pub fn get_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, 
     let policies = views::effective_policies(ctx.world);
     match args.string("Identity") {
         Some(id) => {
-            let p = policies.iter().find(|p| p.name.eq_ignore_ascii_case(&id)).ok_or_else(|| errors::not_found(args.cmdlet, &id))?;
+            let p = policies
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(&id))
+                .ok_or_else(|| errors::not_found(args.cmdlet, &id))?;
             Ok(vec![policy_output(p)])
         }
         None => Ok(policies.iter().map(policy_output).collect()),
@@ -191,7 +215,10 @@ pub fn remove_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value
 pub fn set_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let identity = args.required("Identity")?;
-    let m = ctx.world.mailbox_index(&identity).ok_or_else(|| errors::not_found(cmdlet, &identity))?;
+    let m = ctx
+        .world
+        .mailbox_index(&identity)
+        .ok_or_else(|| errors::not_found(cmdlet, &identity))?;
     if let Some(policy) = args.string("SharingPolicy") {
         let value = if policy.is_empty() {
             None
@@ -207,7 +234,9 @@ pub fn set_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellEr
 pub fn get_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let world = &ctx.world;
     let selected: Vec<usize> = match args.string("Identity") {
-        Some(id) => vec![world.mailbox_index(&id).ok_or_else(|| errors::not_found(args.cmdlet, &id))?],
+        Some(id) => vec![world
+            .mailbox_index(&id)
+            .ok_or_else(|| errors::not_found(args.cmdlet, &id))?],
         None => (0..world.mailboxes.len()).collect(),
     };
     Ok(selected

@@ -48,14 +48,18 @@ fn configuration_gaps(world: &World) -> Vec<&'static str> {
 fn organization_certificate_problem(ctx: &Ctx<'_>) -> Option<String> {
     let tp = ctx.world.trust()?.org_priv_certificate.clone()?;
     let Some(stored) = ctx.world.certificate(&tp) else {
-        return Some(format!("The certificate with thumbprint {tp} was not found in LocalMachine\\My."));
+        return Some(format!(
+            "The certificate with thumbprint {tp} was not found in LocalMachine\\My."
+        ));
     };
     let cert = views::effective_certificate(ctx.world, stored, ctx.now);
     if parse_time(&cert.not_after).is_none_or(|t| t < ctx.now) {
         return Some(format!("The organization certificate {tp} has expired."));
     }
     if !cert.has_private_key {
-        return Some(format!("The organization certificate {tp} has no private key."));
+        return Some(format!(
+            "The organization certificate {tp} has no private key."
+        ));
     }
     None
 }
@@ -64,30 +68,63 @@ pub fn test_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value
     let user = test_user(ctx, args)?;
     let mut out = Vec::new();
     let Some(trust) = ctx.world.trust().cloned() else {
-        out.push(event("NoFederationTrust", 1100, "Error", "No federation trust is configured for this organization."));
+        out.push(event(
+            "NoFederationTrust",
+            1100,
+            "Error",
+            "No federation trust is configured for this organization.",
+        ));
         return Ok(out);
     };
     let gaps = configuration_gaps(ctx.world);
     if !gaps.is_empty() {
-        out.push(event("FederationTrustConfiguration", 1101, "Error", format!("The federation trust configuration is incomplete: {}.", gaps.join("; "))));
+        out.push(event(
+            "FederationTrustConfiguration",
+            1101,
+            "Error",
+            format!(
+                "The federation trust configuration is incomplete: {}.",
+                gaps.join("; ")
+            ),
+        ));
         return Ok(out);
     }
-    out.push(event("FederationTrustConfiguration", 1101, "Success", format!("Federation trust \"{}\" is configured.", trust.name)));
+    out.push(event(
+        "FederationTrustConfiguration",
+        1101,
+        "Success",
+        format!("Federation trust \"{}\" is configured.", trust.name),
+    ));
     let stale = ctx.world.has_break(crate::breaks::Break::MetadataStale);
     out.push(if stale {
         event("FederationMetadata", 1108, "Error", "The federation trust contains outdated certificates published by the Security Token Service. Run Set-FederationTrust -RefreshMetadata.")
     } else {
         event("FederationMetadata", 1108, "Success", "The federation trust metadata matches the Security Token Service metadata.")
     });
-    out.push(event("StsCertificate", 1102, "Success", "The Security Token Service certificate is valid."));
+    out.push(event(
+        "StsCertificate",
+        1102,
+        "Success",
+        "The Security Token Service certificate is valid.",
+    ));
     let cert_problem = organization_certificate_problem(ctx);
     out.push(match &cert_problem {
         Some(p) => event("OrganizationCertificate", 1104, "Error", p.clone()),
-        None => event("OrganizationCertificate", 1104, "Success", "The organization certificate is valid."),
+        None => event(
+            "OrganizationCertificate",
+            1104,
+            "Success",
+            "The organization certificate is valid.",
+        ),
     });
     if let Some(prev) = &trust.org_prev_priv_certificate {
         let present = ctx.world.certificate(prev).is_some();
-        out.push(event("OrganizationPreviousCertificate", 1105, if present { "Success" } else { "Warning" }, format!("Previous organization certificate {prev}.")));
+        out.push(event(
+            "OrganizationPreviousCertificate",
+            1105,
+            if present { "Success" } else { "Warning" },
+            format!("Previous organization certificate {prev}."),
+        ));
     }
     let skew = views::clock_skewed(ctx.world);
     let token_ok = !skew && cert_problem.is_none();
@@ -100,25 +137,48 @@ pub fn test_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value
     });
     if token_ok {
         out.push(if stale {
-            event("TokenValidation", 1107, "Error", "Failed to validate delegation token.")
+            event(
+                "TokenValidation",
+                1107,
+                "Error",
+                "Failed to validate delegation token.",
+            )
         } else {
-            event("TokenValidation", 1107, "Success", "Delegation token validated successfully.")
+            event(
+                "TokenValidation",
+                1107,
+                "Success",
+                "Delegation token validated successfully.",
+            )
         });
     }
     Ok(out)
 }
 
-pub fn test_federation_trust_certificate(ctx: &mut Ctx<'_>, _args: &Args) -> Result<Vec<Value>, ShellError> {
-    let Some(trust) = ctx.world.trust() else { return Ok(Vec::new()) };
+pub fn test_federation_trust_certificate(
+    ctx: &mut Ctx<'_>,
+    _args: &Args,
+) -> Result<Vec<Value>, ShellError> {
+    let Some(trust) = ctx.world.trust() else {
+        return Ok(Vec::new());
+    };
     let site = ctx.world.site.clone();
-    Ok([&trust.org_next_priv_certificate, &trust.org_priv_certificate, &trust.org_prev_priv_certificate]
-        .into_iter()
-        .flatten()
-        .map(|tp| {
-            let state = if ctx.world.certificate(tp).is_some() { "Installed" } else { "NotInstalled" };
-            json!({"Site": site, "State": state, "Thumbprint": tp})
-        })
-        .collect())
+    Ok([
+        &trust.org_next_priv_certificate,
+        &trust.org_priv_certificate,
+        &trust.org_prev_priv_certificate,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|tp| {
+        let state = if ctx.world.certificate(tp).is_some() {
+            "Installed"
+        } else {
+            "NotInstalled"
+        };
+        json!({"Site": site, "State": state, "Thumbprint": tp})
+    })
+    .collect())
 }
 
 struct Findings {
@@ -138,7 +198,10 @@ impl Findings {
     }
 }
 
-pub fn test_organization_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+pub fn test_organization_relationship(
+    ctx: &mut Ctx<'_>,
+    args: &Args,
+) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let identity = args.required("Identity")?;
     let rel = views::effective_relationships(ctx.world)
@@ -147,25 +210,55 @@ pub fn test_organization_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<
         .ok_or_else(|| errors::not_found(cmdlet, &identity))?;
     let user = test_user(ctx, args)?;
     let world = &*ctx.world;
-    let mut f = Findings { identity: rel.name.clone(), lines: Vec::new(), results: 0 };
-    f.line(format!("Begin testing for organization relationship {}, Enabled {}, user {user}.", rel.name, rel.enabled));
+    let mut f = Findings {
+        identity: rel.name.clone(),
+        lines: Vec::new(),
+        results: 0,
+    };
+    f.line(format!(
+        "Begin testing for organization relationship {}, Enabled {}, user {user}.",
+        rel.name, rel.enabled
+    ));
     f.line("STEP 1: Validating user configuration...");
     let org = &world.organization_identifier;
     if !org.enabled {
-        f.result("FederatedOrganizationIdNotEnabled", "Error", "The federated organization identifier is not enabled.");
+        f.result(
+            "FederatedOrganizationIdNotEnabled",
+            "Error",
+            "The federated organization identifier is not enabled.",
+        );
     }
     let user_domain = user.rsplit('@').next().unwrap_or_default();
-    if !org.domains.iter().any(|d| d.domain.eq_ignore_ascii_case(user_domain)) {
-        f.result("UserFederatedIdentityIsNotFederatedDomain", "Error", format!("The user's domain {user_domain} is not a federated domain."));
+    if !org
+        .domains
+        .iter()
+        .any(|d| d.domain.eq_ignore_ascii_case(user_domain))
+    {
+        f.result(
+            "UserFederatedIdentityIsNotFederatedDomain",
+            "Error",
+            format!("The user's domain {user_domain} is not a federated domain."),
+        );
     }
     if rel.target_autodiscover_epr.is_none() && rel.target_sharing_epr.is_none() {
-        f.result("AutoDiscoverNotSetInOrgRelationship", "Error", "The organization relationship has neither TargetAutodiscoverEpr nor TargetSharingEpr.");
+        f.result(
+            "AutoDiscoverNotSetInOrgRelationship",
+            "Error",
+            "The organization relationship has neither TargetAutodiscoverEpr nor TargetSharingEpr.",
+        );
     }
     f.line("STEP 2: Getting federation information from remote organization...");
-    let remote = rel.domain_names.iter().find_map(|d| fedinfo::discover_now(world, d));
+    let remote = rel
+        .domain_names
+        .iter()
+        .find_map(|d| fedinfo::discover_now(world, d));
     let Some(remote) = remote else {
         f.line("RESULT: Unable to retrieve federation information from remote organization. Doing local testing only.");
-        f.result("AutodiscoverServiceCallFailed", "Error", "The Autodiscover call for federation information failed.");
+        f.result(
+            "AutodiscoverServiceCallFailed",
+            "Error",
+            "The Autodiscover call for federation information failed.",
+        );
         return Ok(finish(f));
     };
     f.line("RESULT: Success.");
@@ -173,46 +266,107 @@ pub fn test_organization_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<
     compare_local_remote(world, &rel, &remote, &mut f);
     f.line("STEP 4: Getting delegation token...");
     if views::clock_skewed(world) || !org.enabled {
-        f.result("FailureToGetDelegationToken", "Error", "A delegation token could not be retrieved for the remote organization.");
+        f.result(
+            "FailureToGetDelegationToken",
+            "Error",
+            "A delegation token could not be retrieved for the remote organization.",
+        );
         return Ok(finish(f));
     }
-    f.line(format!("Retrieved token for target {} for offer Name=MSExchange.Autodiscover", remote.target_autodiscover_epr()));
+    f.line(format!(
+        "Retrieved token for target {} for offer Name=MSExchange.Autodiscover",
+        remote.target_autodiscover_epr()
+    ));
     f.line("STEP 5: Getting organization relationship settings from remote partner...");
     f.line("STEP 6: Validating remote organization relationship...");
     check_remote_relationship(world, &remote, &mut f);
     Ok(finish(f))
 }
 
-fn compare_local_remote(world: &World, rel: &crate::world::Relationship, remote: &fedinfo::FederationAnswer, f: &mut Findings) {
-    if !rel.target_application_uri.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(&remote.application_uri)) {
-        f.result("ApplicationUrisDiffer", "Error", format!("TargetApplicationUri {} differs from the remote ApplicationUri {}.", rel.target_application_uri.as_deref().unwrap_or("(empty)"), remote.application_uri));
+fn compare_local_remote(
+    world: &World,
+    rel: &crate::world::Relationship,
+    remote: &fedinfo::FederationAnswer,
+    f: &mut Findings,
+) {
+    if !rel
+        .target_application_uri
+        .as_deref()
+        .is_some_and(|u| u.eq_ignore_ascii_case(&remote.application_uri))
+    {
+        f.result(
+            "ApplicationUrisDiffer",
+            "Error",
+            format!(
+                "TargetApplicationUri {} differs from the remote ApplicationUri {}.",
+                rel.target_application_uri.as_deref().unwrap_or("(empty)"),
+                remote.application_uri
+            ),
+        );
     }
     if let Some(epr) = &rel.target_autodiscover_epr {
         if !epr.eq_ignore_ascii_case(&remote.target_autodiscover_epr()) {
-            f.result("AutodiscoverUrlsDiffer", "Warning", format!("TargetAutodiscoverEpr {epr} differs from the discovered {}.", remote.target_autodiscover_epr()));
+            f.result(
+                "AutodiscoverUrlsDiffer",
+                "Warning",
+                format!(
+                    "TargetAutodiscoverEpr {epr} differs from the discovered {}.",
+                    remote.target_autodiscover_epr()
+                ),
+            );
         }
     }
-    let local_sts = world.trust().map(|t| t.token_issuer_uri.clone()).unwrap_or_default();
-    if !remote.token_issuers.iter().any(|(u, _)| u.eq_ignore_ascii_case(&local_sts)) {
-        f.result("MismatchedSTS", "Error", "The remote organization uses a different Security Token Service.");
+    let local_sts = world
+        .trust()
+        .map(|t| t.token_issuer_uri.clone())
+        .unwrap_or_default();
+    if !remote
+        .token_issuers
+        .iter()
+        .any(|(u, _)| u.eq_ignore_ascii_case(&local_sts))
+    {
+        f.result(
+            "MismatchedSTS",
+            "Error",
+            "The remote organization uses a different Security Token Service.",
+        );
     }
-    if !rel.domain_names.iter().any(|d| remote.domains.iter().any(|r| r.eq_ignore_ascii_case(d))) {
+    if !rel
+        .domain_names
+        .iter()
+        .any(|d| remote.domains.iter().any(|r| r.eq_ignore_ascii_case(d)))
+    {
         f.result("NoRemoteFederatedDomainInLocalOrgRelationship", "Error", "None of the remote federated domains is listed in the local organization relationship.");
     }
 }
 
 fn check_remote_relationship(world: &World, remote: &fedinfo::FederationAnswer, f: &mut Findings) {
-    let partner = views::effective_partners(world).into_iter().find(|p| p.application_uri.eq_ignore_ascii_case(&remote.application_uri));
+    let partner = views::effective_partners(world).into_iter().find(|p| {
+        p.application_uri
+            .eq_ignore_ascii_case(&remote.application_uri)
+    });
     let Some(remote_rel) = partner.and_then(|p| p.relationship_to_us) else {
-        f.result("NoOrganizationRelationshipInstancesWereReturnedByTheRemoteParty", "Error", "The remote organization has no organization relationship with this organization.");
+        f.result(
+            "NoOrganizationRelationshipInstancesWereReturnedByTheRemoteParty",
+            "Error",
+            "The remote organization has no organization relationship with this organization.",
+        );
         return;
     };
     if remote_rel.domain_names.is_empty() {
-        f.result("RemoteOrgRelationshipHasNoDomainsDefined", "Error", "The remote organization relationship has no domains.");
+        f.result(
+            "RemoteOrgRelationshipHasNoDomainsDefined",
+            "Error",
+            "The remote organization relationship has no domains.",
+        );
         return;
     }
     for d in &world.organization_identifier.domains {
-        if !remote_rel.domain_names.iter().any(|r| r.eq_ignore_ascii_case(&d.domain)) {
+        if !remote_rel
+            .domain_names
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&d.domain))
+        {
             f.result("LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationsipDomains", "Warning", format!("The local federated domain {} is missing from the remote organization relationship.", d.domain));
         }
     }

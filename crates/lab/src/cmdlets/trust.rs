@@ -31,25 +31,39 @@ pub(crate) fn validate_certificate(
     };
     let cert = views::effective_certificate(world, stored, now);
     if cert.subject_key_identifier.is_none() {
-        return Err(fail("ErrorCertificateNoSKI", format!("The certificate with thumbprint {tp} doesn't have a subject key identifier.")));
+        return Err(fail(
+            "ErrorCertificateNoSKI",
+            format!("The certificate with thumbprint {tp} doesn't have a subject key identifier."),
+        ));
     }
     if !cert.private_key_exportable {
-        return Err(fail("ErrorCertificateNotExportable", format!("The private key of the certificate with thumbprint {tp} isn't exportable.")));
+        return Err(fail(
+            "ErrorCertificateNotExportable",
+            format!("The private key of the certificate with thumbprint {tp} isn't exportable."),
+        ));
     }
     if cert.key_algorithm != "RSA" {
-        return Err(fail("ErrorCertificateNotRSA", format!("The certificate with thumbprint {tp} doesn't use an RSA key.")));
+        return Err(fail(
+            "ErrorCertificateNotRSA",
+            format!("The certificate with thumbprint {tp} doesn't use an RSA key."),
+        ));
     }
     if cert.key_provider != "CAPI" {
         return Err(fail("ErrorCertificateNotCAPI", format!("The private key of the certificate with thumbprint {tp} isn't stored by a CryptoAPI provider.")));
     }
     if parse_time(&cert.not_after).is_none_or(|t| t < now) {
-        return Err(fail("ErrorCertificateHasExpired", format!("The certificate with thumbprint {tp} has expired.")));
+        return Err(fail(
+            "ErrorCertificateHasExpired",
+            format!("The certificate with thumbprint {tp} has expired."),
+        ));
     }
     Ok(tp)
 }
 
 fn cert_ref(world: &World, thumbprint: Option<&String>, now: OffsetDateTime) -> Value {
-    let Some(tp) = thumbprint else { return Value::Null };
+    let Some(tp) = thumbprint else {
+        return Value::Null;
+    };
     match world.certificate(tp) {
         Some(c) => {
             let c = views::effective_certificate(world, c, now);
@@ -61,7 +75,8 @@ fn cert_ref(world: &World, thumbprint: Option<&String>, now: OffsetDateTime) -> 
 }
 
 pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Value {
-    let sts = json!({"Thumbprint": STS_THUMBPRINT, "NotAfter": STS_NOT_AFTER, "Subject": STS_SUBJECT});
+    let sts =
+        json!({"Thumbprint": STS_THUMBPRINT, "NotAfter": STS_NOT_AFTER, "Subject": STS_SUBJECT});
     json!({
         "Name": t.name,
         "Identity": t.name,
@@ -115,15 +130,25 @@ pub fn new_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     }
     // A second trust is allowed only beside externally provisioned ones, and only when it is
     // externally provisioned itself.
-    let all_external = ctx.world.federation_trusts.iter().all(|t| t.namespace_provisioner == "ExternalProcess");
-    if !ctx.world.federation_trusts.is_empty() && !(skip && all_external) {
+    let all_external = ctx
+        .world
+        .federation_trusts
+        .iter()
+        .all(|t| t.namespace_provisioner == "ExternalProcess");
+    if !(ctx.world.federation_trusts.is_empty() || skip && all_external) {
         return Err(trust_already_defined(cmdlet));
     }
     let name = args.required("Name")?;
-    if ctx.world.federation_trusts.iter().any(|t| t.name.eq_ignore_ascii_case(&name)) {
+    if ctx
+        .world
+        .federation_trusts
+        .iter()
+        .any(|t| t.name.eq_ignore_ascii_case(&name))
+    {
         return Err(errors::already_exists(cmdlet, &name));
     }
-    let thumbprint = validate_certificate(ctx.world, cmdlet, &args.required("Thumbprint")?, ctx.now)?;
+    let thumbprint =
+        validate_certificate(ctx.world, cmdlet, &args.required("Thumbprint")?, ctx.now)?;
     let mut trust = World::new_trust(&name, &thumbprint, &rfc3339(ctx.now));
     if let Some(url) = args.string("MetadataUrl") {
         trust.token_issuer_metadata_epr = url;
@@ -150,7 +175,11 @@ pub fn get_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
         .world
         .federation_trusts
         .iter()
-        .filter(|t| identity.as_deref().is_none_or(|id| t.name.eq_ignore_ascii_case(id)))
+        .filter(|t| {
+            identity
+                .as_deref()
+                .is_none_or(|id| t.name.eq_ignore_ascii_case(id))
+        })
         .map(|t| trust_output(ctx.world, t, ctx.now))
         .collect())
 }
@@ -158,7 +187,9 @@ pub fn get_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
 pub fn set_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let idx = trust_index(ctx.world, cmdlet, &args.required("Identity")?)?;
-    let identity_set = ["MetadataUrl", "RefreshMetadata", "Thumbprint"].iter().any(|p| args.has(p));
+    let identity_set = ["MetadataUrl", "RefreshMetadata", "Thumbprint"]
+        .iter()
+        .any(|p| args.has(p));
     if args.has("ApplicationUri") && identity_set {
         return Err(errors::parameter_set(cmdlet));
     }
@@ -221,7 +252,10 @@ pub fn remove_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Val
     let idx = trust_index(ctx.world, cmdlet, &args.required("Identity")?)?;
     let name = ctx.world.federation_trusts[idx].name.clone();
     let org = &ctx.world.organization_identifier;
-    let linked = org.delegation_trust_link.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(&name));
+    let linked = org
+        .delegation_trust_link
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case(&name));
     if linked && !org.domains.is_empty() {
         return Err(errors::invalid_operation(
             cmdlet,
@@ -239,15 +273,27 @@ pub fn remove_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Val
     Ok(Vec::new())
 }
 
-fn proof_row(world: &World, cmdlet: &str, domain: &str, slot: &str, tp: &str) -> Result<Value, ShellError> {
+fn proof_row(
+    world: &World,
+    cmdlet: &str,
+    domain: &str,
+    slot: &str,
+    tp: &str,
+) -> Result<Value, ShellError> {
     let cert = world.certificate(tp).ok_or_else(|| {
         errors::invalid_argument(cmdlet, "ErrorCertificateNotFound", format!("The certificate with thumbprint {tp} was not found in the local computer's certificate store (LocalMachine\\My)."))
     })?;
     let key = cert.private_key_pem.as_deref().ok_or_else(|| {
         errors::task(cmdlet, "NotSpecified", "CryptographicException", format!("The private key of the certificate with thumbprint {tp} can't be read on this server."))
     })?;
-    let proof = crypto::domain_proof(key, domain)
-        .map_err(|e| errors::task(cmdlet, "NotSpecified", "CryptographicException", e.to_string()))?;
+    let proof = crypto::domain_proof(key, domain).map_err(|e| {
+        errors::task(
+            cmdlet,
+            "NotSpecified",
+            "CryptographicException",
+            e.to_string(),
+        )
+    })?;
     let domain = domain.trim().to_owned();
     Ok(json!({
         "DomainName": domain,
@@ -258,11 +304,20 @@ fn proof_row(world: &World, cmdlet: &str, domain: &str, slot: &str, tp: &str) ->
     }))
 }
 
-pub fn get_federated_domain_proof(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+pub fn get_federated_domain_proof(
+    ctx: &mut Ctx<'_>,
+    args: &Args,
+) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let domain = args.required("DomainName")?;
     if let Some(tp) = args.string("Thumbprint") {
-        return Ok(vec![proof_row(ctx.world, cmdlet, &domain, "", &unify_thumbprint(&tp))?]);
+        return Ok(vec![proof_row(
+            ctx.world,
+            cmdlet,
+            &domain,
+            "",
+            &unify_thumbprint(&tp),
+        )?]);
     }
     let trust = match ctx.world.federation_trusts.as_slice() {
         [] => return Err(errors::invalid_operation(cmdlet, "NoTrustConfiguredException", "No Federation trust is configured for this organization or no domain is federated as the account namespace.")),
@@ -284,12 +339,17 @@ pub fn get_federated_domain_proof(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<
 /// The proofs the broker accepts for a domain: those of the trust's current and next
 /// certificates (the next one so that a rollover can be prepared).
 pub(crate) fn expected_proofs(world: &World, domain: &str) -> Vec<String> {
-    let Some(trust) = world.trust() else { return Vec::new() };
-    [&trust.org_priv_certificate, &trust.org_next_priv_certificate]
-        .into_iter()
-        .flatten()
-        .filter_map(|tp| world.certificate(tp))
-        .filter_map(|c| c.private_key_pem.as_deref())
-        .filter_map(|key| crypto::domain_proof(key, domain).ok())
-        .collect()
+    let Some(trust) = world.trust() else {
+        return Vec::new();
+    };
+    [
+        &trust.org_priv_certificate,
+        &trust.org_next_priv_certificate,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|tp| world.certificate(tp))
+    .filter_map(|c| c.private_key_pem.as_deref())
+    .filter_map(|key| crypto::domain_proof(key, domain).ok())
+    .collect()
 }
