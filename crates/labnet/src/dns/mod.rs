@@ -1,0 +1,8 @@
+//! The lab's authoritative DNS server.
+
+pub(crate) mod handler;
+mod query;
+pub(crate) mod server;
+pub(crate) mod store;
+mod tsig;
+mod update;
