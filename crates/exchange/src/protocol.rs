@@ -37,7 +37,10 @@ impl std::fmt::Debug for HelloRequest {
         f.debug_struct("HelloRequest")
             .field("protocol", &self.protocol)
             .field("connection_uri", &self.connection_uri)
-            .field("credential", &self.credential.as_ref().map(|_| "<redacted>"))
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
