@@ -60,7 +60,7 @@ pub enum ExchangeError {
         source: std::io::Error,
     },
 
-    #[error("the shell host broke the protocol ({reason}); it was restarted on the next call. Line: {excerpt}")]
+    #[error("the shell host broke the protocol ({reason}); the next call starts a new host. Line: {excerpt}")]
     HostGarbage { reason: String, excerpt: String },
 
     #[error("the shell host exited unexpectedly ({status}); the next call restarts it. Last stderr: {stderr_tail}")]

@@ -438,13 +438,15 @@ fn unquote_verbatim(node: Node, raw: &str) -> Result<String, ExchangeError> {
             match chars.next() {
                 Some(next) if SINGLE_QUOTES.contains(&next) => out.push(next),
                 // PowerShell would end the string here; the grammar does not know the look-alikes.
-                _ => return Err(error_at(
-                    node,
-                    format!(
+                _ => {
+                    return Err(error_at(
+                        node,
+                        format!(
                         "quote character U+{:04X} must be doubled inside a single-quoted string",
                         c as u32
                     ),
-                )),
+                    ))
+                }
             }
         } else {
             out.push(c);
