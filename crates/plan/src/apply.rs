@@ -1,0 +1,456 @@
+//! Running a plan: each step in order, with progress, a journal entry before and after, DNS
+//! publication and waiting (countdown with re-checks), and verification. Undo runs the
+//! journal's recorded reversals newest first.
+
+use std::time::{Duration, Instant};
+
+use fedshare_model::{JournalEntry, JournalOutcome};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::dns::{Dns, DnsRecord};
+use crate::error::PlanError;
+use crate::journal::{outstanding, undo_actions, BeforeState, Journal};
+use crate::script::render_action;
+use crate::shell::Shell;
+use crate::step::{resolve_action, resolve_verification, Action, Capture, Plan, Resolved, Step};
+use crate::verify::check;
+
+/// What the GUI and the CLI show while a plan runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Progress {
+    /// Step `index` (1-based) of `total` starts.
+    Step {
+        index: usize,
+        total: usize,
+        id: String,
+        title: String,
+    },
+    /// The cmdlet line about to run.
+    Invoking {
+        index: usize,
+        total: usize,
+        cmdlet: String,
+        line: String,
+    },
+    Publishing {
+        index: usize,
+        total: usize,
+        record: String,
+    },
+    /// The record does not resolve yet; re-checked every interval until the deadline.
+    WaitingForDns {
+        index: usize,
+        total: usize,
+        record: String,
+        attempt: u32,
+        remaining_seconds: u64,
+    },
+    StepDone {
+        index: usize,
+        total: usize,
+        id: String,
+    },
+    StepFailed {
+        index: usize,
+        total: usize,
+        id: String,
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// The account recorded in the journal.
+    pub user: String,
+    /// How long to wait for a record to resolve (manual publication needs longer).
+    pub dns_timeout: Duration,
+    pub dns_interval: Duration,
+    /// Stop after this many steps (step-by-step use in the wizard; tests simulate a crash).
+    pub max_steps: Option<usize>,
+    /// Re-read each object after its step and compare it with the plan.
+    pub verify: bool,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            user: std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_default(),
+            dns_timeout: Duration::from_secs(30 * 60),
+            dns_interval: Duration::from_secs(15),
+            max_steps: None,
+            verify: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyReport {
+    pub applied: Vec<String>,
+    /// Steps left when `max_steps` stopped the run.
+    pub remaining: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoReport {
+    pub undone: Vec<String>,
+}
+
+pub struct Applier<'a, S, D> {
+    shell: &'a S,
+    dns: &'a D,
+    journal: &'a mut Journal,
+    options: ApplyOptions,
+    progress: Box<dyn FnMut(&Progress) + Send + 'a>,
+}
+
+impl<S, D> std::fmt::Debug for Applier<'_, S, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Applier")
+            .field("journal", &self.journal.path())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Where a step is in the run, for progress reports.
+#[derive(Clone, Copy)]
+struct Pos {
+    index: usize,
+    total: usize,
+}
+
+impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
+    pub fn new(shell: &'a S, dns: &'a D, journal: &'a mut Journal, options: ApplyOptions) -> Self {
+        Self {
+            shell,
+            dns,
+            journal,
+            options,
+            progress: Box::new(|_| {}),
+        }
+    }
+
+    pub fn on_progress(mut self, f: impl FnMut(&Progress) + Send + 'a) -> Self {
+        self.progress = Box::new(f);
+        self
+    }
+
+    fn entry(
+        &self,
+        step: &Step,
+        outcome: JournalOutcome,
+        commands: Vec<String>,
+        before: Option<Value>,
+        error: Option<String>,
+    ) -> JournalEntry {
+        JournalEntry {
+            at: now(),
+            by: self.options.user.clone(),
+            step_id: step.id.clone(),
+            title: step.title.clone(),
+            commands,
+            outcome,
+            before,
+            error,
+        }
+    }
+
+    /// Runs the plan's steps in order. Re-plan from a fresh snapshot before calling it again
+    /// after an interruption: what already holds is then not in the plan.
+    pub async fn apply(&mut self, plan: &Plan) -> Result<ApplyReport, PlanError> {
+        let total = plan.steps.len();
+        let limit = self.options.max_steps.unwrap_or(total).min(total);
+        let mut resolved = Resolved::new();
+        let mut applied = Vec::new();
+        for (i, step) in plan.steps.iter().take(limit).enumerate() {
+            let pos = Pos {
+                index: i + 1,
+                total,
+            };
+            (self.progress)(&Progress::Step {
+                index: pos.index,
+                total,
+                id: step.id.clone(),
+                title: step.title.clone(),
+            });
+            match self.run_step(step, pos, &mut resolved).await {
+                Ok(()) => {
+                    (self.progress)(&Progress::StepDone {
+                        index: pos.index,
+                        total,
+                        id: step.id.clone(),
+                    });
+                    applied.push(step.id.clone());
+                }
+                Err(e) => {
+                    (self.progress)(&Progress::StepFailed {
+                        index: pos.index,
+                        total,
+                        id: step.id.clone(),
+                        error: e.to_string(),
+                    });
+                    let failed = self.entry(
+                        step,
+                        JournalOutcome::Failed,
+                        Vec::new(),
+                        None,
+                        Some(e.to_string()),
+                    );
+                    self.journal.append(&failed)?;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(ApplyReport {
+            applied,
+            remaining: total - limit,
+        })
+    }
+
+    async fn run_step(
+        &mut self,
+        step: &Step,
+        pos: Pos,
+        resolved: &mut Resolved,
+    ) -> Result<(), PlanError> {
+        let planned: Vec<String> = step.actions.iter().map(render_action).collect();
+        let before = BeforeState {
+            state: step.before.clone(),
+            undo: step.undo.clone(),
+        };
+        let started = self.entry(
+            step,
+            JournalOutcome::Started,
+            planned,
+            serde_json::to_value(&before).ok(),
+            None,
+        );
+        self.journal.append(&started)?;
+        let mut commands = Vec::new();
+        for (n, action) in step.actions.iter().enumerate() {
+            let action = resolve_action(action, resolved).map_err(|p| PlanError::Unresolved {
+                step: step.id.clone(),
+                placeholder: p.text(),
+            })?;
+            commands.push(render_action(&action));
+            let output = self.run_action(step, &action, pos).await?;
+            for c in step.captures.iter().filter(|c| c.action == n) {
+                let value = capture(c, &output).ok_or_else(|| PlanError::Unresolved {
+                    step: step.id.clone(),
+                    placeholder: c.into.text(),
+                })?;
+                resolved.insert(c.into.clone(), value);
+            }
+        }
+        if self.options.verify {
+            for v in &step.verification {
+                let v = resolve_verification(v, resolved).map_err(|p| PlanError::Unresolved {
+                    step: step.id.clone(),
+                    placeholder: p.text(),
+                })?;
+                check(self.shell, self.dns, &v).await.map_err(|detail| {
+                    PlanError::Verification {
+                        step: step.id.clone(),
+                        detail,
+                    }
+                })?;
+            }
+        }
+        // Record the reversal with the values this run learned (thumbprints, proofs).
+        let undo = step
+            .undo
+            .iter()
+            .map(|a| resolve_action(a, resolved).unwrap_or_else(|_| a.clone()))
+            .collect();
+        let before = BeforeState {
+            state: step.before.clone(),
+            undo,
+        };
+        let done = self.entry(
+            step,
+            JournalOutcome::Applied,
+            commands,
+            serde_json::to_value(&before).ok(),
+            None,
+        );
+        self.journal.append(&done)
+    }
+
+    async fn run_action(
+        &mut self,
+        step: &Step,
+        action: &Action,
+        pos: Pos,
+    ) -> Result<Vec<Value>, PlanError> {
+        let dns_error = |e: crate::dns::DnsFailure| PlanError::Dns {
+            step: step.id.clone(),
+            message: e.to_string(),
+        };
+        match action {
+            Action::Invoke(inv) => {
+                (self.progress)(&Progress::Invoking {
+                    index: pos.index,
+                    total: pos.total,
+                    cmdlet: inv.cmdlet.clone(),
+                    line: render_action(action),
+                });
+                self.shell
+                    .invoke(inv)
+                    .await
+                    .map_err(|f| PlanError::StepFailed {
+                        step: step.id.clone(),
+                        cmdlet: inv.cmdlet.clone(),
+                        exception: f.exception,
+                        message: f.message,
+                    })
+            }
+            Action::Publish(r) => {
+                (self.progress)(&Progress::Publishing {
+                    index: pos.index,
+                    total: pos.total,
+                    record: r.display(),
+                });
+                self.dns.publish(r).await.map_err(dns_error)?;
+                Ok(Vec::new())
+            }
+            Action::Unpublish(r) => {
+                self.dns.unpublish(r).await.map_err(dns_error)?;
+                Ok(Vec::new())
+            }
+            Action::WaitResolvable(r) => {
+                self.wait(step, r, pos).await?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    async fn wait(&mut self, step: &Step, record: &DnsRecord, pos: Pos) -> Result<(), PlanError> {
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let answer = self
+                .dns
+                .lookup(&record.name, record.rtype)
+                .await
+                .map_err(|e| PlanError::Dns {
+                    step: step.id.clone(),
+                    message: e.to_string(),
+                })?;
+            if record.is_in(&answer) {
+                return Ok(());
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= self.options.dns_timeout {
+                return Err(PlanError::DnsTimeout {
+                    step: step.id.clone(),
+                    record: record.display(),
+                    seconds: self.options.dns_timeout.as_secs(),
+                });
+            }
+            (self.progress)(&Progress::WaitingForDns {
+                index: pos.index,
+                total: pos.total,
+                record: record.display(),
+                attempt,
+                remaining_seconds: (self.options.dns_timeout - elapsed).as_secs(),
+            });
+            tokio::time::sleep(
+                self.options
+                    .dns_interval
+                    .min(self.options.dns_timeout - elapsed),
+            )
+            .await;
+        }
+    }
+
+    /// Reverses every applied step of the journal that is not undone yet, newest first, and
+    /// records each as `Undone`. Only the recorded reversals run, so objects the plan did not
+    /// name are never touched.
+    pub async fn undo(&mut self) -> Result<UndoReport, PlanError> {
+        let entries = self.journal.entries()?;
+        let pending: Vec<JournalEntry> = outstanding(&entries).into_iter().rev().cloned().collect();
+        let total = pending.len();
+        let mut undone = Vec::new();
+        for (i, entry) in pending.iter().enumerate() {
+            let pos = Pos {
+                index: i + 1,
+                total,
+            };
+            // The kind is not used for undo; the journal entry keeps id and title.
+            let step = crate::planner::step(
+                entry.step_id.clone(),
+                format!("Undo: {}", entry.title),
+                fedshare_model::StepKind::Prerequisites,
+            );
+            (self.progress)(&Progress::Step {
+                index: pos.index,
+                total,
+                id: step.id.clone(),
+                title: step.title.clone(),
+            });
+            let actions = undo_actions(entry);
+            let mut commands = Vec::new();
+            for action in &actions {
+                commands.push(render_action(action));
+                if let Err(e) = self.run_action(&step, action, pos).await {
+                    (self.progress)(&Progress::StepFailed {
+                        index: pos.index,
+                        total,
+                        id: step.id.clone(),
+                        error: e.to_string(),
+                    });
+                    let failed = self.entry(
+                        &step,
+                        JournalOutcome::Failed,
+                        commands,
+                        None,
+                        Some(e.to_string()),
+                    );
+                    self.journal.append(&failed)?;
+                    return Err(e);
+                }
+            }
+            let done = self.entry(&step, JournalOutcome::Undone, commands, None, None);
+            self.journal.append(&done)?;
+            (self.progress)(&Progress::StepDone {
+                index: pos.index,
+                total,
+                id: step.id.clone(),
+            });
+            undone.push(entry.step_id.clone());
+        }
+        Ok(UndoReport { undone })
+    }
+}
+
+fn capture(c: &Capture, output: &[Value]) -> Option<String> {
+    let chosen = c
+        .prefer
+        .as_ref()
+        .and_then(|(k, v)| {
+            output.iter().find(|o| {
+                o.get(k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(v))
+            })
+        })
+        .or_else(|| output.first())?;
+    chosen
+        .get(&c.property)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}

@@ -1,0 +1,88 @@
+//! The plan crate's failures, each with a stable dotted code.
+
+use fedshare_model::ErrorCode;
+
+/// Where in a plan file something went wrong (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FilePosition {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for FilePosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("could not read the plan file {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML itself is malformed (toml's own message says what was expected).
+    #[error("{at}: {expected}")]
+    Syntax { at: FilePosition, expected: String },
+    /// The TOML is well formed but a value breaks a rule (Exchange's or the plan format's).
+    #[error("{at}: {expected}")]
+    Invalid { at: FilePosition, expected: String },
+    /// The observed organization contradicts the plan in a way no step can fix without
+    /// touching something the plan does not name.
+    #[error("the plan conflicts with the organization: {0}")]
+    Conflict(String),
+    #[error("the shell could not read {cmdlet}: {message}")]
+    Observe { cmdlet: String, message: String },
+    #[error("{cmdlet} returned output that could not be read: {reason}")]
+    UnexpectedOutput { cmdlet: String, reason: String },
+    #[error("step {step} failed: {cmdlet}: {exception}: {message}")]
+    StepFailed {
+        step: String,
+        cmdlet: String,
+        exception: String,
+        message: String,
+    },
+    #[error("step {step}: {message}")]
+    Dns { step: String, message: String },
+    #[error("step {step}: the record {record} did not become resolvable within {seconds} s")]
+    DnsTimeout {
+        step: String,
+        record: String,
+        seconds: u64,
+    },
+    #[error("step {step}: the value for {placeholder} is not known yet")]
+    Unresolved { step: String, placeholder: String },
+    #[error("step {step}: verification failed: {detail}")]
+    Verification { step: String, detail: String },
+    #[error("the journal {path} could not be written or read")]
+    Journal {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the journal {path} has an unreadable entry at line {line}")]
+    JournalCorrupt { path: String, line: usize },
+}
+
+impl ErrorCode for PlanError {
+    fn code(&self) -> &'static str {
+        match self {
+            PlanError::Read { .. } => "plan.read",
+            PlanError::Syntax { .. } => "plan.syntax",
+            PlanError::Invalid { .. } => "plan.invalid",
+            PlanError::Conflict(_) => "plan.conflict",
+            PlanError::Observe { .. } => "plan.observe",
+            PlanError::UnexpectedOutput { .. } => "plan.unexpected_output",
+            PlanError::StepFailed { .. } => "plan.step_failed",
+            PlanError::Dns { .. } => "plan.dns",
+            PlanError::DnsTimeout { .. } => "plan.dns_timeout",
+            PlanError::Unresolved { .. } => "plan.unresolved",
+            PlanError::Verification { .. } => "plan.verification",
+            PlanError::Journal { .. } => "plan.journal",
+            PlanError::JournalCorrupt { .. } => "plan.journal_corrupt",
+        }
+    }
+}

@@ -1,0 +1,667 @@
+//! The plan file: the desired configuration in TOML, kept in version control and edited by the
+//! wizard. Parsing keeps toml's spans so every error names file, line and column.
+
+use std::ops::Range;
+use std::path::Path;
+
+use fedshare_model::FreeBusyAccessLevel;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::entries::{parse_entries, SharingEntry};
+use crate::error::{FilePosition, PlanError};
+
+/// The validated desired state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharingPlan {
+    pub trust: TrustSpec,
+    /// The primary shared domain: becomes the account namespace (OrgID).
+    pub primary_domain: String,
+    /// Further federated domains (`Add-FederatedDomain`), in file order.
+    pub additional_domains: Vec<String>,
+    pub relationships: Vec<RelationshipSpec>,
+    pub policies: Vec<PolicySpec>,
+    pub autodiscover: Vec<AutodiscoverSpec>,
+    pub dns: DnsMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustSpec {
+    pub name: String,
+    pub certificate: CertificateSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateSpec {
+    /// Create a self-signed federation certificate (§3.1).
+    New,
+    /// Use a certificate already in `LocalMachine\My` (spaces removed, upper-case).
+    Thumbprint(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipSpec {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub free_busy_enabled: bool,
+    pub access_level: FreeBusyAccessLevel,
+    pub scope_group: Option<String>,
+    pub enabled: bool,
+    /// Absent: taken from partner discovery (GetFederationInformation).
+    pub target_application_uri: Option<String>,
+    pub target_autodiscover_epr: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySpec {
+    pub name: String,
+    pub entries: Vec<SharingEntry>,
+    /// True: make it the organization default. False: leave the default as it is.
+    pub default: bool,
+    pub enabled: bool,
+    pub mailboxes: MailboxSelection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailboxSelection {
+    /// Assign to no mailbox (the default when the key is absent).
+    None,
+    All,
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutodiscoverSpec {
+    /// The domain whose `autodiscover.<domain>` CNAME is managed.
+    pub domain: String,
+    /// The Internet-facing Client Access host.
+    pub target: String,
+}
+
+impl AutodiscoverSpec {
+    pub fn record_name(&self) -> String {
+        format!("autodiscover.{}", self.domain)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsMode {
+    /// Fedshare shows the records and waits until they resolve; the administrator creates them.
+    Manual,
+    /// Fedshare publishes them with TSIG-signed RFC 2136 updates (the secret is in the keychain).
+    Rfc2136 { server: String, key_name: String },
+    /// DNS is managed elsewhere: no DNS steps, no waiting.
+    None,
+}
+
+// ---- the file form (spans kept for errors) ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    trust: RawTrust,
+    domains: RawDomains,
+    #[serde(default)]
+    relationship: Vec<RawRelationship>,
+    #[serde(default)]
+    policy: Vec<RawPolicy>,
+    #[serde(default)]
+    autodiscover: Vec<RawAutodiscover>,
+    dns: Option<RawDns>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrust {
+    name: Spanned<String>,
+    certificate: Spanned<RawCertificate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawCertificate {
+    Keyword(String),
+    Thumbprint { thumbprint: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomains {
+    primary: Spanned<String>,
+    #[serde(default)]
+    additional: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelationship {
+    name: Spanned<String>,
+    domains: Spanned<Vec<Spanned<String>>>,
+    #[serde(default = "yes")]
+    free_busy_enabled: bool,
+    access_level: Spanned<String>,
+    scope_group: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    enabled: bool,
+    target_application_uri: Option<Spanned<String>>,
+    target_autodiscover_epr: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    name: Spanned<String>,
+    entries: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    default: bool,
+    #[serde(default = "yes")]
+    enabled: bool,
+    mailboxes: Option<Spanned<RawMailboxes>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawMailboxes {
+    Keyword(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAutodiscover {
+    domain: Spanned<String>,
+    target: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDns {
+    mode: Spanned<String>,
+    server: Option<String>,
+    key_name: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Turns byte offsets into 1-based line/column (columns count characters, not bytes).
+struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> FilePosition {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        FilePosition {
+            file: self.file.to_owned(),
+            line,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    fn invalid(&self, span: Range<usize>, expected: impl Into<String>) -> PlanError {
+        PlanError::Invalid {
+            at: self.at(span.start),
+            expected: expected.into(),
+        }
+    }
+}
+
+impl SharingPlan {
+    pub fn from_file(path: &Path) -> Result<SharingPlan, PlanError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates plan text; `file` is only used in error positions.
+    pub fn parse(text: &str, file: &str) -> Result<SharingPlan, PlanError> {
+        let loc = Locator { file, text };
+        let raw: RawPlan = toml::from_str(text).map_err(|e| PlanError::Syntax {
+            at: loc.at(e.span().map_or(0, |s| s.start)),
+            expected: e.message().trim().to_owned(),
+        })?;
+        validate(raw, &loc)
+    }
+
+    /// Every federated domain, primary first.
+    pub fn federated_domains(&self) -> Vec<String> {
+        std::iter::once(self.primary_domain.clone())
+            .chain(self.additional_domains.iter().cloned())
+            .collect()
+    }
+
+    /// The file form, for the wizard to save what the administrator edited.
+    pub fn to_toml(&self) -> String {
+        let file = FileForm::from(self);
+        // A struct of strings, bools and lists always serialises.
+        toml::to_string_pretty(&file).unwrap_or_default()
+    }
+}
+
+fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
+    let trust = validate_trust(&raw.trust, loc)?;
+    let primary_domain = domain(&raw.domains.primary, loc)?;
+    let mut additional_domains = Vec::new();
+    for d in &raw.domains.additional {
+        let d_valid = domain(d, loc)?;
+        if d_valid == primary_domain || additional_domains.contains(&d_valid) {
+            return Err(loc.invalid(
+                d.span(),
+                format!("`{d_valid}` is listed twice; expected each federated domain once"),
+            ));
+        }
+        additional_domains.push(d_valid);
+    }
+    let relationships = validate_relationships(&raw.relationship, loc)?;
+    let policies = validate_policies(&raw.policy, loc)?;
+    let mut autodiscover = Vec::new();
+    for a in &raw.autodiscover {
+        autodiscover.push(AutodiscoverSpec {
+            domain: domain(&a.domain, loc)?,
+            target: hostname(&a.target, loc)?,
+        });
+    }
+    let dns = match &raw.dns {
+        None => DnsMode::Manual,
+        Some(d) => validate_dns(d, loc)?,
+    };
+    Ok(SharingPlan {
+        trust,
+        primary_domain,
+        additional_domains,
+        relationships,
+        policies,
+        autodiscover,
+        dns,
+    })
+}
+
+fn validate_trust(raw: &RawTrust, loc: &Locator<'_>) -> Result<TrustSpec, PlanError> {
+    let name = name(&raw.name, loc)?;
+    let certificate = match raw.certificate.get_ref() {
+        RawCertificate::Keyword(k) if k == "new" => CertificateSpec::New,
+        RawCertificate::Keyword(_) => {
+            return Err(loc.invalid(
+                raw.certificate.span(),
+                "expected `\"new\"` or `{ thumbprint = \"...\" }`",
+            ))
+        }
+        RawCertificate::Thumbprint { thumbprint } => {
+            // Exchange accepts thumbprints with spaces and removes them (UnifyThumbprintFormat).
+            let t: String = thumbprint.chars().filter(|c| !c.is_whitespace()).collect();
+            if t.len() != 40 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(loc.invalid(
+                    raw.certificate.span(),
+                    "expected a thumbprint of 40 hexadecimal digits",
+                ));
+            }
+            CertificateSpec::Thumbprint(t.to_ascii_uppercase())
+        }
+    };
+    Ok(TrustSpec { name, certificate })
+}
+
+fn validate_relationships(
+    raw: &[RawRelationship],
+    loc: &Locator<'_>,
+) -> Result<Vec<RelationshipSpec>, PlanError> {
+    let mut out: Vec<RelationshipSpec> = Vec::new();
+    for r in raw {
+        let name = name(&r.name, loc)?;
+        if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
+            return Err(loc.invalid(r.name.span(), "a unique relationship name"));
+        }
+        if r.domains.get_ref().is_empty() || r.domains.get_ref().len() > 238 {
+            return Err(loc.invalid(r.domains.span(), "between 1 and 238 partner domains"));
+        }
+        let mut domains = Vec::new();
+        for d in r.domains.get_ref() {
+            let d_valid = domain(d, loc)?;
+            // A domain may belong to only one relationship (DuplicateOrganizationRelationshipDomainException).
+            if domains.contains(&d_valid) || out.iter().any(|o| o.domains.contains(&d_valid)) {
+                return Err(loc.invalid(d.span(), format!("`{d_valid}` in only one relationship")));
+            }
+            domains.push(d_valid);
+        }
+        let access_level = match r.access_level.get_ref().as_str() {
+            "None" => FreeBusyAccessLevel::None,
+            "AvailabilityOnly" => FreeBusyAccessLevel::AvailabilityOnly,
+            "LimitedDetails" => FreeBusyAccessLevel::LimitedDetails,
+            _ => {
+                return Err(loc.invalid(
+                    r.access_level.span(),
+                    "one of None, AvailabilityOnly, LimitedDetails",
+                ))
+            }
+        };
+        let target_autodiscover_epr = r
+            .target_autodiscover_epr
+            .as_ref()
+            .map(|e| https_url(e, loc))
+            .transpose()?;
+        out.push(RelationshipSpec {
+            name,
+            domains,
+            free_busy_enabled: r.free_busy_enabled,
+            access_level,
+            scope_group: r
+                .scope_group
+                .as_ref()
+                .map(|g| name_value(g, loc))
+                .transpose()?,
+            enabled: r.enabled,
+            target_application_uri: r
+                .target_application_uri
+                .as_ref()
+                .map(|u| name_value(u, loc))
+                .transpose()?,
+            target_autodiscover_epr,
+        });
+    }
+    Ok(out)
+}
+
+fn validate_policies(raw: &[RawPolicy], loc: &Locator<'_>) -> Result<Vec<PolicySpec>, PlanError> {
+    let mut out: Vec<PolicySpec> = Vec::new();
+    for p in raw {
+        let name = name(&p.name, loc)?;
+        if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
+            return Err(loc.invalid(p.name.span(), "a unique policy name"));
+        }
+        if p.entries.get_ref().is_empty() {
+            return Err(loc.invalid(p.entries.span(), "at least one `domain: actions` entry"));
+        }
+        // Parse one by one first so an error points at the entry itself.
+        for e in p.entries.get_ref() {
+            SharingEntry::parse(e.get_ref())
+                .map_err(|err| loc.invalid(e.span(), err.to_string()))?;
+        }
+        let texts: Vec<String> = p
+            .entries
+            .get_ref()
+            .iter()
+            .map(|e| e.get_ref().clone())
+            .collect();
+        let entries =
+            parse_entries(&texts).map_err(|err| loc.invalid(p.entries.span(), err.to_string()))?;
+        if p.default && out.iter().any(|o| o.default) {
+            return Err(loc.invalid(p.name.span(), "at most one policy with `default = true`"));
+        }
+        let mailboxes = match p.mailboxes.as_ref() {
+            None => MailboxSelection::None,
+            Some(m) => match m.get_ref() {
+                RawMailboxes::Keyword(k) if k == "all" => MailboxSelection::All,
+                RawMailboxes::Keyword(_) => {
+                    return Err(loc.invalid(m.span(), "`\"all\"` or a list of mailboxes"))
+                }
+                RawMailboxes::List(list) if list.iter().any(|s| s.trim().is_empty()) => {
+                    return Err(loc.invalid(m.span(), "mailbox identities that are not empty"))
+                }
+                RawMailboxes::List(list) => MailboxSelection::List(list.clone()),
+            },
+        };
+        out.push(PolicySpec {
+            name,
+            entries,
+            default: p.default,
+            enabled: p.enabled,
+            mailboxes,
+        });
+    }
+    Ok(out)
+}
+
+fn validate_dns(raw: &RawDns, loc: &Locator<'_>) -> Result<DnsMode, PlanError> {
+    match raw.mode.get_ref().as_str() {
+        "manual" => Ok(DnsMode::Manual),
+        "none" => Ok(DnsMode::None),
+        "rfc2136" => match (&raw.server, &raw.key_name) {
+            (Some(server), Some(key_name)) if !server.is_empty() && !key_name.is_empty() => {
+                Ok(DnsMode::Rfc2136 {
+                    server: server.clone(),
+                    key_name: key_name.clone(),
+                })
+            }
+            _ => Err(loc.invalid(
+                raw.mode.span(),
+                "`server` and `key_name` with mode \"rfc2136\"",
+            )),
+        },
+        _ => Err(loc.invalid(raw.mode.span(), "one of \"manual\", \"rfc2136\", \"none\"")),
+    }
+}
+
+fn name(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
+    let v = value.get_ref().trim();
+    if v.is_empty() || v.chars().count() > 64 {
+        return Err(loc.invalid(value.span(), "a name of 1 to 64 characters"));
+    }
+    name_value(value, loc)
+}
+
+/// A free-text value: no control characters, no leading `<` (reserved for placeholders).
+fn name_value(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
+    let v = value.get_ref().trim();
+    if v.is_empty() || v.starts_with('<') || v.chars().any(char::is_control) {
+        return Err(loc.invalid(
+            value.span(),
+            "a non-empty value without control characters that does not start with `<`",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn is_hostname(v: &str) -> bool {
+    v.contains('.')
+        && v.len() <= 253
+        && v.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+fn domain(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
+    let v = value
+        .get_ref()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if v.starts_with("*.") {
+        return Err(loc.invalid(
+            value.span(),
+            "an exact domain (wildcard domains cannot be federated)",
+        ));
+    }
+    if !is_hostname(&v) {
+        return Err(loc.invalid(value.span(), "a domain name such as contoso.com"));
+    }
+    Ok(v)
+}
+
+fn hostname(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
+    let v = value
+        .get_ref()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if !is_hostname(&v) {
+        return Err(loc.invalid(value.span(), "a host name such as mail.contoso.com"));
+    }
+    Ok(v)
+}
+
+fn https_url(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
+    let v = value.get_ref().trim();
+    let host = v
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|h| is_hostname(&h.to_ascii_lowercase()));
+    if host.is_none() || v.chars().any(char::is_whitespace) {
+        return Err(loc.invalid(value.span(), "an https:// URL such as https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"));
+    }
+    Ok(v.to_owned())
+}
+
+// ---- writing the file form back ----
+
+#[derive(Serialize)]
+struct FileForm {
+    trust: FileTrust,
+    domains: FileDomains,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relationship: Vec<FileRelationship>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policy: Vec<FilePolicy>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    autodiscover: Vec<FileAutodiscover>,
+    dns: FileDns,
+}
+
+#[derive(Serialize)]
+struct FileTrust {
+    name: String,
+    certificate: toml::Value,
+}
+
+#[derive(Serialize)]
+struct FileDomains {
+    primary: String,
+    additional: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FileRelationship {
+    name: String,
+    domains: Vec<String>,
+    free_busy_enabled: bool,
+    access_level: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope_group: Option<String>,
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_application_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_autodiscover_epr: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FilePolicy {
+    name: String,
+    entries: Vec<String>,
+    default: bool,
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mailboxes: Option<toml::Value>,
+}
+
+#[derive(Serialize)]
+struct FileAutodiscover {
+    domain: String,
+    target: String,
+}
+
+#[derive(Serialize)]
+struct FileDns {
+    mode: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_name: Option<String>,
+}
+
+fn level_name(level: FreeBusyAccessLevel) -> &'static str {
+    match level {
+        FreeBusyAccessLevel::None => "None",
+        FreeBusyAccessLevel::AvailabilityOnly => "AvailabilityOnly",
+        FreeBusyAccessLevel::LimitedDetails => "LimitedDetails",
+    }
+}
+
+impl From<&SharingPlan> for FileForm {
+    fn from(p: &SharingPlan) -> Self {
+        let certificate = match &p.trust.certificate {
+            CertificateSpec::New => toml::Value::String("new".into()),
+            CertificateSpec::Thumbprint(t) => {
+                let mut table = toml::Table::new();
+                table.insert("thumbprint".into(), toml::Value::String(t.clone()));
+                toml::Value::Table(table)
+            }
+        };
+        let (mode, server, key_name) = match &p.dns {
+            DnsMode::Manual => ("manual", None, None),
+            DnsMode::None => ("none", None, None),
+            DnsMode::Rfc2136 { server, key_name } => {
+                ("rfc2136", Some(server.clone()), Some(key_name.clone()))
+            }
+        };
+        FileForm {
+            trust: FileTrust {
+                name: p.trust.name.clone(),
+                certificate,
+            },
+            domains: FileDomains {
+                primary: p.primary_domain.clone(),
+                additional: p.additional_domains.clone(),
+            },
+            relationship: p
+                .relationships
+                .iter()
+                .map(|r| FileRelationship {
+                    name: r.name.clone(),
+                    domains: r.domains.clone(),
+                    free_busy_enabled: r.free_busy_enabled,
+                    access_level: level_name(r.access_level).into(),
+                    scope_group: r.scope_group.clone(),
+                    enabled: r.enabled,
+                    target_application_uri: r.target_application_uri.clone(),
+                    target_autodiscover_epr: r.target_autodiscover_epr.clone(),
+                })
+                .collect(),
+            policy: p
+                .policies
+                .iter()
+                .map(|pol| FilePolicy {
+                    name: pol.name.clone(),
+                    entries: pol.entries.iter().map(SharingEntry::render).collect(),
+                    default: pol.default,
+                    enabled: pol.enabled,
+                    mailboxes: match &pol.mailboxes {
+                        MailboxSelection::None => None,
+                        MailboxSelection::All => Some(toml::Value::String("all".into())),
+                        MailboxSelection::List(l) => Some(toml::Value::Array(
+                            l.iter().map(|m| toml::Value::String(m.clone())).collect(),
+                        )),
+                    },
+                })
+                .collect(),
+            autodiscover: p
+                .autodiscover
+                .iter()
+                .map(|a| FileAutodiscover {
+                    domain: a.domain.clone(),
+                    target: a.target.clone(),
+                })
+                .collect(),
+            dns: FileDns {
+                mode: mode.into(),
+                server,
+                key_name,
+            },
+        }
+    }
+}
+
+pub(crate) fn level_text(level: FreeBusyAccessLevel) -> &'static str {
+    level_name(level)
+}

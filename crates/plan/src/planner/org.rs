@@ -1,0 +1,238 @@
+//! Domain proofs, metadata refresh, the organization identifier and further federated domains.
+
+use fedshare_exchange::Invocation;
+use fedshare_model::StepKind;
+use serde_json::json;
+
+use super::{no_confirm, step, ORGID_PREFIX};
+use crate::dns::{DnsRecord, RecordType};
+use crate::error::PlanError;
+use crate::file::{DnsMode, SharingPlan};
+use crate::snapshot::Snapshot;
+use crate::step::{Action, Capture, Placeholder, Precondition, Step, Verification};
+
+fn is_federated(snapshot: &Snapshot, domain: &str) -> bool {
+    snapshot
+        .org
+        .organization_identifier
+        .domains
+        .iter()
+        .any(|d| d.domain.eq_ignore_ascii_case(domain))
+}
+
+/// The proof for the trust's current certificate, when the snapshot has one.
+fn known_proof(snapshot: &Snapshot, domain: &str) -> Option<String> {
+    let current = snapshot
+        .org
+        .federation_trust
+        .as_ref()
+        .and_then(|t| t.org_certificate.as_ref())
+        .map(|c| c.thumbprint.clone());
+    let proofs: Vec<_> = snapshot
+        .proofs
+        .iter()
+        .filter(|p| p.domain.eq_ignore_ascii_case(domain))
+        .collect();
+    proofs
+        .iter()
+        .find(|p| {
+            current
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&p.thumbprint))
+        })
+        .or(proofs.first())
+        .map(|p| p.proof.clone())
+}
+
+/// Whether any proof Exchange would accept for `domain` is already in its TXT answer.
+fn proof_published(snapshot: &Snapshot, domain: &str) -> bool {
+    let Some(answer) = snapshot.answer(domain, RecordType::Txt) else {
+        return false;
+    };
+    snapshot
+        .proofs
+        .iter()
+        .filter(|p| p.domain.eq_ignore_ascii_case(domain))
+        .any(|p| answer.iter().any(|v| v.trim_matches('"') == p.proof))
+}
+
+fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
+    let mut s = step(
+        format!("dns.proof:{domain}"),
+        format!("Publish the domain proof TXT record for {domain}"),
+        StepKind::FederationTrust,
+    );
+    let value = match known_proof(snapshot, domain) {
+        Some(p) => p,
+        None => {
+            s.actions.push(Action::Invoke(
+                Invocation::new("Get-FederatedDomainProof").string("DomainName", domain),
+            ));
+            s.captures.push(Capture {
+                action: 0,
+                property: "Proof".into(),
+                prefer: Some(("Name".into(), "OrgPrivCertificate".into())),
+                into: Placeholder::DomainProof(domain.to_owned()),
+            });
+            Placeholder::DomainProof(domain.to_owned()).text()
+        }
+    };
+    let record = DnsRecord {
+        name: domain.to_owned(),
+        rtype: RecordType::Txt,
+        value,
+    };
+    let before = snapshot
+        .answer(domain, RecordType::Txt)
+        .map(<[String]>::to_vec)
+        .unwrap_or_default();
+    s.before = json!({"Name": domain, "Type": "TXT", "Values": before});
+    s.preconditions
+        .push(Precondition::Step("trust.create".into()));
+    if matches!(plan.dns, DnsMode::Rfc2136 { .. }) {
+        s.actions.push(Action::Publish(record.clone()));
+        s.undo.push(Action::Unpublish(record.clone()));
+    }
+    s.actions.push(Action::WaitResolvable(record.clone()));
+    s.verification.push(Verification::Resolves(record));
+    s
+}
+
+fn refresh_step(plan: &SharingPlan) -> Step {
+    let name = &plan.trust.name;
+    let mut s = step(
+        "trust.refresh-metadata".into(),
+        "Refresh the federation metadata".into(),
+        StepKind::FederationTrust,
+    );
+    s.actions.push(Action::Invoke(
+        Invocation::new("Set-FederationTrust")
+            .string("Identity", name.clone())
+            .switch("RefreshMetadata"),
+    ));
+    s.verification.push(Verification::Object {
+        read: Invocation::new("Get-FederationTrust").string("Identity", name.clone()),
+        expect: vec![("Name".into(), json!(name))],
+    });
+    // Nothing to reverse: the trust simply holds fresher broker metadata.
+    s
+}
+
+fn proof_precondition(plan: &SharingPlan, domain: &str, steps: &[Step]) -> Precondition {
+    let id = format!("dns.proof:{domain}");
+    if steps.iter().any(|s| s.id == id) || plan.dns == DnsMode::None {
+        Precondition::Step(id)
+    } else {
+        Precondition::Note(format!("The proof TXT record for {domain} resolves."))
+    }
+}
+
+fn orgid_step(
+    plan: &SharingPlan,
+    snapshot: &Snapshot,
+    steps: &[Step],
+) -> Result<Option<Step>, PlanError> {
+    let oid = &snapshot.org.organization_identifier;
+    let expected = format!("{ORGID_PREFIX}{}", plan.primary_domain);
+    let primary = &plan.primary_domain;
+    let mut s = step(
+        "orgid.set".into(),
+        format!("Federate {primary} as the account namespace"),
+        StepKind::FederationTrust,
+    );
+    s.before = serde_json::to_value(oid).unwrap_or_default();
+    let read = Invocation::new("Get-FederatedOrganizationIdentifier");
+    match oid.account_namespace.as_deref().filter(|n| !n.is_empty()) {
+        Some(ns) if !ns.eq_ignore_ascii_case(&expected) => Err(PlanError::Conflict(format!(
+            "the organization is already federated with account namespace {ns}; Exchange does not allow changing it (TrustAlreadyDefinedException)"
+        ))),
+        Some(_) if oid.enabled => Ok(None),
+        Some(_) => {
+            s.title = "Enable the federated organization identifier".into();
+            s.actions.push(Action::Invoke(Invocation::new("Set-FederatedOrganizationIdentifier").bool("Enabled", true)));
+            s.undo.push(Action::Invoke(Invocation::new("Set-FederatedOrganizationIdentifier").bool("Enabled", false)));
+            s.verification.push(Verification::Object { read, expect: vec![("Enabled".into(), json!(true))] });
+            Ok(Some(s))
+        }
+        None => {
+            s.preconditions.push(Precondition::Step("trust.refresh-metadata".into()));
+            s.preconditions.push(proof_precondition(plan, primary, steps));
+            s.actions.push(Action::Invoke(
+                Invocation::new("Set-FederatedOrganizationIdentifier")
+                    .string("DelegationFederationTrust", plan.trust.name.clone())
+                    .string("AccountNamespace", primary.clone())
+                    .bool("Enabled", true),
+            ));
+            // Removing the account-namespace domain unconfigures the OrgID (and disables it).
+            s.undo.push(Action::Invoke(no_confirm(
+                Invocation::new("Remove-FederatedDomain").string("DomainName", primary.clone()),
+            )));
+            s.verification.push(Verification::Object {
+                read,
+                expect: vec![
+                    ("AccountNamespace".into(), json!(expected)),
+                    ("Enabled".into(), json!(true)),
+                ],
+            });
+            Ok(Some(s))
+        }
+    }
+}
+
+fn domain_step(plan: &SharingPlan, domain: &str, steps: &[Step]) -> Step {
+    let mut s = step(
+        format!("domain.add:{domain}"),
+        format!("Add {domain} to the federated domains"),
+        StepKind::FederationTrust,
+    );
+    s.preconditions.push(Precondition::Step("orgid.set".into()));
+    s.preconditions
+        .push(proof_precondition(plan, domain, steps));
+    s.actions.push(Action::Invoke(
+        Invocation::new("Add-FederatedDomain").string("DomainName", domain),
+    ));
+    s.undo.push(Action::Invoke(no_confirm(
+        Invocation::new("Remove-FederatedDomain").string("DomainName", domain),
+    )));
+    s.verification.push(Verification::Object {
+        read: Invocation::new("Get-FederatedOrganizationIdentifier"),
+        expect: vec![("Domains".into(), json!([domain]))],
+    });
+    s
+}
+
+pub(crate) fn orgid_steps(
+    plan: &SharingPlan,
+    snapshot: &Snapshot,
+    steps: &mut Vec<Step>,
+) -> Result<(), PlanError> {
+    let pending: Vec<String> = plan
+        .federated_domains()
+        .into_iter()
+        .filter(|d| !is_federated(snapshot, d))
+        .collect();
+    if plan.dns != DnsMode::None {
+        for d in &pending {
+            if !proof_published(snapshot, d) {
+                steps.push(proof_step(plan, snapshot, d));
+            }
+        }
+    }
+    let orgid = orgid_step(plan, snapshot, steps)?;
+    let trust_created = steps.iter().any(|s| s.id == "trust.create");
+    // The broker metadata is refreshed once, before the OrgID is first configured.
+    let first_configuration = orgid.as_ref().is_some_and(|o| {
+        o.invocations()
+            .first()
+            .is_some_and(|i| i.get("AccountNamespace").is_some())
+    });
+    if trust_created || first_configuration {
+        steps.push(refresh_step(plan));
+    }
+    steps.extend(orgid);
+    for d in pending.iter().filter(|d| **d != plan.primary_domain) {
+        let s = domain_step(plan, d, steps);
+        steps.push(s);
+    }
+    Ok(())
+}
