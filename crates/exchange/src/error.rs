@@ -164,6 +164,30 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_stable_and_dotted() {
+        let timeout = ExchangeError::HostTimeout {
+            what: "Get-FederationTrust".into(),
+            after: Duration::from_millis(300),
+        };
+        assert_eq!(timeout.code(), "exchange.host_timeout");
+        assert_eq!(
+            timeout.to_string(),
+            "the shell host did not answer Get-FederationTrust within 300 ms; it was stopped and the next call restarts it"
+        );
+        let parse = ExchangeError::ScriptParse {
+            line: 3,
+            column: 7,
+            reason: "x".into(),
+        };
+        assert_eq!(parse.code(), "exchange.script_parse");
+        let mismatch = ExchangeError::ProtocolMismatch {
+            expected: 1,
+            got: 2,
+        };
+        assert_eq!(mismatch.code(), "exchange.protocol_mismatch");
+    }
+
+    #[test]
     fn cmdlet_failure_keeps_the_shell_error() {
         let err = ExchangeError::CmdletFailed {
             cmdlet: "New-FederationTrust".into(),
