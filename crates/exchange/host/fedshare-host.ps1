@@ -132,7 +132,10 @@
             $fedshareWarnings = $null
             $results = @(& $command @splat -ErrorAction Stop -WarningAction SilentlyContinue -WarningVariable fedshareWarnings)
             $output = @()
-            foreach ($result in $results) { $output += , (ConvertTo-PropertyBag $result 5) }
+            foreach ($result in $results) {
+                # Objects become property bags; plain values (a string, a number) stay values.
+                if ($result -is [string] -or $result -is [ValueType]) { $output += , (ConvertTo-WireValue $result 0) } else { $output += , (ConvertTo-PropertyBag $result 5) }
+            }
             $warnings = @()
             foreach ($warning in @($fedshareWarnings)) { if ($null -ne $warning) { $warnings += [string]$warning.Message } }
             Write-Reply ([ordered]@{ kind = 'result'; id = $request.id; ok = $true; output = $output; warnings = $warnings })
