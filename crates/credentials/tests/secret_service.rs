@@ -70,21 +70,6 @@ fn purposes_of_one_profile_are_separate_entries() {
 }
 
 #[test]
-fn round_trip_test_leaves_nothing_behind() {
-    let keychain = require(BackendKind::SecretService);
-    keychain.test().unwrap();
-    let out = Command::new("secret-tool")
-        .args(["search", "--all", "service", SERVICE])
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !listing.contains("fedshare-keychain-test"),
-        "throwaway entry left behind:\n{listing}"
-    );
-}
-
-#[test]
 fn cli_functions_prefer_the_secret_service_and_report_it() {
     require(BackendKind::SecretService);
     let profile = unique_profile("ss-api");
