@@ -1,1 +1,24 @@
-//! DNS and Autodiscover (see ARCHITECTURE.md).
+//! DNS and Autodiscover for federated sharing: exact record checks across resolvers,
+//! propagation waits, record publication, partner discovery (GetFederationInformation) and
+//! probes of our own published endpoints.
+
+mod agreement;
+pub mod check;
+mod compare;
+pub mod error;
+pub mod propagation;
+pub mod publish;
+mod records;
+mod transport;
+pub mod tsig;
+pub mod views;
+
+pub use agreement::{Agreement, AnswerGroup};
+pub use check::{check_domain, CheckOptions, DomainDnsReport, ExpectedProof, Finding, RecordCheck, RecordKind, RecordStatus, ViewAnswer};
+pub use error::DnsError;
+pub use propagation::{wait_for_propagation, Progress, PropagationCheck, PropagationOutcome, ViewProgress};
+pub use publish::{manual_instructions, publish_record, windows_dns_invocations, DnsRecord, ManualInstructions, PublishMode, PublishReport, PublishType, UpdateTarget};
+pub use records::ViewOutcome;
+pub use transport::Transport;
+pub use tsig::{TsigAlgo, TsigKey};
+pub use views::{SystemResolver, View, ViewKind};
