@@ -52,7 +52,8 @@ impl std::fmt::Debug for LabCa {
 impl LabCa {
     pub(crate) fn generate() -> Result<Self, LabNetError> {
         let key = KeyPair::generate().map_err(LabNetError::Certificate)?;
-        let mut params = CertificateParams::new(Vec::<String>::new()).map_err(LabNetError::Certificate)?;
+        let mut params =
+            CertificateParams::new(Vec::<String>::new()).map_err(LabNetError::Certificate)?;
         params
             .distinguished_name
             .push(DnType::CommonName, "Fedshare Lab CA");
@@ -84,7 +85,9 @@ impl LabCa {
         let cert_der = rustls_pemfile::certs(&mut material.cert_pem.as_bytes())
             .next()
             .and_then(Result::ok)
-            .ok_or(LabNetError::Certificate(rcgen::Error::CouldNotParseCertificate))?;
+            .ok_or(LabNetError::Certificate(
+                rcgen::Error::CouldNotParseCertificate,
+            ))?;
         Ok(LabCa {
             issuer,
             material: material.clone(),
@@ -103,7 +106,8 @@ impl LabCa {
         validity: Validity,
     ) -> Result<Arc<CertifiedKey>, LabNetError> {
         let key = KeyPair::generate().map_err(LabNetError::Certificate)?;
-        let mut params = CertificateParams::new(names.to_vec()).map_err(LabNetError::Certificate)?;
+        let mut params =
+            CertificateParams::new(names.to_vec()).map_err(LabNetError::Certificate)?;
         if let Some(first) = names.first() {
             params
                 .distinguished_name
@@ -145,7 +149,10 @@ mod tests {
         assert_eq!(leaf.cert.len(), 2, "leaf plus CA");
         assert_eq!(leaf.cert[1], ca.cert_der);
         let debug = format!("{:?}", ca.material());
-        assert!(!debug.contains("PRIVATE KEY"), "the key never reaches Debug output");
+        assert!(
+            !debug.contains("PRIVATE KEY"),
+            "the key never reaches Debug output"
+        );
     }
 
     #[test]

@@ -73,8 +73,10 @@ impl LabNet {
         let tls = https::tls::server_config(&ca, &sites)?;
 
         let (udp, tcp) = dns::server::bind(SocketAddr::new(config.bind, config.dns_port)).await?;
-        let https = https::server::bind(SocketAddr::new(config.bind, config.https_port), "https").await?;
-        let http = https::server::bind(SocketAddr::new(config.bind, config.http_port), "http").await?;
+        let https =
+            https::server::bind(SocketAddr::new(config.bind, config.https_port), "https").await?;
+        let http =
+            https::server::bind(SocketAddr::new(config.bind, config.http_port), "http").await?;
         let local = |r: std::io::Result<SocketAddr>| r.map_err(LabNetError::Runtime);
         let dns_addr = local(udp.local_addr())?;
         let https_addr = local(https.local_addr())?;
@@ -83,7 +85,12 @@ impl LabNet {
         let (stop, shutdown) = Shutdown::new();
         let handler = Arc::new(DnsHandler::new(store, signer, config.on_change));
         let mut tasks = dns::server::spawn(handler.clone(), udp, tcp, &shutdown);
-        tasks.push(https::server::spawn_https(https, tls, sites.clone(), &shutdown));
+        tasks.push(https::server::spawn_https(
+            https,
+            tls,
+            sites.clone(),
+            &shutdown,
+        ));
         tasks.push(https::server::spawn_http(http, sites, &shutdown));
         tracing::info!(%dns_addr, %https_addr, %http_addr, "lab network started");
         Ok(LabNet {
@@ -143,7 +150,10 @@ impl LabNet {
 
     /// Runs the lab network in the foreground (for `fedshare lab serve`) until Ctrl-C.
     /// `ready` is called once everything listens, e.g. to print the addresses.
-    pub fn serve_blocking(config: LabNetConfig, ready: impl FnOnce(&LabNet)) -> Result<(), LabNetError> {
+    pub fn serve_blocking(
+        config: LabNetConfig,
+        ready: impl FnOnce(&LabNet),
+    ) -> Result<(), LabNetError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -181,7 +191,9 @@ fn validate_partners(partners: &[PartnerSite]) -> Result<(), LabNetError> {
     for p in partners {
         for host in [&p.domain, &p.autodiscover_host] {
             if host.is_empty() || host.contains(['/', ':', ' ']) {
-                return Err(LabNetError::InvalidPartner(format!("bad host name {host:?}")));
+                return Err(LabNetError::InvalidPartner(format!(
+                    "bad host name {host:?}"
+                )));
             }
         }
     }

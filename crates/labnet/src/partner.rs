@@ -148,7 +148,10 @@ mod tests {
         let table = FederationInfoTable::new();
         let clone = table.clone();
         assert!(table.get("contoso.com").is_none());
-        clone.set("Contoso.com", FederationInfo::on_premises("contoso.com", &["contoso.com"]));
+        clone.set(
+            "Contoso.com",
+            FederationInfo::on_premises("contoso.com", &["contoso.com"]),
+        );
         let info = table.get("CONTOSO.COM").unwrap();
         assert_eq!(info.application_uri, "FYDIBOHF25SPDLT.contoso.com");
         assert!(info.covers("CONTOSO.com"));
@@ -160,7 +163,10 @@ mod tests {
     fn behaviour_serialises_with_a_kind_tag() {
         let b = PartnerBehaviour::Broken(BrokenKind::Trickle { interval_ms: 50 });
         let json = serde_json::to_string(&b).unwrap();
-        assert_eq!(json, r#"{"kind":"broken","fault":"trickle","intervalMs":50}"#);
+        assert_eq!(
+            json,
+            r#"{"kind":"broken","fault":"trickle","intervalMs":50}"#
+        );
         let back: PartnerBehaviour = serde_json::from_str(&json).unwrap();
         assert_eq!(back, b);
     }

@@ -158,15 +158,29 @@ pub fn parse_rdata(kind: RecordKind, value: &str) -> Result<RData, LabNetError> 
             .map_err(|e| bad(&e))
     };
     let name_at = |i: usize| -> Result<Name, LabNetError> {
-        absolute_name(fields.get(i).ok_or_else(|| invalid(value, "missing name"))?)
+        absolute_name(
+            fields
+                .get(i)
+                .ok_or_else(|| invalid(value, "missing name"))?,
+        )
     };
     let small = |v: u64| u16::try_from(v).map_err(|e| bad(&e));
     let word = |v: u64| u32::try_from(v).map_err(|e| bad(&e));
     Ok(match kind {
-        RecordKind::A => RData::A(value.trim().parse::<Ipv4Addr>().map_err(|e| bad(&e))?.into()),
-        RecordKind::Aaaa => {
-            RData::AAAA(value.trim().parse::<Ipv6Addr>().map_err(|e| bad(&e))?.into())
-        }
+        RecordKind::A => RData::A(
+            value
+                .trim()
+                .parse::<Ipv4Addr>()
+                .map_err(|e| bad(&e))?
+                .into(),
+        ),
+        RecordKind::Aaaa => RData::AAAA(
+            value
+                .trim()
+                .parse::<Ipv6Addr>()
+                .map_err(|e| bad(&e))?
+                .into(),
+        ),
         RecordKind::Cname => RData::CNAME(CNAME(name_at(0)?)),
         RecordKind::Ns => RData::NS(NS(name_at(0)?)),
         RecordKind::Txt => RData::TXT(txt_from_text(value)),
@@ -250,7 +264,9 @@ mod tests {
             "autodiscover.contoso.com."
         );
         assert_eq!(
-            owner_name("autodiscover.contoso.com", &o).unwrap().to_ascii(),
+            owner_name("autodiscover.contoso.com", &o)
+                .unwrap()
+                .to_ascii(),
             "autodiscover.contoso.com."
         );
         assert_eq!(
@@ -305,7 +321,11 @@ mod tests {
         let err = parse_rdata(RecordKind::A, "not-an-ip").unwrap_err();
         assert!(matches!(err, LabNetError::InvalidZone(_)));
         assert!(parse_rdata(RecordKind::Mx, "10").is_err());
-        let json = serde_json::to_string(&RecordData::new("@", 60, RecordKind::Aaaa, "::1")).unwrap();
-        assert_eq!(json, r#"{"name":"@","ttl":60,"rtype":"AAAA","value":"::1"}"#);
+        let json =
+            serde_json::to_string(&RecordData::new("@", 60, RecordKind::Aaaa, "::1")).unwrap();
+        assert_eq!(
+            json,
+            r#"{"name":"@","ttl":60,"rtype":"AAAA","value":"::1"}"#
+        );
     }
 }

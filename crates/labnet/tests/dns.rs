@@ -23,7 +23,7 @@ async fn start_lab() -> (LabNet, TsigKeyConfig, Changes) {
         .zones
         .iter_mut()
         .find(|z| z.origin == "contoso.com")
-        .unwrap();
+        .expect("test setup");
     for i in 0..8 {
         let value = format!("big-{i}-{}", "x".repeat(90));
         contoso
@@ -32,9 +32,15 @@ async fn start_lab() -> (LabNet, TsigKeyConfig, Changes) {
     }
     let changes: Changes = Arc::default();
     let sink = changes.clone();
-    config.on_change = Some(Arc::new(move |zones| sink.lock().unwrap().push(zones)));
+    config.on_change = Some(Arc::new(move |zones| {
+        sink.lock().expect("test setup").push(zones)
+    }));
     let key = config.tsig.clone();
-    (LabNet::start(config).await.unwrap(), key, changes)
+    (
+        LabNet::start(config).await.expect("test setup"),
+        key,
+        changes,
+    )
 }
 
 async fn kdig(lab: &LabNet, args: &[&str]) -> String {
@@ -62,10 +68,10 @@ async fn knsupdate(lab: &LabNet, key: Option<&str>, script: &str) -> (bool, Stri
         .spawn()
         .expect("knsupdate is installed (knot-dnsutils)");
     use tokio::io::AsyncWriteExt;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(full.as_bytes()).await.unwrap();
+    let mut stdin = child.stdin.take().expect("test setup");
+    stdin.write_all(full.as_bytes()).await.expect("test setup");
     drop(stdin);
-    let out = child.wait_with_output().await.unwrap();
+    let out = child.wait_with_output().await.expect("test setup");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -89,7 +95,10 @@ async fn kdig_sees_cname_chains_nxdomain_nodata_and_refused() {
 
     let exo = kdig(&lab, &["autodiscover.adatum.com", "A"]).await;
     assert!(exo.contains("autodiscover.outlook.com."), "{exo}");
-    assert!(exo.contains("autodiscover-s.outlook.com."), "chain crosses zones: {exo}");
+    assert!(
+        exo.contains("autodiscover-s.outlook.com."),
+        "chain crosses zones: {exo}"
+    );
 
     let nx = kdig(&lab, &["nothing.fabrikam.com", "A"]).await;
     assert!(nx.contains("status: NXDOMAIN"), "{nx}");
@@ -110,8 +119,15 @@ async fn large_answers_truncate_over_udp_and_arrive_over_tcp() {
     let udp = kdig(&lab, &["+ignore", "+noedns", "big.contoso.com", "TXT"]).await;
     assert!(udp.contains(" tc"), "TC flag over UDP: {udp}");
     assert!(udp.contains("ANSWER: 0"), "{udp}");
-    let edns = kdig(&lab, &["+ignore", "+bufsize=4096", "big.contoso.com", "TXT"]).await;
-    assert!(!edns.contains(" tc;"), "8 x 100 bytes fit in our 1232-byte EDNS size: {edns}");
+    let edns = kdig(
+        &lab,
+        &["+ignore", "+bufsize=4096", "big.contoso.com", "TXT"],
+    )
+    .await;
+    assert!(
+        !edns.contains(" tc;"),
+        "8 x 100 bytes fit in our 1232-byte EDNS size: {edns}"
+    );
     let tcp = kdig(&lab, &["+tcp", "+noedns", "big.contoso.com", "TXT"]).await;
     assert!(tcp.contains("ANSWER: 8"), "{tcp}");
     lab.shutdown().await;
@@ -137,12 +153,23 @@ async fn knsupdate_changes_the_zone_only_with_the_right_key() {
     let (ok, out) = knsupdate(&lab, Some(&key_arg(&key)), add).await;
     assert!(ok, "signed update: {out}");
     let after = kdig(&lab, &["contoso.com", "TXT"]).await;
-    assert!(after.contains("\"proof-abc\""), "served immediately: {after}");
+    assert!(
+        after.contains("\"proof-abc\""),
+        "served immediately: {after}"
+    );
     let soa = kdig(&lab, &["contoso.com", "SOA", "+short"]).await;
     assert!(soa.contains(" 2 3600"), "serial bumped from 1 to 2: {soa}");
 
-    let persisted = changes.lock().unwrap().last().cloned().expect("on_change called");
-    let zone = persisted.iter().find(|z| z.origin == "contoso.com").unwrap();
+    let persisted = changes
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .expect("on_change called");
+    let zone = persisted
+        .iter()
+        .find(|z| z.origin == "contoso.com")
+        .unwrap();
     assert!(zone
         .records
         .iter()
@@ -161,7 +188,9 @@ async fn knsupdate_changes_the_zone_only_with_the_right_key() {
     let guarded = "zone contoso.com.\nprereq yxdomain nope.contoso.com.\nupdate add x.contoso.com. 60 A 127.0.0.2";
     let (ok, out) = knsupdate(&lab, Some(&key_arg(&key)), guarded).await;
     assert!(!ok && out.contains("NXDOMAIN"), "{out}");
-    assert!(kdig(&lab, &["x.contoso.com", "A"]).await.contains("NXDOMAIN"));
+    assert!(kdig(&lab, &["x.contoso.com", "A"])
+        .await
+        .contains("NXDOMAIN"));
 
     // Updates for zones we do not serve.
     let foreign = "zone example.org.\nupdate add a.example.org. 60 A 127.0.0.2";
@@ -183,7 +212,10 @@ async fn hickory_resolver_and_signed_client_agree() {
     )
     .build()
     .unwrap();
-    let ips = resolver.lookup_ip("autodiscover.fabrikam.com.").await.unwrap();
+    let ips = resolver
+        .lookup_ip("autodiscover.fabrikam.com.")
+        .await
+        .unwrap();
     let ips: Vec<String> = ips.iter().map(|ip| ip.to_string()).collect();
     assert_eq!(ips, ["127.0.0.1"]);
     // The resolver retries the truncated answer over TCP by itself.
@@ -221,6 +253,9 @@ async fn hickory_resolver_and_signed_client_agree() {
         .await
         .unwrap();
     assert_eq!(txt.answers().len(), 1);
-    assert!(lab.zones().iter().any(|z| z.records.iter().any(|r| r.name == "_lab")));
+    assert!(lab
+        .zones()
+        .iter()
+        .any(|z| z.records.iter().any(|r| r.name == "_lab")));
     lab.shutdown().await;
 }

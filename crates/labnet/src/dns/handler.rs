@@ -43,7 +43,11 @@ impl std::fmt::Debug for DnsHandler {
 }
 
 impl DnsHandler {
-    pub(crate) fn new(store: ZoneStore, signer: TSigner, on_change: Option<ZoneChangeHook>) -> Self {
+    pub(crate) fn new(
+        store: ZoneStore,
+        signer: TSigner,
+        on_change: Option<ZoneChangeHook>,
+    ) -> Self {
         DnsHandler {
             store: RwLock::new(store),
             update_lock: Mutex::new(()),
@@ -53,10 +57,7 @@ impl DnsHandler {
     }
 
     pub(crate) fn snapshot(&self) -> Vec<ZoneData> {
-        self.store
-            .read()
-            .map(|s| s.snapshot())
-            .unwrap_or_default()
+        self.store.read().map(|s| s.snapshot()).unwrap_or_default()
     }
 
     /// Returns the encoded response, or `None` for input that deserves no answer.
@@ -99,9 +100,9 @@ impl DnsHandler {
             return ResponseCode::ServFail;
         };
         let result = match self.store.write() {
-            Ok(mut store) => update::apply(&mut store, request).map(|changed| {
-                changed.then(|| store.snapshot())
-            }),
+            Ok(mut store) => {
+                update::apply(&mut store, request).map(|changed| changed.then(|| store.snapshot()))
+            }
             Err(_) => Err(ResponseCode::ServFail),
         };
         match result {

@@ -107,7 +107,11 @@ mod tests {
         assert_eq!(types, [RecordType::CNAME, RecordType::CNAME, RecordType::A]);
         assert!(r.authoritative);
         let only_cname = ask("autodiscover.fabrikam.com.", RecordType::CNAME);
-        assert_eq!(only_cname.answers.len(), 1, "CNAME queries stop at the alias");
+        assert_eq!(
+            only_cname.answers.len(),
+            1,
+            "CNAME queries stop at the alias"
+        );
     }
 
     #[test]
@@ -129,7 +133,11 @@ mod tests {
         assert!(nodata.answers.is_empty());
         assert_eq!(nodata.authorities.len(), 1);
         let ent = ask("deep.fabrikam.com.", RecordType::A);
-        assert_eq!(ent.response_code, ResponseCode::NoError, "empty non-terminal");
+        assert_eq!(
+            ent.response_code,
+            ResponseCode::NoError,
+            "empty non-terminal"
+        );
         let dangling = ask("dangling.fabrikam.com.", RecordType::A);
         assert_eq!(dangling.response_code, ResponseCode::NXDomain, "RFC 6604");
         assert_eq!(dangling.answers.len(), 1);

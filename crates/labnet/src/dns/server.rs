@@ -21,11 +21,13 @@ const BIND_ATTEMPTS: usize = 8;
 pub(crate) async fn bind(addr: SocketAddr) -> Result<(UdpSocket, TcpListener), LabNetError> {
     let mut last = None;
     for _ in 0..BIND_ATTEMPTS {
-        let udp = UdpSocket::bind(addr).await.map_err(|source| LabNetError::Bind {
-            service: "dns/udp",
-            addr,
-            source,
-        })?;
+        let udp = UdpSocket::bind(addr)
+            .await
+            .map_err(|source| LabNetError::Bind {
+                service: "dns/udp",
+                addr,
+                source,
+            })?;
         let port = udp.local_addr().map_err(LabNetError::Runtime)?.port();
         let tcp_addr = SocketAddr::new(addr.ip(), port);
         match TcpListener::bind(tcp_addr).await {
@@ -94,7 +96,11 @@ async fn serve_tcp(handler: Arc<DnsHandler>, listener: TcpListener, mut shutdown
 }
 
 /// Length-prefixed messages (RFC 1035 §4.2.2), several per connection.
-async fn serve_tcp_connection(handler: Arc<DnsHandler>, mut stream: TcpStream, mut shutdown: Shutdown) {
+async fn serve_tcp_connection(
+    handler: Arc<DnsHandler>,
+    mut stream: TcpStream,
+    mut shutdown: Shutdown,
+) {
     loop {
         let message = tokio::select! {
             r = tokio::time::timeout(TCP_IDLE, read_message(&mut stream)) => r,

@@ -227,9 +227,12 @@ mod tests {
             .push(RecordData::new("www", 60, RecordKind::A, "127.0.0.1"));
         assert!(ZoneStore::new(vec![bad]).is_err());
         let mut outside = zone();
-        outside
-            .records
-            .push(RecordData::new("x.fabrikam.com.", 60, RecordKind::A, "127.0.0.1"));
+        outside.records.push(RecordData::new(
+            "x.fabrikam.com.",
+            60,
+            RecordKind::A,
+            "127.0.0.1",
+        ));
         assert!(ZoneStore::new(vec![outside]).is_err());
         assert!(ZoneStore::new(vec![zone(), zone()]).is_err());
     }

@@ -164,7 +164,9 @@ fn add(records: &mut Vec<Record>, rr: &Record) {
         // An SOA is replaced only by a higher serial (we bump serials ourselves anyway).
         RecordType::SOA => {
             let (Some(pos), RData::SOA(new)) = (
-                records.iter().position(|r| r.record_type() == RecordType::SOA),
+                records
+                    .iter()
+                    .position(|r| r.record_type() == RecordType::SOA),
                 &rr.data,
             ) else {
                 return;

@@ -15,7 +15,9 @@ const HUGE_CHUNK: usize = 64 * 1024;
 pub(crate) enum LabBody {
     Full(Option<Bytes>),
     /// `remaining` bytes of repeated filler, produced chunk by chunk.
-    Repeat { remaining: u64 },
+    Repeat {
+        remaining: u64,
+    },
     /// `data` one byte per `interval`.
     Trickle {
         data: Bytes,
@@ -84,7 +86,9 @@ impl Body for LabBody {
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            LabBody::Full(data) => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
+            LabBody::Full(data) => {
+                SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
+            }
             // Inexact on purpose: hostile bodies go out chunked, without Content-Length.
             _ => SizeHint::default(),
         }

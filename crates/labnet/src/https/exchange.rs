@@ -11,8 +11,8 @@ use hyper::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::body::LabBody;
-use super::soap::{self, Flavor, GfiAnswer, ParseError};
 use super::sites::{Role, Sites};
+use super::soap::{self, Flavor, GfiAnswer, ParseError};
 use crate::partner::{
     BrokenKind, FederationInfo, PartnerBehaviour, TokenIssuer, EXCHANGE_ONLINE_APPLICATION_URI,
 };
@@ -111,7 +111,10 @@ async fn autodiscover_svc(source: &Source, request: Request<Incoming>) -> Respon
     }
     // Larger bodies are not parsed by the proxy, so it cannot see a GetFederationInformation
     // action and treats the request as unauthenticated.
-    let Ok(collected) = Limited::new(request.into_body(), BODY_LIMIT).collect().await else {
+    let Ok(collected) = Limited::new(request.into_body(), BODY_LIMIT)
+        .collect()
+        .await
+    else {
         return unauthenticated();
     };
     let parsed = soap::parse_request(&collected.to_bytes());
@@ -181,13 +184,19 @@ fn wssecurity(method: &Method) -> Response<LabBody> {
         r#"<faultstring xml:lang="en-US">An error occurred when verifying security for the message.</faultstring>"#,
         "</s:Fault></s:Body></s:Envelope>"
     );
-    text(StatusCode::INTERNAL_SERVER_ERROR, "text/xml; charset=utf-8", fault)
+    text(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/xml; charset=utf-8",
+        fault,
+    )
 }
 
 fn office365_redirect(exo_host: &str, path: &str) -> Response<LabBody> {
     let target = match path {
         SVC_PATH => format!("https://{exo_host}/autodiscover/autodiscover.svc"),
-        SVC_WSSECURITY_PATH => format!("https://{exo_host}/autodiscover/autodiscover.svc/WSSecurity"),
+        SVC_WSSECURITY_PATH => {
+            format!("https://{exo_host}/autodiscover/autodiscover.svc/WSSecurity")
+        }
         _ => return not_found(),
     };
     redirect(&target)
@@ -206,7 +215,11 @@ fn unauthenticated() -> Response<LabBody> {
 }
 
 fn method_not_allowed() -> Response<LabBody> {
-    let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "text/html", "Method Not Allowed");
+    let mut response = text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "text/html",
+        "Method Not Allowed",
+    );
     response
         .headers_mut()
         .insert(hyper::header::ALLOW, HeaderValue::from_static("POST"));
@@ -214,20 +227,35 @@ fn method_not_allowed() -> Response<LabBody> {
 }
 
 pub(crate) fn not_found() -> Response<LabBody> {
-    text(StatusCode::NOT_FOUND, "text/html", "404 - File or directory not found.")
+    text(
+        StatusCode::NOT_FOUND,
+        "text/html",
+        "404 - File or directory not found.",
+    )
 }
 
 /// A response with the headers an IIS-hosted Exchange CAS sends.
-pub(crate) fn text(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<LabBody> {
+pub(crate) fn text(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<LabBody> {
     with_body(status, content_type, LabBody::full(body))
 }
 
-pub(crate) fn with_body(status: StatusCode, content_type: &'static str, body: LabBody) -> Response<LabBody> {
+pub(crate) fn with_body(
+    status: StatusCode,
+    content_type: &'static str,
+    body: LabBody,
+) -> Response<LabBody> {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(hyper::header::SERVER, HeaderValue::from_static("Microsoft-IIS/8.5"));
+    headers.insert(
+        hyper::header::SERVER,
+        HeaderValue::from_static("Microsoft-IIS/8.5"),
+    );
     headers.insert("X-FEServer", HeaderValue::from_static("LABCAS01"));
     headers.insert("X-Powered-By", HeaderValue::from_static("ASP.NET"));
     response
@@ -254,10 +282,19 @@ mod tests {
         assert!(!is_domain_name("<x>.com"));
         let info = FederationInfo::on_premises("fabrikam.com", &["fabrikam.com", "fabrikam.net"]);
         let on_prem = Source::OnPremises(Some(info.clone()));
-        assert_eq!(answer(&on_prem, Some("FABRIKAM.net")).0, GfiAnswer::NoError(info));
-        assert_eq!(answer(&on_prem, Some("contoso.com")).0, GfiAnswer::InvalidDomain);
+        assert_eq!(
+            answer(&on_prem, Some("FABRIKAM.net")).0,
+            GfiAnswer::NoError(info)
+        );
+        assert_eq!(
+            answer(&on_prem, Some("contoso.com")).0,
+            GfiAnswer::InvalidDomain
+        );
         assert_eq!(answer(&on_prem, None).0, GfiAnswer::InvalidRequest);
-        assert_eq!(answer(&Source::OnPremises(None), Some("contoso.com")).0, GfiAnswer::NotFederated);
+        assert_eq!(
+            answer(&Source::OnPremises(None), Some("contoso.com")).0,
+            GfiAnswer::NotFederated
+        );
         let online = Source::Online(vec!["adatum.com".into()]);
         let GfiAnswer::NoError(exo) = answer(&online, Some("adatum.com")).0 else {
             panic!("EXO should answer its tenant")

@@ -19,11 +19,17 @@ fn entity_expansion_document() -> String {
     )
 }
 
-pub(crate) async fn respond(kind: &BrokenKind, host: &str, shutdown: &mut Shutdown) -> Response<LabBody> {
+pub(crate) async fn respond(
+    kind: &BrokenKind,
+    host: &str,
+    shutdown: &mut Shutdown,
+) -> Response<LabBody> {
     match kind {
-        BrokenKind::EntityExpansion => {
-            text(StatusCode::OK, "text/xml; charset=utf-8", entity_expansion_document())
-        }
+        BrokenKind::EntityExpansion => text(
+            StatusCode::OK,
+            "text/xml; charset=utf-8",
+            entity_expansion_document(),
+        ),
         BrokenKind::HugeBody { bytes } => with_body(
             StatusCode::OK,
             "text/xml; charset=utf-8",

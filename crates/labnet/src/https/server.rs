@@ -26,10 +26,17 @@ use crate::shutdown::Shutdown;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const REDIRECT_PROBE_PATH: &str = "/autodiscover/autodiscover.xml";
 
-pub(crate) async fn bind(addr: SocketAddr, service: &'static str) -> Result<TcpListener, LabNetError> {
+pub(crate) async fn bind(
+    addr: SocketAddr,
+    service: &'static str,
+) -> Result<TcpListener, LabNetError> {
     TcpListener::bind(addr)
         .await
-        .map_err(|source| LabNetError::Bind { service, addr, source })
+        .map_err(|source| LabNetError::Bind {
+            service,
+            addr,
+            source,
+        })
 }
 
 pub(crate) fn spawn_https(
@@ -60,7 +67,11 @@ pub(crate) fn spawn_https(
     }))
 }
 
-pub(crate) fn spawn_http(listener: TcpListener, sites: Arc<Sites>, shutdown: &Shutdown) -> JoinHandle<()> {
+pub(crate) fn spawn_http(
+    listener: TcpListener,
+    sites: Arc<Sites>,
+    shutdown: &Shutdown,
+) -> JoinHandle<()> {
     let shutdown = shutdown.clone();
     tokio::spawn(accept_loop(listener, shutdown.clone(), move |stream| {
         let sites = sites.clone();

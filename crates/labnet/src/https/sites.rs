@@ -31,7 +31,11 @@ pub(crate) struct CertPlan {
 }
 
 impl Sites {
-    pub(crate) fn new(partners: Vec<PartnerSite>, extra_hosts: Vec<String>, table: FederationInfoTable) -> Self {
+    pub(crate) fn new(
+        partners: Vec<PartnerSite>,
+        extra_hosts: Vec<String>,
+        table: FederationInfoTable,
+    ) -> Self {
         let lower = |s: &String| s.trim_end_matches('.').to_ascii_lowercase();
         let partners = partners
             .into_iter()
@@ -61,14 +65,20 @@ impl Sites {
             return Role::Autodiscover(site);
         }
         // A wrong-name certificate's own name is that organisation's CAS as well.
-        if let Some(site) = self.partners.iter().find(|p| presented_name(p) == Some(host)) {
+        if let Some(site) = self
+            .partners
+            .iter()
+            .find(|p| presented_name(p) == Some(host))
+        {
             return Role::Autodiscover(site);
         }
         let tenants = self.tenants_of(host);
         if !tenants.is_empty() {
             return Role::ExchangeOnline(tenants);
         }
-        if self.partners.iter().any(|p| p.domain == host) || self.extra_hosts.iter().any(|h| h == host) {
+        if self.partners.iter().any(|p| p.domain == host)
+            || self.extra_hosts.iter().any(|h| h == host)
+        {
             return Role::Website;
         }
         Role::Unknown
@@ -91,13 +101,19 @@ impl Sites {
                 .filter(|h| !plans.iter().any(|p| p.served_for.contains(h)))
                 .collect();
             if !served_for.is_empty() {
-                plans.push(CertPlan { names, served_for, validity });
+                plans.push(CertPlan {
+                    names,
+                    served_for,
+                    validity,
+                });
             }
         };
         for site in &self.partners {
             let ad = site.autodiscover_host.clone();
             match &site.behaviour {
-                PartnerBehaviour::Broken(BrokenKind::WrongCertificate { presented_name, .. }) => {
+                PartnerBehaviour::Broken(BrokenKind::WrongCertificate {
+                    presented_name, ..
+                }) => {
                     let wrong = presented_name.to_ascii_lowercase();
                     add(vec![wrong.clone()], vec![ad, wrong], Validity::Current);
                 }
@@ -111,7 +127,11 @@ impl Sites {
                 }
                 _ => add(vec![ad.clone()], vec![ad], Validity::Current),
             }
-            add(vec![site.domain.clone()], vec![site.domain.clone()], Validity::Current);
+            add(
+                vec![site.domain.clone()],
+                vec![site.domain.clone()],
+                Validity::Current,
+            );
         }
         for host in &self.extra_hosts {
             add(vec![host.clone()], vec![host.clone()], Validity::Current);
@@ -137,15 +157,21 @@ pub(crate) fn http_redirect_target(sites: &Sites, host: &str) -> Option<String> 
         .iter()
         .find(|p| p.autodiscover_host == host || p.domain == host)?;
     let https_host = match &site.behaviour {
-        PartnerBehaviour::Federated(_) | PartnerBehaviour::FromTable => site.autodiscover_host.clone(),
+        PartnerBehaviour::Federated(_) | PartnerBehaviour::FromTable => {
+            site.autodiscover_host.clone()
+        }
         PartnerBehaviour::Office365 { exo_host } => exo_host.to_ascii_lowercase(),
         PartnerBehaviour::Broken(BrokenKind::WrongCertificate { presented_name, .. }) => {
             presented_name.to_ascii_lowercase()
         }
-        PartnerBehaviour::Broken(BrokenKind::ExpiredCertificate { .. }) => site.autodiscover_host.clone(),
+        PartnerBehaviour::Broken(BrokenKind::ExpiredCertificate { .. }) => {
+            site.autodiscover_host.clone()
+        }
         PartnerBehaviour::Broken(_) => return None,
     };
-    Some(format!("https://{https_host}/autodiscover/autodiscover.xml"))
+    Some(format!(
+        "https://{https_host}/autodiscover/autodiscover.xml"
+    ))
 }
 
 #[cfg(test)]
@@ -161,9 +187,15 @@ mod tests {
     #[test]
     fn roles_follow_the_default_lab() {
         let s = sites();
-        assert!(matches!(s.role("autodiscover.fabrikam.com"), Role::Autodiscover(p) if p.domain == "fabrikam.com"));
-        assert!(matches!(s.role("mail.tailspintoys.com"), Role::Autodiscover(p) if p.domain == "tailspintoys.com"));
-        assert!(matches!(s.role("autodiscover-s.outlook.com"), Role::ExchangeOnline(t) if t == ["adatum.com"]));
+        assert!(
+            matches!(s.role("autodiscover.fabrikam.com"), Role::Autodiscover(p) if p.domain == "fabrikam.com")
+        );
+        assert!(
+            matches!(s.role("mail.tailspintoys.com"), Role::Autodiscover(p) if p.domain == "tailspintoys.com")
+        );
+        assert!(
+            matches!(s.role("autodiscover-s.outlook.com"), Role::ExchangeOnline(t) if t == ["adatum.com"])
+        );
         assert!(matches!(s.role("tailspintoys.com"), Role::Website));
         assert!(matches!(s.role("mail.contoso.com"), Role::Website));
         assert!(matches!(s.role("evil.example"), Role::Unknown));
@@ -174,11 +206,15 @@ mod tests {
         let plans = sites().cert_plans();
         let tailspin = plans
             .iter()
-            .find(|p| p.served_for.contains(&"autodiscover.tailspintoys.com".to_owned()))
+            .find(|p| {
+                p.served_for
+                    .contains(&"autodiscover.tailspintoys.com".to_owned())
+            })
             .unwrap();
         assert_eq!(tailspin.names, ["mail.tailspintoys.com"]);
         let hosts: usize = plans.iter().map(|p| p.served_for.len()).sum();
-        let unique: std::collections::HashSet<&String> = plans.iter().flat_map(|p| &p.served_for).collect();
+        let unique: std::collections::HashSet<&String> =
+            plans.iter().flat_map(|p| &p.served_for).collect();
         assert_eq!(hosts, unique.len(), "each SNI name maps to one certificate");
     }
 

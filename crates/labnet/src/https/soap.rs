@@ -209,7 +209,10 @@ mod tests {
 
     #[test]
     fn request_action_and_domain_are_read_by_namespace() {
-        let body = gfi_request_envelope("fabrikam.com", "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc");
+        let body = gfi_request_envelope(
+            "fabrikam.com",
+            "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc",
+        );
         let req = parse_request(body.as_bytes()).unwrap();
         assert!(req.action.unwrap().ends_with(GFI_ACTION_SUFFIX));
         assert_eq!(req.domain.as_deref(), Some("fabrikam.com"));
@@ -223,10 +226,17 @@ mod tests {
         let dtd = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>"#;
         assert_eq!(parse_request(dtd.as_bytes()), Err(ParseError::Dtd));
         assert_eq!(parse_request(b"<a><b></a>"), Err(ParseError::Malformed));
-        assert_eq!(parse_request(b"<a>&undefined;</a>"), Err(ParseError::Malformed));
+        assert_eq!(
+            parse_request(b"<a>&undefined;</a>"),
+            Err(ParseError::Malformed)
+        );
         let escaped = gfi_request_envelope("fabrik&am.com", "x");
         let req = parse_request(escaped.as_bytes()).unwrap();
-        assert_eq!(req.domain.as_deref(), Some("fabrik&am.com"), "predefined entities resolve");
+        assert_eq!(
+            req.domain.as_deref(),
+            Some("fabrik&am.com"),
+            "predefined entities resolve"
+        );
     }
 
     #[test]

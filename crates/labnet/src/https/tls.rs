@@ -20,7 +20,10 @@ impl ResolvesServerCert for SniResolver {
     /// No SNI or an unknown name: no certificate, so the handshake fails — exactly what a
     /// client connecting to a name the lab does not host should see.
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        let name = hello.server_name()?.trim_end_matches('.').to_ascii_lowercase();
+        let name = hello
+            .server_name()?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         self.by_host.get(&name).cloned()
     }
 }
