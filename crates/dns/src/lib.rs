@@ -3,12 +3,17 @@
 //! probes of our own published endpoints.
 
 mod agreement;
+pub mod batch;
 pub mod check;
 mod compare;
+pub mod discovery;
 pub mod error;
+pub mod probe;
 pub mod propagation;
 pub mod publish;
 mod records;
+pub mod resolve;
+pub mod tls;
 mod transport;
 pub mod tsig;
 pub mod views;
@@ -22,3 +27,6 @@ pub use records::ViewOutcome;
 pub use transport::Transport;
 pub use tsig::{TsigAlgo, TsigKey};
 pub use views::{SystemResolver, View, ViewKind};
+pub use discovery::{discover_partner, Attempt, AttemptOutcome, Discoverer, DiscoveryOptions, DiscoveryStep, ExchangeOnline, FederationInfo, PartnerDiscovery};
+pub use resolve::HostResolver;
+pub use tls::TlsOptions;

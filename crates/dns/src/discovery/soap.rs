@@ -68,14 +68,14 @@ pub fn parse_response(body: &[u8]) -> Result<GfiResponse, String> {
     loop {
         match reader.read_event().map_err(|e| format!("malformed XML: {e}"))? {
             Event::DocType(_) => return Err("a DOCTYPE is not allowed (DTDs and entities are refused)".into()),
-            Event::Start(e) => state.open(std::str::from_utf8(e.local_name().as_ref()).unwrap_or("?"))?,
+            Event::Start(e) => state.open(e.local_name().as_ref())?,
             Event::Empty(e) => {
-                state.open(std::str::from_utf8(e.local_name().as_ref()).unwrap_or("?"))?;
+                state.open(e.local_name().as_ref())?;
                 state.close();
             }
             Event::End(_) => state.close(),
-            Event::Text(t) => state.text.push_str(std::str::from_utf8(&t).map_err(|_| "text is not UTF-8")?),
-            Event::CData(t) => state.text.push_str(std::str::from_utf8(&t).map_err(|_| "text is not UTF-8")?),
+            Event::Text(t) => state.text.push_str(&t),
+            Event::CData(t) => state.text.push_str(&t),
             Event::GeneralRef(r) => state.text.push(resolve_ref(&r)?),
             Event::Eof => break,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -92,13 +92,13 @@ fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Result<char, String> {
             .flatten()
             .ok_or_else(|| "invalid character reference".to_string());
     }
-    match r.as_ref() {
-        b"amp" => Ok('&'),
-        b"lt" => Ok('<'),
-        b"gt" => Ok('>'),
-        b"quot" => Ok('"'),
-        b"apos" => Ok('\''),
-        other => Err(format!("undeclared entity &{};", String::from_utf8_lossy(other))),
+    match &**r {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        other => Err(format!("undeclared entity &{};", other)),
     }
 }
 

@@ -1,0 +1,176 @@
+//! The HTTP client for Autodiscover and probes: TLS from `tls`, no automatic redirects,
+//! bounded body reads, and a total deadline per request (a trickling server cannot hold us).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{DnsError, Result};
+use crate::resolve::{HostResolver, ListedResolver};
+use crate::tls::{client_config, describe_tls_error, find_rustls_error, verifier, TlsOptions, TlsProblem};
+
+/// Everything that bounds and directs discovery and probes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DiscoveryOptions {
+    /// Port used for `https://` URLs without an explicit port (443; the lab uses a high port).
+    pub https_port: u16,
+    /// Port used for the `http://` redirect probe (80).
+    pub http_port: u16,
+    pub resolver: HostResolver,
+    pub tls: TlsOptions,
+    pub connect_timeout: Duration,
+    /// Longest silence between two reads.
+    pub read_timeout: Duration,
+    /// Longest a single request may take in total, body included.
+    pub request_deadline: Duration,
+    pub max_body_bytes: usize,
+    /// Host names trusted for an unsecured redirect (Exchange's `-TrustedHostnames`).
+    pub trusted_hostnames: Vec<String>,
+}
+
+impl Default for DiscoveryOptions {
+    fn default() -> Self {
+        Self {
+            https_port: 443,
+            http_port: 80,
+            resolver: HostResolver::System,
+            tls: TlsOptions::default(),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(15),
+            // Exchange's own client uses 30 s.
+            request_deadline: Duration::from_secs(30),
+            max_body_bytes: 1024 * 1024,
+            trusted_hostnames: Vec::new(),
+        }
+    }
+}
+
+/// Why a request gave no usable response. Serialised into attempt records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum HttpFailure {
+    #[serde(rename_all = "camelCase")]
+    Dns { message: String },
+    #[serde(rename_all = "camelCase")]
+    Connect { message: String },
+    #[serde(rename_all = "camelCase")]
+    Tls { problem: TlsProblem, message: String },
+    #[serde(rename_all = "camelCase")]
+    Timeout { after_ms: u64 },
+    #[serde(rename_all = "camelCase")]
+    BodyTooLarge { limit: usize },
+    #[serde(rename_all = "camelCase")]
+    Other { message: String },
+}
+
+/// A response with its body read (bounded).
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// The shared client and the limits it runs under.
+#[derive(Debug, Clone)]
+pub struct Http {
+    pub(crate) client: Client,
+    pub(crate) opts: Arc<DiscoveryOptions>,
+    pub(crate) resolver: Option<ListedResolver>,
+}
+
+impl Http {
+    pub fn new(opts: DiscoveryOptions) -> Result<Self> {
+        let resolver = match &opts.resolver {
+            HostResolver::System => None,
+            HostResolver::Servers(list) => Some(ListedResolver::new(list, opts.connect_timeout)?),
+        };
+        let mut builder = Client::builder()
+            .tls_backend_preconfigured(client_config(verifier(&opts.tls)?)?)
+            .redirect(Policy::none())
+            .user_agent("AutodiscoverClient")
+            .connect_timeout(opts.connect_timeout)
+            .read_timeout(opts.read_timeout)
+            .http1_only();
+        if let Some(r) = &resolver {
+            builder = builder.dns_resolver(Arc::new(r.clone()));
+        }
+        let client = builder.build().map_err(DnsError::HttpClient)?;
+        Ok(Self { client, opts: Arc::new(opts), resolver })
+    }
+
+    pub fn options(&self) -> &DiscoveryOptions {
+        &self.opts
+    }
+
+    /// Sends `request` and reads the body, all within the request deadline.
+    pub(crate) async fn fetch(&self, request: reqwest::RequestBuilder) -> std::result::Result<Fetched, HttpFailure> {
+        let started = Instant::now();
+        let deadline = self.opts.request_deadline;
+        match tokio::time::timeout(deadline, self.fetch_unbounded(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(HttpFailure::Timeout { after_ms: millis(started.elapsed()) }),
+        }
+    }
+
+    async fn fetch_unbounded(&self, request: reqwest::RequestBuilder) -> std::result::Result<Fetched, HttpFailure> {
+        let mut response = request.send().await.map_err(|e| classify(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = read_limited(&mut response, self.opts.max_body_bytes).await?;
+        Ok(Fetched { status, headers, body })
+    }
+}
+
+/// Reads at most `limit` bytes; stops (and drops the connection) as soon as it is exceeded.
+async fn read_limited(response: &mut Response, limit: usize) -> std::result::Result<Vec<u8>, HttpFailure> {
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(HttpFailure::BodyTooLarge { limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
+        if body.len() + chunk.len() > limit {
+            return Err(HttpFailure::BodyTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+pub(crate) fn classify(err: &reqwest::Error) -> HttpFailure {
+    if let Some(tls) = find_rustls_error(err) {
+        let (problem, message) = describe_tls_error(tls);
+        return HttpFailure::Tls { problem, message };
+    }
+    let chain = error_chain(err);
+    if err.is_timeout() {
+        return HttpFailure::Timeout { after_ms: 0 };
+    }
+    if err.is_connect() {
+        if chain.contains("dns error") || chain.contains("failed to lookup") || chain.contains("no record") || chain.contains("resolve") {
+            return HttpFailure::Dns { message: chain };
+        }
+        return HttpFailure::Connect { message: chain };
+    }
+    HttpFailure::Other { message: chain }
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(e) = source {
+        parts.push(e.to_string());
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+pub(crate) fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
