@@ -391,7 +391,8 @@ fn autodiscover_node(state: &OrgState, m: &Matched) -> Node {
     }
 }
 
-fn is_exchange_online(rel: &OrganizationRelationship, info: Option<&PartnerInfo>) -> bool {
+/// Exchange Online when Autodiscover said so, else when the relationship targets `outlook.com`.
+pub fn is_exchange_online(rel: &OrganizationRelationship, info: Option<&PartnerInfo>) -> bool {
     info.map(|i| i.exchange_online).unwrap_or_else(|| {
         rel.target_application_uri
             .as_deref()
@@ -415,9 +416,7 @@ fn partner(
             .filter(|c| c.step == StepKind::OrganizationRelationships)
             .collect(),
     );
-    let info = infos
-        .iter()
-        .find(|i| rel.domain_names.iter().any(|d| eq_ci(d, &i.domain)));
+    let info = partner_info(rel, infos);
     let online = is_exchange_online(rel, info);
     let first = rel.domain_names.first().cloned().unwrap_or_default();
     let more = rel.domain_names.len().saturating_sub(1);
@@ -550,4 +549,14 @@ fn policy_node(policy: &SharingPolicy, checks: &[CheckResult]) -> (Node, Edge) {
         check_ids: node.check_ids.clone(),
     };
     (node, edge)
+}
+
+/// The partner facts for a relationship: the first whose domain the relationship names.
+pub fn partner_info<'a>(
+    rel: &OrganizationRelationship,
+    infos: &'a [PartnerInfo],
+) -> Option<&'a PartnerInfo> {
+    infos
+        .iter()
+        .find(|i| rel.domain_names.iter().any(|d| eq_ci(d, &i.domain)))
 }

@@ -4,14 +4,16 @@
 use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::{Pixmap, Transform};
-use resvg::usvg::{self, fontdb, ImageHrefResolver};
+pub use resvg::usvg;
+use resvg::usvg::{fontdb, ImageHrefResolver};
 
 use crate::error::MapError;
 
 /// Largest side in pixels; past this the allocation is refused instead of risking memory.
 pub const MAX_SIDE: u32 = 16_384;
 
-fn fonts() -> Arc<fontdb::Database> {
+/// The system fonts, loaded once per process (loading takes tens of milliseconds).
+pub fn fonts() -> Arc<fontdb::Database> {
     static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
