@@ -665,3 +665,84 @@ impl From<&SharingPlan> for FileForm {
 pub(crate) fn level_text(level: FreeBusyAccessLevel) -> &'static str {
     level_name(level)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../examples/contoso-lab.toml");
+
+    fn err(text: &str) -> (usize, usize, String) {
+        match SharingPlan::parse(text, "p.toml") {
+            Err(PlanError::Syntax { at, expected } | PlanError::Invalid { at, expected }) => {
+                assert_eq!(at.file, "p.toml");
+                (at.line, at.column, expected)
+            }
+            other => panic!("expected a positioned error, got {other:?}"),
+        }
+    }
+
+    const HEAD: &str = "[trust]\nname = \"T\"\ncertificate = \"new\"\n[domains]\nprimary = \"contoso.com\"\n";
+
+    #[test]
+    fn the_example_plan_parses_and_round_trips() {
+        let plan = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
+        assert_eq!(plan.federated_domains(), ["contoso.com", "sales.contoso.com"]);
+        assert_eq!(plan.relationships.len(), 2);
+        assert_eq!(plan.relationships[1].access_level, FreeBusyAccessLevel::AvailabilityOnly);
+        assert_eq!(plan.relationships[0].target_application_uri, None);
+        assert_eq!(plan.autodiscover[0].record_name(), "autodiscover.contoso.com");
+        assert!(matches!(plan.dns, DnsMode::Rfc2136 { .. }));
+        let again = SharingPlan::parse(&plan.to_toml(), "saved.toml").unwrap();
+        assert_eq!(again, plan);
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let (line, column, expected) = err("[trust]\nname = \"T\"\ncertificate = \n");
+        assert_eq!((line, column), (3, 15));
+        assert!(!expected.is_empty());
+        let (line, _, expected) = err(&format!("{HEAD}colour = \"red\"\n"));
+        assert_eq!(line, 6);
+        assert!(expected.contains("colour"), "{expected}");
+    }
+
+    #[test]
+    fn semantic_errors_point_at_the_value() {
+        let bad_level = format!("{HEAD}[[relationship]]\nname = \"F\"\ndomains = [\"fabrikam.com\"]\naccess_level = \"FullDetails\"\n");
+        let (line, column, expected) = err(&bad_level);
+        assert_eq!((line, column), (9, 16));
+        assert!(expected.contains("AvailabilityOnly"));
+
+        let bad_entry = format!("{HEAD}[[policy]]\nname = \"P\"\nentries = [\"a.com: CalendarSharingFreeBusySimple\", \"b.com: Everything\"]\n");
+        let (line, column, expected) = err(&bad_entry);
+        assert_eq!((line, column), (8, 52));
+        assert!(expected.contains("SharingPolicyDomainInvalidAction"), "{expected}");
+
+        let wildcard = HEAD.replace("\"contoso.com\"", "\"*.contoso.com\"");
+        let (line, column, _) = err(&wildcard);
+        assert_eq!((line, column), (5, 11));
+
+        let thumb = HEAD.replace("\"new\"", "{ thumbprint = \"12 34\" }");
+        let (line, _, expected) = err(&thumb);
+        assert_eq!(line, 3);
+        assert!(expected.contains("40 hexadecimal"));
+
+        let dup = format!("{HEAD}[[relationship]]\nname = \"A\"\ndomains = [\"x.com\"]\naccess_level = \"None\"\n[[relationship]]\nname = \"B\"\ndomains = [\"X.com\"]\naccess_level = \"None\"\n");
+        let (line, column, _) = err(&dup);
+        assert_eq!((line, column), (12, 12));
+
+        let dns = format!("{HEAD}[dns]\nmode = \"rfc2136\"\n");
+        let (line, _, expected) = err(&dns);
+        assert_eq!(line, 7);
+        assert!(expected.contains("key_name"));
+    }
+
+    #[test]
+    fn thumbprints_are_unified() {
+        let text = HEAD.replace("\"new\"", "{ thumbprint = \"ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01\" }");
+        let plan = SharingPlan::parse(&text, "p.toml").unwrap();
+        assert_eq!(plan.trust.certificate, CertificateSpec::Thumbprint("ABCDEF0123456789ABCDEF0123456789ABCDEF01".into()));
+        assert_eq!(plan.dns, DnsMode::Manual);
+    }
+}
