@@ -11,7 +11,7 @@ export PATH := $(CARGO_BIN):$(PATH)
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libxdo-dev \
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver dbus dbus-x11 \
-  gnome-keyring libsecret-tools keyutils knot knot-dnsutils imagemagick poppler-utils curl
+  gnome-keyring libsecret-tools libdbus-1-dev keyutils knot knot-dnsutils imagemagick poppler-utils curl
 
 .PHONY: help
 help:

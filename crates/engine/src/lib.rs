@@ -1,1 +1,20 @@
-//! The engine facade (see ARCHITECTURE.md).
+//! The engine facade shared by the CLI and the desktop shell. Both front ends call these
+//! functions and nothing below them, so a command behaves the same in the app and the CLI.
+//!
+//! Data flows one way: plan → invocations → Exchange shell ([`Session`]) → observed state
+//! ([`status`]) → checks → map and reports.
+
+pub mod diagnostics;
+mod error;
+pub mod info;
+pub mod logging;
+pub mod paths;
+pub mod profile;
+pub mod session;
+pub mod status;
+
+pub use error::EngineError;
+pub use info::{AppInfo, ConnectionInfo};
+pub use paths::AppPaths;
+pub use profile::{Backend, Profile};
+pub use session::Session;

@@ -1,0 +1,85 @@
+//! The command line, declared once with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fedshare",
+    version,
+    about = "Configure and verify Exchange Server 2013 federated sharing",
+    long_about = "Configure and verify Exchange Server 2013 federated sharing: the federation trust, \
+organization relationships, sharing policies and the Autodiscover DNS record.\n\n\
+Without a profile, commands run against the embedded lab organization (Contoso).\n\
+Exit codes: 0 success, 1 findings or failure, 2 usage error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Print machine-readable JSON on stdout (stable shape) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Keep all Fedshare files (lab state, journals, profiles) under this folder.
+    #[arg(long, global = true, value_name = "DIR", env = "FEDSHARE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the organization's federation state: trust, organization identifier, federated
+    /// domains, organization relationships and sharing policies.
+    Status,
+    /// Manage the embedded lab world.
+    #[command(subcommand)]
+    Lab(LabCommand),
+    /// Run the lab organization as a shell host on stdin/stdout (used by the engine).
+    #[command(hide = true)]
+    LabHost {
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Create the lab organization (keeps an existing one unless --reset).
+    Init {
+        /// Throw away the existing lab state and start again.
+        #[arg(long)]
+        reset: bool,
+        /// Extra generated partner organizations, for scale tests.
+        #[arg(long, default_value_t = 0)]
+        partners: usize,
+    },
+    /// Make the lab break itself in one way, so diagnostics have something real to find.
+    Break {
+        #[arg(value_parser = break_names())]
+        what: fedshare_lab::Break,
+    },
+    /// Undo one break, or every break with --all.
+    Fix {
+        #[arg(value_parser = break_names(), required_unless_present = "all")]
+        what: Option<fedshare_lab::Break>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// List the breaks currently applied.
+    Breaks,
+}
+
+/// The lab's break names, parsed straight into [`fedshare_lab::Break`].
+fn break_names() -> impl clap::builder::TypedValueParser<Value = fedshare_lab::Break> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(fedshare_lab::Break::ALL.map(|b| b.name()))
+        .map(|name| fedshare_lab::Break::from_name(&name).expect("clap allowed only known names"))
+}

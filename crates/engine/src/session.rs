@@ -1,0 +1,109 @@
+//! One session with one Exchange shell: started on first use, kept for the whole run, and
+//! restarted by the client when the interpreter dies.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fedshare_exchange::client::{ClientOptions, HostCommand, ShellClient};
+use fedshare_exchange::host_ps::{self, PowerShell};
+use fedshare_exchange::protocol::{HelloRequest, PROTOCOL_VERSION};
+use fedshare_exchange::Invocation;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::profile::{Backend, Profile};
+use crate::{AppPaths, ConnectionInfo, EngineError};
+
+/// How long one cmdlet may run before the host is considered hung.
+const INVOKE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Remote PowerShell needs time to open its session and import the Exchange commands.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(90);
+
+#[derive(Debug)]
+pub struct Session {
+    profile: Profile,
+    paths: AppPaths,
+    /// The executable that serves `lab-host` (the CLI or the desktop app itself).
+    host_program: PathBuf,
+    client: Mutex<Option<ShellClient>>,
+}
+
+impl Session {
+    pub fn new(profile: Profile, paths: AppPaths, host_program: PathBuf) -> Self {
+        Self {
+            profile,
+            paths,
+            host_program,
+            client: Mutex::new(None),
+        }
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    fn host_command(&self) -> HostCommand {
+        match &self.profile.backend {
+            Backend::Lab => HostCommand {
+                program: self.host_program.display().to_string(),
+                args: vec![
+                    "lab-host".into(),
+                    "--data-dir".into(),
+                    self.paths.lab_dir.display().to_string(),
+                ],
+                env_clear_secrets: true,
+                preamble: None,
+            },
+            Backend::RemotePowerShell { .. } => host_ps::host_command(PowerShell::Windows),
+        }
+    }
+
+    fn hello(&self) -> HelloRequest {
+        let connection_uri = match &self.profile.backend {
+            Backend::Lab => None,
+            Backend::RemotePowerShell { connection_uri, .. } => Some(connection_uri.clone()),
+        };
+        HelloRequest {
+            protocol: PROTOCOL_VERSION,
+            connection_uri,
+            credential: None,
+        }
+    }
+
+    async fn ensure_client<'a>(
+        &self,
+        guard: &'a mut Option<ShellClient>,
+    ) -> Result<&'a mut ShellClient, EngineError> {
+        if guard.is_none() {
+            let opts = ClientOptions {
+                invoke_timeout: INVOKE_TIMEOUT,
+                hello_timeout: HELLO_TIMEOUT,
+            };
+            let client = ShellClient::spawn(self.host_command(), self.hello(), opts).await?;
+            *guard = Some(client);
+        }
+        Ok(guard.as_mut().expect("client was just set"))
+    }
+
+    /// Which organization this session is connected to (connects on first use).
+    pub async fn connection(&self) -> Result<ConnectionInfo, EngineError> {
+        let mut guard = self.client.lock().await;
+        let client = self.ensure_client(&mut guard).await?;
+        let hello = client.hello_reply();
+        Ok(ConnectionInfo {
+            profile: self.profile.name.clone(),
+            organization: hello.organization.clone(),
+            is_lab: hello.host == "lab",
+            host: hello.host.clone(),
+            host_version: hello.host_version.clone(),
+        })
+    }
+
+    /// Runs one invocation and returns its output objects; a cmdlet error keeps Exchange's
+    /// exception name (`exchange.cmdlet_failed`) for the explainer.
+    pub async fn invoke(&self, invocation: &Invocation) -> Result<Vec<Value>, EngineError> {
+        let mut guard = self.client.lock().await;
+        let client = self.ensure_client(&mut guard).await?;
+        Ok(client.invoke(invocation).await?.output)
+    }
+}
