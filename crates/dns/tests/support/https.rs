@@ -1,0 +1,1 @@
+//! HTTPS partner endpoints (filled in below).
