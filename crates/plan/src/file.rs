@@ -682,16 +682,26 @@ mod tests {
         }
     }
 
-    const HEAD: &str = "[trust]\nname = \"T\"\ncertificate = \"new\"\n[domains]\nprimary = \"contoso.com\"\n";
+    const HEAD: &str =
+        "[trust]\nname = \"T\"\ncertificate = \"new\"\n[domains]\nprimary = \"contoso.com\"\n";
 
     #[test]
     fn the_example_plan_parses_and_round_trips() {
         let plan = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
-        assert_eq!(plan.federated_domains(), ["contoso.com", "sales.contoso.com"]);
+        assert_eq!(
+            plan.federated_domains(),
+            ["contoso.com", "sales.contoso.com"]
+        );
         assert_eq!(plan.relationships.len(), 2);
-        assert_eq!(plan.relationships[1].access_level, FreeBusyAccessLevel::AvailabilityOnly);
+        assert_eq!(
+            plan.relationships[1].access_level,
+            FreeBusyAccessLevel::AvailabilityOnly
+        );
         assert_eq!(plan.relationships[0].target_application_uri, None);
-        assert_eq!(plan.autodiscover[0].record_name(), "autodiscover.contoso.com");
+        assert_eq!(
+            plan.autodiscover[0].record_name(),
+            "autodiscover.contoso.com"
+        );
         assert!(matches!(plan.dns, DnsMode::Rfc2136 { .. }));
         let again = SharingPlan::parse(&plan.to_toml(), "saved.toml").unwrap();
         assert_eq!(again, plan);
@@ -717,7 +727,10 @@ mod tests {
         let bad_entry = format!("{HEAD}[[policy]]\nname = \"P\"\nentries = [\"a.com: CalendarSharingFreeBusySimple\", \"b.com: Everything\"]\n");
         let (line, column, expected) = err(&bad_entry);
         assert_eq!((line, column), (8, 52));
-        assert!(expected.contains("SharingPolicyDomainInvalidAction"), "{expected}");
+        assert!(
+            expected.contains("SharingPolicyDomainInvalidAction"),
+            "{expected}"
+        );
 
         let wildcard = HEAD.replace("\"contoso.com\"", "\"*.contoso.com\"");
         let (line, column, _) = err(&wildcard);
@@ -740,9 +753,15 @@ mod tests {
 
     #[test]
     fn thumbprints_are_unified() {
-        let text = HEAD.replace("\"new\"", "{ thumbprint = \"ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01\" }");
+        let text = HEAD.replace(
+            "\"new\"",
+            "{ thumbprint = \"ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01\" }",
+        );
         let plan = SharingPlan::parse(&text, "p.toml").unwrap();
-        assert_eq!(plan.trust.certificate, CertificateSpec::Thumbprint("ABCDEF0123456789ABCDEF0123456789ABCDEF01".into()));
+        assert_eq!(
+            plan.trust.certificate,
+            CertificateSpec::Thumbprint("ABCDEF0123456789ABCDEF0123456789ABCDEF01".into())
+        );
         assert_eq!(plan.dns, DnsMode::Manual);
     }
 }

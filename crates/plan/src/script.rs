@@ -3,7 +3,7 @@
 //! changes are not cmdlets; they appear as comments in the step titles.
 
 use fedshare_exchange::script::{render_invocation, render_script, Step as ScriptStep};
-use fedshare_exchange::ExchangeError;
+use fedshare_exchange::{catalog, ExchangeError, Invocation, ParamValue};
 use fedshare_model::JournalEntry;
 
 use crate::journal::{outstanding, undo_actions};
@@ -19,27 +19,45 @@ pub fn render_action(action: &Action) -> String {
     }
 }
 
+/// Parameters whose value is still a `<placeholder>` and that the catalog rejects as such
+/// (URIs) are left out of the line and named in the step's comment instead.
+fn exportable(inv: &Invocation, notes: &mut Vec<String>) -> Invocation {
+    if catalog::validate(inv).is_ok() {
+        return inv.clone();
+    }
+    let mut out = Invocation::new(inv.cmdlet.clone());
+    for (name, value) in &inv.params {
+        match value {
+            ParamValue::String(s) if s.starts_with('<') => {
+                notes.push(format!("then set -{name} on {} to {s}", inv.cmdlet));
+            }
+            other => out = out.param(name.clone(), other.clone()),
+        }
+    }
+    out
+}
+
 fn script_step(title: &str, actions: &[Action]) -> ScriptStep {
+    let mut notes = Vec::new();
+    let invocations: Vec<Invocation> = actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Invoke(i) => Some(exportable(i, &mut notes)),
+            _ => None,
+        })
+        .collect();
     let dns: Vec<String> = actions
         .iter()
         .filter(|a| !matches!(a, Action::Invoke(_)))
         .map(render_action)
+        .chain(notes)
         .collect();
     let title = if dns.is_empty() {
         title.to_owned()
     } else {
         format!("{title}. {}", dns.join("; "))
     };
-    ScriptStep {
-        title,
-        invocations: actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Invoke(i) => Some(i.clone()),
-                _ => None,
-            })
-            .collect(),
-    }
+    ScriptStep { title, invocations }
 }
 
 const PLACEHOLDER_NOTE: &str =

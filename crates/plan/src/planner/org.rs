@@ -98,6 +98,21 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
     s
 }
 
+/// Metadata fetched within the last hour (by New-FederationTrust or an earlier refresh) is
+/// current; refreshing again on resume would only repeat the step.
+fn recently_refreshed(snapshot: &Snapshot) -> bool {
+    let Some(at) = snapshot
+        .org
+        .federation_trust
+        .as_ref()
+        .and_then(|t| t.metadata_refreshed.as_deref())
+    else {
+        return false;
+    };
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .is_ok_and(|t| time::OffsetDateTime::now_utc() - t < time::Duration::hours(1))
+}
+
 fn refresh_step(plan: &SharingPlan) -> Step {
     let name = &plan.trust.name;
     let mut s = step(
@@ -226,7 +241,7 @@ pub(crate) fn orgid_steps(
             .first()
             .is_some_and(|i| i.get("AccountNamespace").is_some())
     });
-    if trust_created || first_configuration {
+    if trust_created || (first_configuration && !recently_refreshed(snapshot)) {
         steps.push(refresh_step(plan));
     }
     steps.extend(orgid);

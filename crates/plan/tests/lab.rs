@@ -1,0 +1,460 @@
+//! The plan against the real lab organization, in process: the lab's cmdlets enforce
+//! Exchange's rules (proof of ownership, one trust, domain ownership of relationships, ...).
+//!
+//! DNS here is the lab's own zone data, in process (publish = an RFC 2136-style change of one
+//! record set in the lab zones; lookup = what the lab DNS server would answer, breaks applied).
+//! The lab's proof verifier reads the same zones, so a TXT proof must really be published
+//! before Set-FederatedOrganizationIdentifier and Add-FederatedDomain succeed.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fedshare_exchange::Invocation;
+use fedshare_lab::crypto::FixedKeys;
+use fedshare_lab::world::Relationship;
+use fedshare_lab::{World, ZoneDataVerifier};
+use fedshare_model::{FreeBusyAccessLevel, OrgState};
+use fedshare_plan::{
+    plan, Applier, ApplyOptions, Dns, DnsFailure, DnsRecord, Journal, OrgIdentity, Plan, Progress,
+    RecordType, SharingPlan, Shell, ShellFailure, Snapshot,
+};
+use serde_json::Value;
+
+const EXAMPLE: &str = include_str!("../../../examples/contoso-lab.toml");
+const KEY: &str = include_str!("../../lab/testdata/federation-test-key.pem");
+
+struct Lab(Mutex<fedshare_lab::Shell>);
+
+impl Lab {
+    fn new(world: World) -> Lab {
+        let keys = FixedKeys::new(vec![KEY.to_owned()]);
+        Lab(Mutex::new(fedshare_lab::Shell::new(
+            world,
+            Box::new(ZoneDataVerifier),
+            Box::new(keys),
+        )))
+    }
+
+    fn world(&self) -> World {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .world
+            .clone()
+    }
+
+    fn identity(&self) -> OrgIdentity {
+        let w = self.world();
+        OrgIdentity {
+            organization_name: w.organization,
+            is_lab: true,
+            exchange_version: w.exchange_version,
+        }
+    }
+
+    fn values(&self, name: &str, rtype: &str) -> Vec<String> {
+        let w = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let zones = fedshare_lab::views::effective_zones(&w.world);
+        fedshare_lab::zones::zone_for(&zones, name)
+            .map(|z| z.values(name, rtype))
+            .unwrap_or_default()
+    }
+
+    fn set(&self, record: &DnsRecord, values: &[String]) -> Result<(), DnsFailure> {
+        let mut w = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if w.world
+            .set_records(&record.name, record.rtype.as_str(), values)
+        {
+            Ok(())
+        } else {
+            Err(DnsFailure(format!(
+                "NOTAUTH: no lab zone holds {}",
+                record.name
+            )))
+        }
+    }
+}
+
+impl Shell for Lab {
+    async fn invoke(&self, invocation: &Invocation) -> Result<Vec<Value>, ShellFailure> {
+        // Everything the plan sends must also pass the product's own catalog check
+        // (Get-Mailbox is a lab extra the catalog does not list yet).
+        if invocation.cmdlet != "Get-Mailbox" {
+            fedshare_exchange::catalog::validate(invocation).map_err(|e| ShellFailure {
+                exception: "CatalogValidation".into(),
+                message: e.to_string(),
+            })?;
+        }
+        let mut shell = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        shell.run(invocation).map_err(|e| ShellFailure {
+            exception: e.exception,
+            message: e.message,
+        })
+    }
+}
+
+impl Dns for Lab {
+    async fn publish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
+        let mut values = match record.rtype {
+            RecordType::Txt => self.values(&record.name, "TXT"),
+            RecordType::Cname => Vec::new(),
+        };
+        if !record.is_in(&values) {
+            values.push(record.value.clone());
+        }
+        self.set(record, &values)
+    }
+
+    async fn unpublish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
+        let values: Vec<String> = self
+            .values(&record.name, record.rtype.as_str())
+            .into_iter()
+            .filter(|v| !record.is_in(std::slice::from_ref(v)))
+            .collect();
+        self.set(record, &values)
+    }
+
+    async fn lookup(&self, name: &str, rtype: RecordType) -> Result<Vec<String>, DnsFailure> {
+        Ok(self.values(name, rtype.as_str()))
+    }
+}
+
+fn example() -> SharingPlan {
+    SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap()
+}
+
+/// The lab as setup leaves it, plus a hybrid relationship the plan does not name.
+fn world_with_hybrid() -> World {
+    let mut w = World::contoso(0);
+    let mut hybrid = Relationship::new("Hybrid", vec!["contoso.mail.onmicrosoft.com".into()]);
+    hybrid.free_busy_access_enabled = true;
+    hybrid.free_busy_access_level = FreeBusyAccessLevel::LimitedDetails;
+    hybrid.target_application_uri = Some("outlook.com".into());
+    hybrid.target_autodiscover_epr =
+        Some("https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc/WSSecurity".into());
+    w.organization_relationships.push(hybrid);
+    w
+}
+
+async fn snapshot(lab: &Lab, p: &SharingPlan) -> Snapshot {
+    Snapshot::read(lab, lab, p, lab.identity()).await.unwrap()
+}
+
+async fn plan_for(lab: &Lab, p: &SharingPlan) -> Plan {
+    plan(p, &snapshot(lab, p).await).unwrap()
+}
+
+fn options(max_steps: Option<usize>) -> ApplyOptions {
+    ApplyOptions {
+        user: "CONTOSO\\Administrator".into(),
+        dns_timeout: Duration::from_secs(5),
+        dns_interval: Duration::from_millis(10),
+        max_steps,
+        verify: true,
+    }
+}
+
+async fn apply(
+    lab: &Lab,
+    p: &SharingPlan,
+    journal: &mut Journal,
+    max_steps: Option<usize>,
+) -> Vec<Progress> {
+    let steps = plan_for(lab, p).await;
+    let mut seen = Vec::new();
+    let mut applier =
+        Applier::new(lab, lab, journal, options(max_steps)).on_progress(|e| seen.push(e.clone()));
+    applier.apply(&steps).await.unwrap();
+    drop(applier);
+    seen
+}
+
+async fn undo(lab: &Lab, journal: &mut Journal) -> Vec<String> {
+    let mut applier = Applier::new(lab, lab, journal, options(None));
+    applier.undo().await.unwrap().undone
+}
+
+/// DNS record sets have no order; an undone TXT change may reorder records in the zone file.
+fn sorted_zones(w: &World) -> Vec<(String, Vec<String>)> {
+    w.zones
+        .iter()
+        .map(|z| {
+            let mut r: Vec<String> = z
+                .records
+                .iter()
+                .map(|r| format!("{} {} {}", r.name, r.rtype, r.value))
+                .collect();
+            r.sort();
+            (z.origin.clone(), r)
+        })
+        .collect()
+}
+
+async fn org(lab: &Lab, p: &SharingPlan) -> OrgState {
+    snapshot(lab, p).await.org
+}
+
+/// The parts of the state that legitimately differ between two runs (fresh certificates,
+/// refresh times) are blanked; everything else must be equal.
+fn comparable(mut o: OrgState) -> OrgState {
+    if let Some(t) = o.federation_trust.as_mut() {
+        t.org_certificate = None;
+        t.metadata_refreshed = None;
+    }
+    o
+}
+
+const FULL_ORDER: [&str; 12] = [
+    "trust.certificate",
+    "trust.create",
+    "dns.proof:contoso.com",
+    "dns.proof:sales.contoso.com",
+    "trust.refresh-metadata",
+    "orgid.set",
+    "domain.add:sales.contoso.com",
+    "relationship:Fabrikam",
+    "relationship:Adatum",
+    "policy:Fabrikam",
+    "policy.assign:Fabrikam",
+    "dns.autodiscover:contoso.com",
+];
+
+#[tokio::test]
+async fn fresh_lab_gets_every_step_in_exchange_order() {
+    let lab = Lab::new(world_with_hybrid());
+    let p = example();
+    let steps = plan_for(&lab, &p).await;
+    let ids: Vec<&str> = steps.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, FULL_ORDER);
+    // Values known only at apply time are placeholders in the plan.
+    let trust = &steps.steps[1];
+    let thumb = trust.invocations()[0].get("Thumbprint").unwrap();
+    assert_eq!(
+        thumb,
+        &fedshare_exchange::ParamValue::String("<thumbprint of the new certificate>".into())
+    );
+    let proof = &steps.steps[2];
+    assert!(proof.actions.iter().any(|a| matches!(a, fedshare_plan::Action::Publish(r) if r.value == "<domain proof for contoso.com>")));
+    // Fabrikam's targets come from discovery; Adatum's from the plan.
+    let fabrikam = steps.steps[7].invocations();
+    assert_eq!(fabrikam[0].cmdlet, "Get-FederationInformation");
+    assert_eq!(steps.steps[8].invocations().len(), 1);
+    assert!(steps.steps.iter().all(|s| !s.title.contains("Hybrid")));
+}
+
+#[tokio::test]
+async fn apply_reaches_the_plan_and_a_second_plan_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::new(world_with_hybrid());
+    let p = example();
+    let hybrid_before = lab.world().organization_relationships[0].clone();
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    let progress = apply(&lab, &p, &mut journal, None).await;
+
+    assert!(progress.iter().any(|e| matches!(
+        e,
+        Progress::Step {
+            index: 12,
+            total: 12,
+            ..
+        }
+    )));
+    assert!(progress.iter().any(|e| matches!(e, Progress::Invoking { cmdlet, .. } if cmdlet == "Set-FederatedOrganizationIdentifier")));
+    let again = plan_for(&lab, &p).await;
+    assert!(
+        again.is_empty(),
+        "second plan: {:?}",
+        again.steps.iter().map(|s| &s.id).collect::<Vec<_>>()
+    );
+
+    let w = lab.world();
+    assert_eq!(
+        w.organization_identifier.account_namespace.as_deref(),
+        Some("FYDIBOHF25SPDLT.contoso.com")
+    );
+    assert_eq!(w.organization_identifier.domains.len(), 2);
+    let fabrikam = w
+        .organization_relationships
+        .iter()
+        .find(|r| r.name == "Fabrikam")
+        .unwrap();
+    assert_eq!(
+        fabrikam.target_application_uri.as_deref(),
+        Some("FYDIBOHF25SPDLT.fabrikam.com")
+    );
+    assert_eq!(
+        w.organization_relationships[0], hybrid_before,
+        "the Hybrid relationship is untouched"
+    );
+    assert_eq!(
+        lab.values("autodiscover.contoso.com", "CNAME"),
+        ["mail.contoso.com"]
+    );
+    assert!(lab
+        .values("contoso.com", "TXT")
+        .contains(&"v=spf1 mx -all".to_owned()));
+    let alex = w
+        .mailboxes
+        .iter()
+        .find(|m| m.primary_smtp_address == "alexw@contoso.com")
+        .unwrap();
+    assert_eq!(alex.sharing_policy.as_deref(), Some("Fabrikam"));
+
+    let entries = journal.entries().unwrap();
+    assert_eq!(entries.len(), 24, "Started and Applied per step");
+    assert!(entries[0].before.is_some());
+}
+
+#[tokio::test]
+async fn undo_restores_the_starting_state_and_leaves_hybrid_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::new(world_with_hybrid());
+    let p = example();
+    let start = org(&lab, &p).await;
+    let start_world = lab.world();
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    apply(&lab, &p, &mut journal, None).await;
+    assert_ne!(org(&lab, &p).await, start);
+
+    let script = fedshare_plan::script::journal_undo_script(&journal.entries().unwrap()).unwrap();
+    assert!(
+        script.contains(
+            "Remove-FederationTrust -Identity 'Microsoft Federation Gateway' -Confirm:$false"
+        ),
+        "{script}"
+    );
+
+    let undone = undo(&lab, &mut journal).await;
+    assert_eq!(undone.len(), 12);
+    assert_eq!(undone[0], "dns.autodiscover:contoso.com");
+    assert_eq!(org(&lab, &p).await, start);
+    let end_world = lab.world();
+    assert_eq!(end_world.mailboxes, start_world.mailboxes);
+    assert_eq!(sorted_zones(&end_world), sorted_zones(&start_world));
+    // A second undo has nothing left to do.
+    assert!(undo(&lab, &mut journal).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_apply_stopped_after_any_step_resumes_to_the_same_state() {
+    let p = example();
+    let reference = {
+        let dir = tempfile::tempdir().unwrap();
+        let lab = Lab::new(world_with_hybrid());
+        let mut journal = Journal::open(&dir.path().join("j.jsonl")).unwrap();
+        apply(&lab, &p, &mut journal, None).await;
+        comparable(org(&lab, &p).await)
+    };
+    for k in 1..FULL_ORDER.len() {
+        let dir = tempfile::tempdir().unwrap();
+        let lab = Lab::new(world_with_hybrid());
+        let start = org(&lab, &p).await;
+        let path = dir.path().join("j.jsonl");
+        let mut journal = Journal::open(&path).unwrap();
+        apply(&lab, &p, &mut journal, Some(k)).await;
+        drop(journal);
+        // A new process: reopen the journal, re-plan from what is there, continue.
+        let mut journal = Journal::open(&path).unwrap();
+        let rest = plan_for(&lab, &p).await;
+        let rest_ids: Vec<&str> = rest.steps.iter().map(|s| s.id.as_str()).collect();
+        assert!(
+            !rest_ids.contains(&FULL_ORDER[k - 1]),
+            "after {k}: step {} planned again",
+            FULL_ORDER[k - 1]
+        );
+        apply(&lab, &p, &mut journal, None).await;
+        assert!(plan_for(&lab, &p).await.is_empty(), "after stop at {k}");
+        assert_eq!(
+            comparable(org(&lab, &p).await),
+            reference,
+            "after stop at {k}"
+        );
+        let w = lab.world();
+        let federation_certs = w
+            .certificates
+            .iter()
+            .filter(|c| c.services.iter().any(|s| s == "Federation"))
+            .count();
+        assert_eq!(
+            federation_certs, 1,
+            "after stop at {k}: one federation certificate"
+        );
+        assert_eq!(
+            lab.values("contoso.com", "TXT").len(),
+            2,
+            "after stop at {k}: SPF and one proof"
+        );
+        // Undo over both runs' journal entries returns to the start.
+        undo(&lab, &mut journal).await;
+        assert_eq!(org(&lab, &p).await, start, "undo after stop at {k}");
+    }
+}
+
+#[tokio::test]
+async fn plan_script_reads_back_as_the_same_invocations() {
+    let lab = Lab::new(World::contoso(0));
+    let p = example();
+    let steps = plan_for(&lab, &p).await;
+    let script = fedshare_plan::script::plan_script(&steps).unwrap();
+    let parsed = fedshare_exchange::script::parse_script(&script).unwrap();
+    let planned: Vec<Invocation> = steps
+        .steps
+        .iter()
+        .flat_map(|s| s.invocations().into_iter().cloned())
+        .collect();
+    assert_eq!(parsed.len(), planned.len());
+    assert!(
+        script.contains("DNS: create contoso.com IN TXT"),
+        "{script}"
+    );
+    assert!(script.contains("then set -TargetApplicationUri on New-OrganizationRelationship to <TargetApplicationUri discovered for fabrikam.com>"), "{script}");
+    let undo_script = fedshare_plan::script::plan_undo_script(&steps).unwrap();
+    assert!(undo_script
+        .contains("Remove-OrganizationRelationship -Identity 'Fabrikam' -Confirm:$false"));
+}
+
+#[tokio::test]
+async fn prerequisites_read_the_lab() {
+    let lab = Lab::new(World::contoso(0));
+    let mut p = example();
+    p.additional_domains.push("contoso-relay.com".into());
+    let snap = snapshot(&lab, &p).await;
+    let checks = fedshare_plan::prerequisites(&p, &snap);
+    let status = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.status)
+            .unwrap()
+    };
+    use fedshare_model::CheckStatus::*;
+    assert_eq!(status("prereq.estimated-time"), Pass);
+    assert_eq!(status("prereq.exchange-version"), Pass);
+    assert_eq!(status("prereq.accepted-domain:contoso.com"), Pass);
+    assert_eq!(status("prereq.accepted-domain:contoso-relay.com"), Failure);
+    assert_eq!(status("prereq.management-roles"), NotChecked);
+    assert_eq!(fedshare_plan::ESTIMATED_TIME, Duration::from_secs(3600));
+}
+
+#[tokio::test]
+async fn a_relationship_that_owns_a_planned_domain_is_a_conflict_not_a_change() {
+    let mut w = World::contoso(0);
+    w.organization_relationships.push(Relationship::new(
+        "Old Fabrikam",
+        vec!["fabrikam.com".into()],
+    ));
+    let lab = Lab::new(w);
+    let p = example();
+    let snap = snapshot(&lab, &p).await;
+    let err = plan(&p, &snap).unwrap_err();
+    assert!(err.to_string().contains("Old Fabrikam"), "{err}");
+}
