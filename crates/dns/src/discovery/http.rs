@@ -149,6 +149,10 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpFailure {
         return HttpFailure::Tls { problem, message };
     }
     let chain = error_chain(err);
+    // Some connector layers box the rustls error so it cannot be downcast; its text is stable.
+    if let Some(at) = chain.find("invalid peer certificate") {
+        return HttpFailure::Tls { problem: problem_from_text(&chain[at..]), message: chain[at..].to_owned() };
+    }
     if err.is_timeout() {
         return HttpFailure::Timeout { after_ms: 0 };
     }
@@ -159,6 +163,23 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpFailure {
         return HttpFailure::Connect { message: chain };
     }
     HttpFailure::Other { message: chain }
+}
+
+fn problem_from_text(text: &str) -> TlsProblem {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("not valid for name") || lower.contains("notvalidforname") {
+        TlsProblem::NameMismatch
+    } else if lower.contains("expired") {
+        TlsProblem::Expired
+    } else if lower.contains("not valid yet") || lower.contains("notvalidyet") {
+        TlsProblem::NotYetValid
+    } else if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+        TlsProblem::UntrustedIssuer
+    } else if lower.contains("revoked") {
+        TlsProblem::Revoked
+    } else {
+        TlsProblem::Other
+    }
 }
 
 fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
