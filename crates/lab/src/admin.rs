@@ -1,10 +1,18 @@
 //! The lab admin API (what `fedshare lab ...` offers): create, load, break and repair the world.
 
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
+use std::time::Duration;
+
+use fedshare_exchange::protocol::LabEndpoints;
 
 use crate::breaks::Break;
 use crate::error::LabError;
+use crate::network::{LabNetwork, Ports, CA_FILE};
 use crate::world::World;
+
+/// Where `serve` announces its endpoints while it runs (see [`endpoints`]).
+pub const ENDPOINTS_FILE: &str = "lab-endpoints.json";
 
 /// Creates the lab world in `data_dir`. An existing world is kept (and returned) unless
 /// `reset` is true.
@@ -71,4 +79,72 @@ fn update(data_dir: &Path, change: impl FnOnce(&mut World)) -> Result<World, Lab
     change(&mut world);
     world.save(data_dir)?;
     Ok(world)
+}
+
+/// `fedshare lab serve`: runs the lab DNS and HTTPS endpoints in the foreground until Ctrl-C,
+/// persisting signed DNS updates into the world. Prints the addresses and how to use them;
+/// writes the CA to `<dir>/lab-ca.pem` and the endpoints to `<dir>/lab-endpoints.json`.
+///
+/// One process per lab directory: a lab host and `serve` on the same directory would each
+/// keep their own copy of the world.
+pub fn serve(data_dir: &Path, ports: Ports) -> Result<(), LabError> {
+    let live = crate::host::open(data_dir)?;
+    let network = LabNetwork::start(&live, ports)?;
+    let endpoints_path = data_dir.join(ENDPOINTS_FILE);
+    let json = serde_json::to_vec_pretty(&network.endpoints()).map_err(LabError::Protocol)?;
+    std::fs::write(&endpoints_path, json).map_err(|source| io(&endpoints_path, source))?;
+    println!("{}", serve_summary(&network, data_dir));
+    let waited = network.wait_for_ctrl_c();
+    network.stop();
+    // The endpoints are gone with the process; a stale file would only mislead.
+    let _ = std::fs::remove_file(&endpoints_path);
+    waited
+}
+
+fn serve_summary(network: &LabNetwork, data_dir: &Path) -> String {
+    let dns = network.dns_addr();
+    let https = network.https_addr();
+    let ca = data_dir.join(CA_FILE);
+    format!(
+        "Lab DNS (UDP+TCP): {dns}\nLab HTTPS (Autodiscover, every lab host name by SNI): {https}\n\
+         Lab HTTP (Autodiscover redirect probe): {http}\nLab CA certificate: {ca}\n\n\
+         Try:\n  kdig @{dns_ip} -p {dns_port} contoso.com TXT\n  \
+         curl --cacert {ca} --resolve autodiscover.fabrikam.com:{https_port}:{https_ip} \
+         https://autodiscover.fabrikam.com:{https_port}/autodiscover/autodiscover.svc\n\
+         Press Ctrl-C to stop.",
+        http = network.http_addr(),
+        ca = ca.display(),
+        dns_ip = dns.ip(),
+        dns_port = dns.port(),
+        https_ip = https.ip(),
+        https_port = https.port(),
+    )
+}
+
+/// The endpoints of the `serve` running on `data_dir`, or `None` when none runs (no file,
+/// or its DNS server no longer accepts connections).
+pub fn endpoints(data_dir: &Path) -> Result<Option<LabEndpoints>, LabError> {
+    let path = data_dir.join(ENDPOINTS_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(io(&path, source)),
+    };
+    let endpoints: LabEndpoints =
+        serde_json::from_slice(&text).map_err(|source| LabError::StateCorrupt {
+            path: path.display().to_string(),
+            source,
+        })?;
+    let alive = endpoints
+        .dns
+        .parse::<SocketAddr>()
+        .is_ok_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok());
+    Ok(alive.then_some(endpoints))
+}
+
+fn io(path: &Path, source: std::io::Error) -> LabError {
+    LabError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }

@@ -26,6 +26,12 @@ pub enum LabError {
     Reply(#[source] std::io::Error),
     #[error("the lab DNS lookup failed: {0}")]
     Dns(String),
+    #[error("the lab zone data cannot be served: {0}")]
+    ZoneData(String),
+    #[error("the lab network (DNS and HTTPS endpoints) failed")]
+    Network(#[source] fedshare_labnet::LabNetError),
+    #[error("the lab network runtime could not be started")]
+    Runtime(#[source] std::io::Error),
 }
 
 impl ErrorCode for LabError {
@@ -38,6 +44,9 @@ impl ErrorCode for LabError {
             LabError::Protocol(_) => "lab.protocol",
             LabError::Reply(_) => "lab.reply",
             LabError::Dns(_) => "lab.dns",
+            LabError::ZoneData(_) => "lab.zone_data",
+            LabError::Network(_) => "lab.network",
+            LabError::Runtime(_) => "lab.runtime",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! speaks, answered by the lab [`Shell`].
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use fedshare_exchange::protocol::{
     HelloReply, HostMessage, HostReply, LabEndpoints, Request, Response, ShellError,
@@ -12,26 +13,34 @@ use fedshare_exchange::protocol::{
 use crate::cmdlets::Shell;
 use crate::crypto::GeneratedKeys;
 use crate::error::LabError;
+use crate::live::LiveWorld;
+use crate::network::{LabNetwork, Ports};
 use crate::proof::ZoneDataVerifier;
 
-/// One lab host session: the shell, where it persists, and the endpoints it announces.
+/// One lab host session: the live world and the endpoints it announces.
 #[derive(Debug)]
 pub struct LabHost {
-    pub shell: Shell,
-    data_dir: PathBuf,
+    live: Arc<LiveWorld>,
     endpoints: Option<LabEndpoints>,
 }
 
 impl LabHost {
+    /// A host without a lab network (proofs are read from the zone data).
     pub fn new(shell: Shell, data_dir: &Path, endpoints: Option<LabEndpoints>) -> Self {
-        Self {
-            shell,
-            data_dir: data_dir.to_owned(),
-            endpoints,
-        }
+        Self::with_live(Arc::new(LiveWorld::new(shell, data_dir)), endpoints)
     }
 
-    /// Answers messages until `bye` or end of input. Each reply is one flushed line.
+    /// A host over a world that is shared (e.g. with a running [`LabNetwork`]).
+    pub fn with_live(live: Arc<LiveWorld>, endpoints: Option<LabEndpoints>) -> Self {
+        Self { live, endpoints }
+    }
+
+    pub fn live(&self) -> &Arc<LiveWorld> {
+        &self.live
+    }
+
+    /// Answers messages until `bye` or end of input. Each reply is one flushed line, written
+    /// only after the world it reflects has been persisted.
     pub fn serve(&mut self, input: impl BufRead, mut output: impl Write) -> Result<(), LabError> {
         for line in input.lines() {
             let line = line.map_err(LabError::Reply)?;
@@ -57,27 +66,20 @@ impl LabHost {
             protocol: PROTOCOL_VERSION,
             host: "lab".into(),
             host_version: env!("CARGO_PKG_VERSION").into(),
-            organization: self.shell.world.organization.clone(),
+            organization: self.live.snapshot().organization,
             lab: self.endpoints.clone(),
         }
     }
 
     fn invoke(&mut self, req: Request) -> Response {
-        match self.shell.invoke(&req.cmdlet, &req.params) {
-            Ok(outcome) => {
-                if outcome.mutated {
-                    if let Err(e) = self.shell.world.save(&self.data_dir) {
-                        return failure(req.id, host_error("IOException", &e.to_string()));
-                    }
-                }
-                Response {
-                    id: req.id,
-                    ok: true,
-                    output: outcome.output,
-                    error: None,
-                    warnings: outcome.warnings,
-                }
-            }
+        match self.live.invoke(&req.cmdlet, &req.params) {
+            Ok(outcome) => Response {
+                id: req.id,
+                ok: true,
+                output: outcome.output,
+                error: None,
+                warnings: outcome.warnings,
+            },
             Err(err) => failure(req.id, err),
         }
     }
@@ -93,7 +95,7 @@ fn failure(id: u64, error: ShellError) -> Response {
     }
 }
 
-fn host_error(exception: &str, message: &str) -> ShellError {
+pub(crate) fn host_error(exception: &str, message: &str) -> ShellError {
     ShellError {
         category: "InvalidData".into(),
         exception: exception.into(),
@@ -122,11 +124,22 @@ fn write_line(output: &mut impl Write, reply: &HostReply) -> Result<(), LabError
     output.flush().map_err(LabError::Reply)
 }
 
-/// `fedshare lab-host`: load (or create) the lab world in `data_dir` and serve stdin/stdout.
+/// `fedshare lab-host`: load (or create) the lab world in `data_dir`, start the lab network
+/// from it, and serve stdin/stdout on this thread until `bye` or end of input.
 pub fn run_stdio(data_dir: &Path) -> Result<(), LabError> {
+    let live = open(data_dir)?;
+    let network = LabNetwork::start(&live, Ports::default())?;
+    let mut host = LabHost::with_live(live, Some(network.endpoints()));
+    let stdin = std::io::stdin();
+    let served = host.serve(stdin.lock(), std::io::stdout().lock());
+    network.stop();
+    served
+}
+
+/// The world in `data_dir` (created when missing) behind a shell that generates real keys.
+/// Proofs are read from the zone data until a [`LabNetwork`] is attached.
+pub fn open(data_dir: &Path) -> Result<Arc<LiveWorld>, LabError> {
     let world = crate::admin::init(data_dir, false, 0)?;
     let shell = Shell::new(world, Box::new(ZoneDataVerifier), Box::new(GeneratedKeys));
-    let mut host = LabHost::new(shell, data_dir, None);
-    let stdin = std::io::stdin();
-    host.serve(stdin.lock(), std::io::stdout().lock())
+    Ok(Arc::new(LiveWorld::new(shell, data_dir)))
 }

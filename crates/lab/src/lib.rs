@@ -5,6 +5,9 @@
 //! - [`cmdlets`]: the Exchange cmdlets with Exchange's rules and error names ([`Shell`]).
 //! - [`host`]: the lab host process loop ([`host::run_stdio`]) and the admin API ([`admin`]).
 //! - [`breaks`]: faults the lab applies to itself for diagnostics.
+//! - [`network`]: the lab network (labnet DNS + HTTPS) started from the world; [`live`]: the
+//!   world shared between the cmdlet loop and the DNS server; [`served`] and [`sites`]: what
+//!   the network serves, derived from the world.
 //!
 //! Performance note: RSA key generation (`New-ExchangeCertificate`) is very slow in
 //! unoptimised builds. The workspace root should add
@@ -18,8 +21,12 @@ pub mod crypto;
 pub mod error;
 pub mod fedinfo;
 pub mod host;
+pub mod live;
+pub mod network;
 pub mod partners;
 pub mod proof;
+pub mod served;
+pub mod sites;
 pub mod timefmt;
 pub mod views;
 pub mod world;
@@ -28,5 +35,7 @@ pub mod zones;
 pub use breaks::Break;
 pub use cmdlets::{Outcome, Shell};
 pub use error::LabError;
+pub use live::LiveWorld;
+pub use network::{LabNetwork, Ports};
 pub use proof::{DnsVerifier, ProofVerifier, ZoneDataVerifier};
 pub use world::World;

@@ -4,6 +4,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use fedshare_labnet::CaMaterial;
 use fedshare_model::{
     AcceptedDomain, AcceptedDomainType, FederatedDomain, FreeBusyAccessLevel, Mailbox,
     SharingPolicy, VirtualDirectory,
@@ -179,6 +180,11 @@ pub struct World {
     pub zones: Vec<Zone>,
     pub tsig: TsigKey,
     pub breaks: Vec<Break>,
+    /// The lab certificate authority (certificate and key), created the first time the lab
+    /// network starts and kept so that clients that trust it keep working across restarts.
+    /// Its Debug output redacts the key.
+    #[serde(default)]
+    pub lab_ca: Option<CaMaterial>,
 }
 
 fn accepted(name: &str, domain: &str, kind: AcceptedDomainType, default: bool) -> AcceptedDomain {
@@ -315,6 +321,7 @@ impl World {
                 secret: random_tsig_secret(),
             },
             breaks: Vec::new(),
+            lab_ca: None,
         }
     }
 
@@ -412,6 +419,13 @@ impl World {
     /// Replaces the records of one type at one name (the lab side of an RFC 2136 update).
     /// Returns false when no lab zone holds the name.
     pub fn set_records(&mut self, name: &str, rtype: &str, values: &[String]) -> bool {
+        let records: Vec<(u32, String)> = values.iter().map(|v| (300, v.clone())).collect();
+        self.set_rrset(name, rtype, &records)
+    }
+
+    /// [`World::set_records`] with a TTL per record (`(ttl, value)`); an empty list deletes
+    /// the record set. Returns false when no lab zone holds the name.
+    pub fn set_rrset(&mut self, name: &str, rtype: &str, records: &[(u32, String)]) -> bool {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
         let Some(zone) = self
             .zones
@@ -424,12 +438,13 @@ impl World {
         zone.records.retain(|r| {
             !(r.name.eq_ignore_ascii_case(&name) && r.rtype.eq_ignore_ascii_case(rtype))
         });
-        zone.records.extend(values.iter().map(|v| ZoneRecord {
-            name: name.clone(),
-            rtype: rtype.to_ascii_uppercase(),
-            ttl: 300,
-            value: v.clone(),
-        }));
+        zone.records
+            .extend(records.iter().map(|(ttl, value)| ZoneRecord {
+                name: name.clone(),
+                rtype: rtype.to_ascii_uppercase(),
+                ttl: *ttl,
+                value: value.clone(),
+            }));
         true
     }
 

@@ -173,9 +173,14 @@ pub fn initial_zones(partners_extra: usize) -> Vec<Zone> {
                     "autodiscover-s.outlook.com",
                 ),
                 rec("autodiscover-s.outlook.com", "A", LOOPBACK),
-                rec("outlook.office365.com", "A", LOOPBACK),
                 rec("adatum-com.mail.protection.outlook.com", "A", LOOPBACK),
             ],
+        ),
+        // Exchange Online's OWA host lives in its own zone (a DNS server refuses
+        // out-of-zone data).
+        Zone::new(
+            "office365.com",
+            vec![rec("outlook.office365.com", "A", LOOPBACK)],
         ),
     ];
     for n in 1..=partners_extra {
@@ -213,7 +218,15 @@ mod tests {
             "CNAME chain into outlook.com"
         );
         assert!(resolves(&zones, "autodiscover.partner002.example"));
-        assert_eq!(zones.len(), 8);
+        assert!(resolves(&zones, "outlook.office365.com"));
+        assert_eq!(zones.len(), 9);
+        for zone in &zones {
+            assert!(
+                zone.records.iter().all(|r| zone.contains_name(&r.name)),
+                "{} holds only its own names",
+                zone.origin
+            );
+        }
     }
 
     #[test]
