@@ -45,8 +45,9 @@ pub struct LayoutOptions {
 impl Default for LayoutOptions {
     fn default() -> Self {
         Self {
-            rows_per_column: 16,
-            visible_per_group: 48,
+            rows_per_column: 24,
+            // Two full columns per status group, the last slot being "+N more".
+            visible_per_group: 47,
             visible_policies: 12,
         }
     }

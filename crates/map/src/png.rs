@@ -44,9 +44,22 @@ pub fn parse_svg(svg: &str) -> Result<usvg::Tree, MapError> {
     usvg::Tree::from_str(svg, &svg_options()).map_err(MapError::SvgParse)
 }
 
-/// Rasterises `svg` at `scale` (1.0 = one pixel per SVG unit).
+/// Rasterises `svg` at `scale` (1.0 = one pixel per SVG unit) with the system fonts.
 pub fn render_png(svg: &str, scale: f32) -> Result<Vec<u8>, MapError> {
-    let tree = parse_svg(svg)?;
+    render_png_with_fonts(svg, scale, fonts())
+}
+
+/// Rasterises with the given fonts; an empty database still draws every shape.
+pub fn render_png_with_fonts(
+    svg: &str,
+    scale: f32,
+    fontdb: Arc<fontdb::Database>,
+) -> Result<Vec<u8>, MapError> {
+    let options = usvg::Options {
+        fontdb,
+        ..svg_options()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(MapError::SvgParse)?;
     let size = tree.size();
     let width = (size.width() * scale).ceil() as u32;
     let height = (size.height() * scale).ceil() as u32;

@@ -264,3 +264,14 @@ fn an_organization_without_trust_or_partners_still_draws() {
     assert!(svg.contains("No federation trust"));
     render_png(&svg, 1.0).expect("png");
 }
+
+#[test]
+fn without_any_font_the_map_still_renders() {
+    use fedshare_map::png::{render_png_with_fonts, usvg::fontdb::Database};
+    let svg = svg_for(&fixtures::contoso());
+    let bare = render_png_with_fonts(&svg, 1.0, std::sync::Arc::new(Database::new()))
+        .expect("png without fonts");
+    let full = render_png(&svg, 1.0).expect("png with fonts");
+    assert!(bare.starts_with(b"\x89PNG"));
+    assert_ne!(bare, full, "the system fonts add the text");
+}

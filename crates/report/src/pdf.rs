@@ -255,7 +255,7 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
             "Target URI and Autodiscover",
             "Status",
         ],
-        &[1.2, 1.4, 1.0, 1.1, 2.6, 0.8],
+        &[1.1, 1.4, 1.25, 1.3, 2.4, 0.75],
         &rows,
     );
 
