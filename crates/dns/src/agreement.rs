@@ -48,7 +48,10 @@ pub(crate) fn agreement(views: &[ViewAnswer]) -> Agreement {
             }
             None => groups.push((
                 key.clone(),
-                AnswerGroup { views: vec![v.view.label.clone()], summary: key },
+                AnswerGroup {
+                    views: vec![v.view.label.clone()],
+                    summary: key,
+                },
                 vec![v.view.kind],
             )),
         }
@@ -63,7 +66,10 @@ pub(crate) fn agreement(views: &[ViewAnswer]) -> Agreement {
 }
 
 fn diagnose(groups: &[(String, AnswerGroup, Vec<ViewKind>)], views: &[ViewAnswer]) -> String {
-    let auth_groups = groups.iter().filter(|(_, _, k)| k.contains(&ViewKind::Authoritative)).count();
+    let auth_groups = groups
+        .iter()
+        .filter(|(_, _, k)| k.contains(&ViewKind::Authoritative))
+        .count();
     if auth_groups > 1 {
         return "the authoritative servers disagree: a secondary has not loaded the latest zone yet \
                 (propagation under way; check the SOA serial and zone transfers)"
@@ -76,7 +82,9 @@ fn diagnose(groups: &[(String, AnswerGroup, Vec<ViewKind>)], views: &[ViewAnswer
             _ => None,
         })
         .max();
-    let wait = ttl.map(|t| format!(" (cached answers expire within {t} s)")).unwrap_or_default();
+    let wait = ttl
+        .map(|t| format!(" (cached answers expire within {t} s)"))
+        .unwrap_or_default();
     if auth_groups == 1 {
         format!(
             "resolvers answer differently from the authoritative servers: either they still cache \

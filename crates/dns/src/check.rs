@@ -157,13 +157,28 @@ pub async fn check_domain(domain: &str, opts: &CheckOptions) -> Result<DomainDns
     let apex = parse_name(domain)?;
     let mut findings = Vec::new();
     let views = select_views(&apex, opts, &mut findings).await;
-    let limits = Limits { timeout: opts.query_timeout, max_cname_hops: opts.max_cname_hops };
+    let limits = Limits {
+        timeout: opts.query_timeout,
+        max_cname_hops: opts.max_cname_hops,
+    };
     let autodiscover = parse_name(&format!("autodiscover.{domain}"))?;
     let srv = parse_name(&format!("_autodiscover._tcp.{domain}"))?;
 
-    let proof_obs = join_all(views.iter().map(|v| records::simple(v, &apex, RecordType::TXT, limits)));
-    let cname_obs = join_all(views.iter().map(|v| records::cname_chain(v, &autodiscover, limits)));
-    let srv_obs = join_all(views.iter().map(|v| records::simple(v, &srv, RecordType::SRV, limits)));
+    let proof_obs = join_all(
+        views
+            .iter()
+            .map(|v| records::simple(v, &apex, RecordType::TXT, limits)),
+    );
+    let cname_obs = join_all(
+        views
+            .iter()
+            .map(|v| records::cname_chain(v, &autodiscover, limits)),
+    );
+    let srv_obs = join_all(
+        views
+            .iter()
+            .map(|v| records::simple(v, &srv, RecordType::SRV, limits)),
+    );
     let (proof_obs, cname_obs, srv_obs) = tokio::join!(proof_obs, cname_obs, srv_obs);
 
     let proof = proof_check(&apex, &views, proof_obs, &opts.expected_proofs);
@@ -192,7 +207,10 @@ pub(crate) fn parse_name(text: &str) -> Result<Name> {
 }
 
 async fn select_views(apex: &Name, opts: &CheckOptions, findings: &mut Vec<Finding>) -> Vec<View> {
-    let listed = opts.resolvers.iter().map(|a| View::new(ViewKind::Listed, a.to_string(), *a));
+    let listed = opts
+        .resolvers
+        .iter()
+        .map(|a| View::new(ViewKind::Listed, a.to_string(), *a));
     if opts.pinned {
         return listed.collect();
     }
@@ -202,25 +220,37 @@ async fn select_views(apex: &Name, opts: &CheckOptions, findings: &mut Vec<Findi
     });
     let mut via = system.clone();
     via.extend(opts.resolvers.iter().copied());
-    let mut views = match authoritative_views(apex, &via, opts.authoritative_port, opts.query_timeout).await {
-        Ok(views) => views,
-        Err(problem) => {
-            findings.push(finding("dns.authoritative_not_found", problem));
-            Vec::new()
-        }
-    };
-    views.extend(system.iter().map(|a| View::new(ViewKind::System, a.to_string(), *a)));
+    let mut views =
+        match authoritative_views(apex, &via, opts.authoritative_port, opts.query_timeout).await {
+            Ok(views) => views,
+            Err(problem) => {
+                findings.push(finding("dns.authoritative_not_found", problem));
+                Vec::new()
+            }
+        };
+    views.extend(
+        system
+            .iter()
+            .map(|a| View::new(ViewKind::System, a.to_string(), *a)),
+    );
     views.extend(listed);
     views
 }
 
 fn finding(code: &str, message: impl Into<String>) -> Finding {
-    Finding { code: code.into(), message: message.into() }
+    Finding {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 fn transport_findings(proof: &RecordCheck, findings: &mut Vec<Finding>) {
     let big = proof.views.iter().find_map(|v| match &v.answer {
-        ViewOutcome::Answer { truncated_over_udp: true, size, .. } => Some((v.view.label.clone(), *size)),
+        ViewOutcome::Answer {
+            truncated_over_udp: true,
+            size,
+            ..
+        } => Some((v.view.label.clone(), *size)),
         ViewOutcome::Answer { size, .. } if *size > 512 => Some((v.view.label.clone(), *size)),
         _ => None,
     });
@@ -236,20 +266,31 @@ fn transport_findings(proof: &RecordCheck, findings: &mut Vec<Finding>) {
     }
 }
 
-fn proof_check(apex: &Name, views: &[View], observed: Vec<Observed>, expected: &[ExpectedProof]) -> RecordCheck {
+fn proof_check(
+    apex: &Name,
+    views: &[View],
+    observed: Vec<Observed>,
+    expected: &[ExpectedProof],
+) -> RecordCheck {
     let answers = views
         .iter()
         .zip(observed)
         .map(|(view, obs)| judge_proof(view, obs, expected))
         .collect();
-    assemble(RecordKind::ProofTxt, apex, "TXT", expected.iter().map(|p| p.proof.clone()).collect(), answers)
+    assemble(
+        RecordKind::ProofTxt,
+        apex,
+        "TXT",
+        expected.iter().map(|p| p.proof.clone()).collect(),
+        answers,
+    )
 }
 
 fn judge_proof(view: &View, obs: Observed, expected: &[ExpectedProof]) -> ViewAnswer {
     let values = obs.outcome.values().to_vec();
     let matched: Vec<String> = expected
         .iter()
-        .filter(|p| values.iter().any(|v| *v == p.proof))
+        .filter(|p| values.contains(&p.proof))
         .map(|p| p.slot.clone())
         .collect();
     let (status, hint) = if !obs.outcome.is_comparable() {
@@ -257,11 +298,25 @@ fn judge_proof(view: &View, obs: Observed, expected: &[ExpectedProof]) -> ViewAn
     } else if !matched.is_empty() {
         (RecordStatus::Match, None)
     } else if expected.is_empty() {
-        (if values.is_empty() { RecordStatus::Missing } else { RecordStatus::Present }, None)
+        (
+            if values.is_empty() {
+                RecordStatus::Missing
+            } else {
+                RecordStatus::Present
+            },
+            None,
+        )
     } else {
         proof_miss(&values, expected)
     };
-    ViewAnswer { view: view.clone(), answer: obs.outcome, status, matched_slots: matched, hint, notes: obs.notes }
+    ViewAnswer {
+        view: view.clone(),
+        answer: obs.outcome,
+        status,
+        matched_slots: matched,
+        hint,
+        notes: obs.notes,
+    }
 }
 
 /// No expected proof is present: a near miss is a mismatch with a hint, anything else missing.
@@ -287,15 +342,26 @@ fn looks_like_attempt(proof: &str, value: &str) -> bool {
         return true;
     }
     let close_length = v.len().abs_diff(proof.len()) <= 8;
-    let shared = proof.chars().zip(v.chars()).take_while(|(a, b)| a == b).count();
+    let shared = proof
+        .chars()
+        .zip(v.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
     close_length && (shared >= 4 || same_alphabet(v))
 }
 
 fn same_alphabet(v: &str) -> bool {
-    !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | ' '))
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | ' '))
 }
 
-fn autodiscover_check(name: &Name, views: &[View], observed: Vec<Observed>, opts: &CheckOptions) -> RecordCheck {
+fn autodiscover_check(
+    name: &Name,
+    views: &[View],
+    observed: Vec<Observed>,
+    opts: &CheckOptions,
+) -> RecordCheck {
     let target = opts
         .expected_autodiscover_target
         .as_deref()
@@ -305,13 +371,24 @@ fn autodiscover_check(name: &Name, views: &[View], observed: Vec<Observed>, opts
         .zip(observed)
         .map(|(view, obs)| judge_chain(view, obs, target.as_deref()))
         .collect();
-    assemble(RecordKind::AutodiscoverCname, name, "CNAME", target.into_iter().collect(), answers)
+    assemble(
+        RecordKind::AutodiscoverCname,
+        name,
+        "CNAME",
+        target.into_iter().collect(),
+        answers,
+    )
 }
 
 fn judge_chain(view: &View, obs: Observed, target: Option<&str>) -> ViewAnswer {
     let values = obs.outcome.values();
-    let has_address = values.iter().any(|v| v.starts_with("A ") || v.starts_with("AAAA "));
-    let broken = obs.notes.iter().any(|n| n.contains("loop") || n.contains("longer than") || n.contains("no A"));
+    let has_address = values
+        .iter()
+        .any(|v| v.starts_with("A ") || v.starts_with("AAAA "));
+    let broken = obs
+        .notes
+        .iter()
+        .any(|n| n.contains("loop") || n.contains("longer than") || n.contains("no A"));
     let mut hint = None;
     let status = if !obs.outcome.is_comparable() {
         RecordStatus::Error
@@ -330,7 +407,14 @@ fn judge_chain(view: &View, obs: Observed, target: Option<&str>) -> ViewAnswer {
     } else {
         RecordStatus::Present
     };
-    ViewAnswer { view: view.clone(), answer: obs.outcome, status, matched_slots: Vec::new(), hint, notes: obs.notes }
+    ViewAnswer {
+        view: view.clone(),
+        answer: obs.outcome,
+        status,
+        matched_slots: Vec::new(),
+        hint,
+        notes: obs.notes,
+    }
 }
 
 fn chain_names(values: &[String]) -> impl Iterator<Item = String> + '_ {
@@ -354,18 +438,39 @@ fn srv_check(name: &Name, views: &[View], observed: Vec<Observed>) -> RecordChec
                 // Clients use only SRV targets on 443 (an SSL endpoint) [DEV-AD4EX].
                 for v in obs.outcome.values() {
                     if v.split(' ').nth(2) != Some("443") {
-                        notes.push(format!("'{v}' is not on port 443: Autodiscover clients ignore it"));
+                        notes.push(format!(
+                            "'{v}' is not on port 443: Autodiscover clients ignore it"
+                        ));
                     }
                 }
                 RecordStatus::Present
             };
-            ViewAnswer { view: view.clone(), answer: obs.outcome, status, matched_slots: Vec::new(), hint: None, notes }
+            ViewAnswer {
+                view: view.clone(),
+                answer: obs.outcome,
+                status,
+                matched_slots: Vec::new(),
+                hint: None,
+                notes,
+            }
         })
         .collect();
-    assemble(RecordKind::AutodiscoverSrv, name, "SRV", Vec::new(), answers)
+    assemble(
+        RecordKind::AutodiscoverSrv,
+        name,
+        "SRV",
+        Vec::new(),
+        answers,
+    )
 }
 
-fn assemble(kind: RecordKind, name: &Name, rtype: &str, expected: Vec<String>, views: Vec<ViewAnswer>) -> RecordCheck {
+fn assemble(
+    kind: RecordKind,
+    name: &Name,
+    rtype: &str,
+    expected: Vec<String>,
+    views: Vec<ViewAnswer>,
+) -> RecordCheck {
     let agreement = agreement(&views);
     RecordCheck {
         kind,
@@ -381,7 +486,11 @@ fn assemble(kind: RecordKind, name: &Name, rtype: &str, expected: Vec<String>, v
 /// The record's status across views: the common status when they all say the same, Partial
 /// when some match and some do not, otherwise the most serious one.
 fn overall(views: &[ViewAnswer]) -> RecordStatus {
-    let answered: Vec<RecordStatus> = views.iter().map(|v| v.status).filter(|s| *s != RecordStatus::Error).collect();
+    let answered: Vec<RecordStatus> = views
+        .iter()
+        .map(|v| v.status)
+        .filter(|s| *s != RecordStatus::Error)
+        .collect();
     let Some(first) = answered.first() else {
         return RecordStatus::Error;
     };

@@ -107,9 +107,15 @@ mod tests {
 
     #[test]
     fn case_and_truncation_are_named() {
-        assert!(difference_hint("AbC", "abc").expect("d").contains("letter case at position 1"));
-        assert!(difference_hint("abcdef", "abc").expect("d").contains("truncated: 3 of 6"));
-        assert!(difference_hint("abc", "abcdef").expect("d").contains("3 extra characters"));
+        assert!(difference_hint("AbC", "abc")
+            .expect("d")
+            .contains("letter case at position 1"));
+        assert!(difference_hint("abcdef", "abc")
+            .expect("d")
+            .contains("truncated: 3 of 6"));
+        assert!(difference_hint("abc", "abcdef")
+            .expect("d")
+            .contains("3 extra characters"));
     }
 
     #[test]

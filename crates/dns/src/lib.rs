@@ -19,14 +19,25 @@ pub mod tsig;
 pub mod views;
 
 pub use agreement::{Agreement, AnswerGroup};
-pub use check::{check_domain, CheckOptions, DomainDnsReport, ExpectedProof, Finding, RecordCheck, RecordKind, RecordStatus, ViewAnswer};
+pub use check::{
+    check_domain, CheckOptions, DomainDnsReport, ExpectedProof, Finding, RecordCheck, RecordKind,
+    RecordStatus, ViewAnswer,
+};
+pub use discovery::{
+    discover_partner, Attempt, AttemptOutcome, Discoverer, DiscoveryOptions, DiscoveryStep,
+    ExchangeOnline, FederationInfo, PartnerDiscovery,
+};
 pub use error::DnsError;
-pub use propagation::{wait_for_propagation, Progress, PropagationCheck, PropagationOutcome, ViewProgress};
-pub use publish::{manual_instructions, publish_record, windows_dns_invocations, DnsRecord, ManualInstructions, PublishMode, PublishReport, PublishType, UpdateTarget};
+pub use propagation::{
+    wait_for_propagation, Progress, PropagationCheck, PropagationOutcome, ViewProgress,
+};
+pub use publish::{
+    manual_instructions, publish_record, windows_dns_invocations, DnsRecord, ManualInstructions,
+    PublishMode, PublishReport, PublishType, UpdateTarget,
+};
 pub use records::ViewOutcome;
+pub use resolve::HostResolver;
+pub use tls::TlsOptions;
 pub use transport::Transport;
 pub use tsig::{TsigAlgo, TsigKey};
 pub use views::{SystemResolver, View, ViewKind};
-pub use discovery::{discover_partner, Attempt, AttemptOutcome, Discoverer, DiscoveryOptions, DiscoveryStep, ExchangeOnline, FederationInfo, PartnerDiscovery};
-pub use resolve::HostResolver;
-pub use tls::TlsOptions;

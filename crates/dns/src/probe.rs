@@ -31,7 +31,10 @@ use crate::resolve::lookup_host;
 use crate::tls::{client_config, describe_tls_error, verifier, RecordingVerifier, TlsProblem};
 
 /// The paths partners use (§2, network).
-pub const PROBED_PATHS: [&str; 2] = ["/autodiscover/autodiscover.svc/WSSecurity", "/ews/exchange.asmx/WSSecurity"];
+pub const PROBED_PATHS: [&str; 2] = [
+    "/autodiscover/autodiscover.svc/WSSecurity",
+    "/ews/exchange.asmx/WSSecurity",
+];
 
 /// Certificates closer than this to expiry are flagged.
 const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -116,11 +119,24 @@ impl Discoverer {
         for path in PROBED_PATHS {
             paths.push(self.probe_path(&host, port, path).await);
         }
-        EndpointProbe { domain: domain.to_owned(), tls, paths, elapsed_ms: millis(started.elapsed()) }
+        EndpointProbe {
+            domain: domain.to_owned(),
+            tls,
+            paths,
+            elapsed_ms: millis(started.elapsed()),
+        }
     }
 
     async fn probe_tls(&self, host: &str, port: u16) -> TlsReport {
-        let mut report = TlsReport { host: host.into(), port, verified: false, problem: None, message: None, chain: Vec::new(), expires_soon: false };
+        let mut report = TlsReport {
+            host: host.into(),
+            port,
+            verified: false,
+            problem: None,
+            message: None,
+            chain: Vec::new(),
+            expires_soon: false,
+        };
         let opts = self.http().options();
         let recording = match verifier(&opts.tls) {
             Ok(v) => Arc::new(RecordingVerifier::new(v)),
@@ -132,23 +148,34 @@ impl Discoverer {
         };
         let handshake = async {
             let addrs = lookup_host(self.http().resolver.as_ref(), host, port).await?;
-            let stream = TcpStream::connect(addrs.as_slice()).await.map_err(|e| format!("connect failed: {e}"))?;
+            let stream = TcpStream::connect(addrs.as_slice())
+                .await
+                .map_err(|e| format!("connect failed: {e}"))?;
             let name = ServerName::try_from(host.to_owned()).map_err(|e| e.to_string())?;
-            TlsConnector::from(Arc::new(config)).connect(name, stream).await.map_err(|e| {
-                crate::tls::find_rustls_error(&e).map_or_else(|| e.to_string(), |r| describe_tls_error(r).1)
-            })
+            TlsConnector::from(Arc::new(config))
+                .connect(name, stream)
+                .await
+                .map_err(|e| {
+                    crate::tls::find_rustls_error(&e)
+                        .map_or_else(|| e.to_string(), |r| describe_tls_error(r).1)
+                })
         };
         let outcome = tokio::time::timeout(opts.connect_timeout, handshake).await;
         let seen = recording.seen.lock().map(|s| s.clone()).unwrap_or_default();
         report.chain = seen.iter().filter_map(|c| certificate_info(c)).collect();
-        report.expires_soon = report.chain.first().is_some_and(|c| c.days_remaining < EXPIRY_WARNING_DAYS);
+        report.expires_soon = report
+            .chain
+            .first()
+            .is_some_and(|c| c.days_remaining < EXPIRY_WARNING_DAYS);
         match outcome {
             Ok(Ok(_)) => report.verified = true,
             Ok(Err(message)) => {
                 report.problem = Some(classify_message(&message));
                 report.message = Some(message);
             }
-            Err(_) => report = report.failed(TlsProblem::Other, "the TLS handshake timed out".into()),
+            Err(_) => {
+                report = report.failed(TlsProblem::Other, "the TLS handshake timed out".into())
+            }
         }
         report
     }
@@ -156,16 +183,46 @@ impl Discoverer {
     async fn probe_path(&self, host: &str, port: u16, path: &str) -> PathProbe {
         let url = match Url::parse(&format!("https://{host}:{port}{path}")) {
             Ok(u) => u,
-            Err(e) => return PathProbe { url: path.into(), status: None, verdict: PathVerdict::Failed, detail: Some(e.to_string()), failure: None },
+            Err(e) => {
+                return PathProbe {
+                    url: path.into(),
+                    status: None,
+                    verdict: PathVerdict::Failed,
+                    detail: Some(e.to_string()),
+                    failure: None,
+                }
+            }
         };
         match self.http().fetch(self.http().client.get(url.clone())).await {
             Ok(f) => {
-                let location = f.headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-                let challenges: Vec<String> = f.headers.get_all(WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+                let location = f
+                    .headers
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                let challenges: Vec<String> = f
+                    .headers
+                    .get_all(WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .map(str::to_owned)
+                    .collect();
                 let (verdict, detail) = judge_path(f.status, location, &challenges);
-                PathProbe { url: url.to_string(), status: Some(f.status), verdict, detail, failure: None }
+                PathProbe {
+                    url: url.to_string(),
+                    status: Some(f.status),
+                    verdict,
+                    detail,
+                    failure: None,
+                }
             }
-            Err(failure) => PathProbe { url: url.to_string(), status: None, verdict: PathVerdict::Failed, detail: None, failure: Some(failure) },
+            Err(failure) => PathProbe {
+                url: url.to_string(),
+                status: None,
+                verdict: PathVerdict::Failed,
+                detail: None,
+                failure: Some(failure),
+            },
         }
     }
 }
@@ -193,30 +250,72 @@ fn classify_message(message: &str) -> TlsProblem {
 }
 
 /// Applies the heuristics in the module documentation.
-pub fn judge_path(status: u16, location: &str, challenges: &[String]) -> (PathVerdict, Option<String>) {
-    const LOGIN_MARKERS: [&str; 9] = ["logon", "login", "signin", "/auth", "adfs", "my.policy", "/vdesk", "cookieauth.dll", "owa/auth"];
+pub fn judge_path(
+    status: u16,
+    location: &str,
+    challenges: &[String],
+) -> (PathVerdict, Option<String>) {
+    const LOGIN_MARKERS: [&str; 9] = [
+        "logon",
+        "login",
+        "signin",
+        "/auth",
+        "adfs",
+        "my.policy",
+        "/vdesk",
+        "cookieauth.dll",
+        "owa/auth",
+    ];
     match status {
         301 | 302 | 303 | 307 | 308 => {
             let lower = location.to_ascii_lowercase();
             if LOGIN_MARKERS.iter().any(|m| lower.contains(m)) {
                 (PathVerdict::PreAuthRedirect, Some(format!("redirected to a sign-in page ({location}): turn off pre-authentication for this path")))
             } else {
-                (PathVerdict::Redirected, Some(format!("redirected to {location}; partners do not follow redirects here")))
+                (
+                    PathVerdict::Redirected,
+                    Some(format!(
+                        "redirected to {location}; partners do not follow redirects here"
+                    )),
+                )
             }
         }
         401 => {
-            let schemes: Vec<String> = challenges.iter().map(|c| c.split_whitespace().next().unwrap_or_default().to_ascii_lowercase()).collect();
+            let schemes: Vec<String> = challenges
+                .iter()
+                .map(|c| {
+                    c.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase()
+                })
+                .collect();
             let windows = schemes.iter().any(|s| s == "negotiate" || s == "ntlm");
             let proxy = schemes.iter().any(|s| s == "basic" || s == "forms") || !windows;
             if proxy {
-                (PathVerdict::PreAuthChallenge, Some(format!("401 with {}: a reverse proxy pre-authenticates this path", challenges.join(", "))))
+                (
+                    PathVerdict::PreAuthChallenge,
+                    Some(format!(
+                        "401 with {}: a reverse proxy pre-authenticates this path",
+                        challenges.join(", ")
+                    )),
+                )
             } else {
                 (PathVerdict::WsSecurityOff, Some("401 asking only for Windows authentication: check WSSecurityAuthentication on the virtual directory".into()))
             }
         }
-        404 => (PathVerdict::NotFound, Some("not found: the path is not published, or the svc handler mapping is missing".into())),
+        404 => (
+            PathVerdict::NotFound,
+            Some(
+                "not found: the path is not published, or the svc handler mapping is missing"
+                    .into(),
+            ),
+        ),
         200 | 400 | 405 | 415 | 500 => (PathVerdict::Reachable, None),
-        other => (PathVerdict::Unexpected, Some(format!("unexpected status {other}"))),
+        other => (
+            PathVerdict::Unexpected,
+            Some(format!("unexpected status {other}")),
+        ),
     }
 }
 
@@ -226,7 +325,16 @@ fn certificate_info(der: &[u8]) -> Option<CertificateInfo> {
         .subject_alternative_name()
         .ok()
         .flatten()
-        .map(|san| san.value.general_names.iter().filter_map(|n| match n { GeneralName::DNSName(d) => Some((*d).to_owned()), _ => None }).collect())
+        .map(|san| {
+            san.value
+                .general_names
+                .iter()
+                .filter_map(|n| match n {
+                    GeneralName::DNSName(d) => Some((*d).to_owned()),
+                    _ => None,
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let validity = cert.validity();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -243,7 +351,10 @@ fn certificate_info(der: &[u8]) -> Option<CertificateInfo> {
 fn rfc3339(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -253,10 +364,22 @@ mod tests {
 
     #[test]
     fn proxy_heuristics() {
-        assert_eq!(judge_path(302, "https://sts.contoso.com/adfs/ls/?wa=x", &[]).0, PathVerdict::PreAuthRedirect);
-        assert_eq!(judge_path(302, "https://other/autodiscover", &[]).0, PathVerdict::Redirected);
-        assert_eq!(judge_path(401, "", &["Basic realm=\"proxy\"".into()]).0, PathVerdict::PreAuthChallenge);
-        assert_eq!(judge_path(401, "", &["Negotiate".into(), "NTLM".into()]).0, PathVerdict::WsSecurityOff);
+        assert_eq!(
+            judge_path(302, "https://sts.contoso.com/adfs/ls/?wa=x", &[]).0,
+            PathVerdict::PreAuthRedirect
+        );
+        assert_eq!(
+            judge_path(302, "https://other/autodiscover", &[]).0,
+            PathVerdict::Redirected
+        );
+        assert_eq!(
+            judge_path(401, "", &["Basic realm=\"proxy\"".into()]).0,
+            PathVerdict::PreAuthChallenge
+        );
+        assert_eq!(
+            judge_path(401, "", &["Negotiate".into(), "NTLM".into()]).0,
+            PathVerdict::WsSecurityOff
+        );
         assert_eq!(judge_path(405, "", &[]).0, PathVerdict::Reachable);
         assert_eq!(judge_path(404, "", &[]).0, PathVerdict::NotFound);
     }

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::check::{check_domain, CheckOptions, DomainDnsReport, RecordCheck, RecordKind, RecordStatus};
+use crate::check::{
+    check_domain, CheckOptions, DomainDnsReport, RecordCheck, RecordKind, RecordStatus,
+};
 use crate::error::Result;
 
 /// What must be true before propagation counts as done.
@@ -77,14 +79,25 @@ pub async fn wait_for_propagation(
             done,
         });
         if done || remaining.is_zero() {
-            return Ok(PropagationOutcome { converged: done, attempts: attempt, elapsed_ms: millis(elapsed), last_report: report });
+            return Ok(PropagationOutcome {
+                converged: done,
+                attempts: attempt,
+                elapsed_ms: millis(elapsed),
+                last_report: report,
+            });
         }
         tokio::time::sleep(poll_interval.min(remaining)).await;
     }
 }
 
-fn selected<'a>(report: &'a DomainDnsReport, kinds: &'a [RecordKind]) -> impl Iterator<Item = &'a RecordCheck> + 'a {
-    report.records().into_iter().filter(move |r| kinds.contains(&r.kind))
+fn selected<'a>(
+    report: &'a DomainDnsReport,
+    kinds: &'a [RecordKind],
+) -> impl Iterator<Item = &'a RecordCheck> + 'a {
+    report
+        .records()
+        .into_iter()
+        .filter(move |r| kinds.contains(&r.kind))
 }
 
 /// Done when every selected record has views, all of them answered, agree, and match.
@@ -92,14 +105,20 @@ fn converged(report: &DomainDnsReport, kinds: &[RecordKind]) -> bool {
     selected(report, kinds).all(|r| {
         !r.views.is_empty()
             && r.agreement.consistent
-            && r.views.iter().all(|v| matches!(v.status, RecordStatus::Match | RecordStatus::Present))
+            && r.views
+                .iter()
+                .all(|v| matches!(v.status, RecordStatus::Match | RecordStatus::Present))
     })
 }
 
 fn view_states(report: &DomainDnsReport, kinds: &[RecordKind]) -> Vec<ViewProgress> {
     selected(report, kinds)
         .flat_map(|r| {
-            r.views.iter().map(|v| ViewProgress { record: r.kind, view: v.view.label.clone(), status: v.status })
+            r.views.iter().map(|v| ViewProgress {
+                record: r.kind,
+                view: v.view.label.clone(),
+                status: v.status,
+            })
         })
         .collect()
 }

@@ -9,7 +9,9 @@ use futures_util::StreamExt;
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_net::udp::UdpClientStream;
 use hickory_net::DnsHandle;
-use hickory_proto::op::{DnsRequest, DnsRequestOptions, Message, OpCode, Query, ResponseCode, UpdateMessage};
+use hickory_proto::op::{
+    DnsRequest, DnsRequestOptions, Message, OpCode, Query, ResponseCode, UpdateMessage,
+};
 use hickory_proto::rr::rdata::{CNAME, TXT};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use serde::{Deserialize, Serialize};
@@ -45,7 +47,13 @@ pub struct DnsRecord {
 
 impl DnsRecord {
     pub fn proof(zone: &str, domain: &str, proof: &str) -> Self {
-        Self { zone: zone.into(), name: domain.into(), record_type: PublishType::Txt, value: proof.into(), ttl: 3600 }
+        Self {
+            zone: zone.into(),
+            name: domain.into(),
+            record_type: PublishType::Txt,
+            value: proof.into(),
+            ttl: 3600,
+        }
     }
 
     pub fn autodiscover(zone: &str, domain: &str, target: &str) -> Self {
@@ -59,14 +67,22 @@ impl DnsRecord {
     }
 
     fn validate(&self) -> Result<()> {
-        let bad = |reason: &str| DnsError::InvalidRecord { kind: format!("{:?}", self.record_type), reason: reason.into() };
+        let bad = |reason: &str| DnsError::InvalidRecord {
+            kind: format!("{:?}", self.record_type),
+            reason: reason.into(),
+        };
         if self.value.is_empty() {
             return Err(bad("the value is empty"));
         }
         if self.value.chars().any(|c| c.is_control() || c == '"') {
             return Err(bad("the value contains quotes or control characters"));
         }
-        if self.record_type == PublishType::Cname && self.name.trim_end_matches('.').eq_ignore_ascii_case(self.zone.trim_end_matches('.')) {
+        if self.record_type == PublishType::Cname
+            && self
+                .name
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case(self.zone.trim_end_matches('.'))
+        {
             return Err(bad("a CNAME cannot be placed at the zone apex"));
         }
         Ok(())
@@ -106,7 +122,11 @@ pub struct PublishReport {
 
 /// Sends one signed RFC 2136 update. Deletions and the addition go in one message, so the
 /// server applies them atomically.
-pub async fn publish_record(target: &UpdateTarget, record: &DnsRecord, mode: &PublishMode) -> Result<PublishReport> {
+pub async fn publish_record(
+    target: &UpdateTarget,
+    record: &DnsRecord,
+    mode: &PublishMode,
+) -> Result<PublishReport> {
     record.validate()?;
     let message = update_message(record, mode)?;
     let signer = target.key.signer()?;
@@ -116,7 +136,10 @@ pub async fn publish_record(target: &UpdateTarget, record: &DnsRecord, mode: &Pu
         .exchange();
     let mut options = DnsRequestOptions::default();
     options.use_edns = false;
-    let failed = |source: Box<dyn std::error::Error + Send + Sync>| DnsError::UpdateFailed { server: target.server.to_string(), source };
+    let failed = |source: Box<dyn std::error::Error + Send + Sync>| DnsError::UpdateFailed {
+        server: target.server.to_string(),
+        source,
+    };
     let response = exchange
         .send(DnsRequest::new(message, options))
         .next()
@@ -125,16 +148,25 @@ pub async fn publish_record(target: &UpdateTarget, record: &DnsRecord, mode: &Pu
         .map_err(|e| failed(Box::new(e)))?;
     let code = response.metadata.response_code;
     if code != ResponseCode::NoError {
-        return Err(DnsError::UpdateRejected { rcode: rcode_name(code) });
+        return Err(DnsError::UpdateRejected {
+            rcode: rcode_name(code),
+        });
     }
-    Ok(PublishReport { record: record.clone(), server: target.server.to_string(), rcode: rcode_name(code) })
+    Ok(PublishReport {
+        record: record.clone(),
+        server: target.server.to_string(),
+        rcode: rcode_name(code),
+    })
 }
 
 fn update_message(record: &DnsRecord, mode: &PublishMode) -> Result<Message> {
     let zone = parse_name(&record.zone)?;
     let name = parse_name(&record.name)?;
     if !zone.zone_of(&name) {
-        return Err(DnsError::InvalidRecord { kind: format!("{:?}", record.record_type), reason: format!("{name} is not inside zone {zone}") });
+        return Err(DnsError::InvalidRecord {
+            kind: format!("{:?}", record.record_type),
+            reason: format!("{name} is not inside zone {zone}"),
+        });
     }
     let mut message = Message::query();
     message.metadata.op_code = OpCode::Update;
@@ -145,7 +177,11 @@ fn update_message(record: &DnsRecord, mode: &PublishMode) -> Result<Message> {
     for deletion in deletions(record, &name, mode)? {
         message.add_update(deletion);
     }
-    message.add_update(Record::from_rdata(name, record.ttl, rdata(record.record_type, &record.value)?));
+    message.add_update(Record::from_rdata(
+        name,
+        record.ttl,
+        rdata(record.record_type, &record.value)?,
+    ));
     Ok(message)
 }
 
@@ -227,12 +263,18 @@ pub fn manual_instructions(record: &DnsRecord) -> ManualInstructions {
         PublishType::Cname => ("CNAME", format!("{}.", record.value.trim_end_matches('.')), Vec::new()),
     };
     if record.record_type == PublishType::Txt {
-        notes.push("Keep other TXT records at the apex (SPF and others); add this one beside them.".into());
+        notes.push(
+            "Keep other TXT records at the apex (SPF and others); add this one beside them.".into(),
+        );
     }
     ManualInstructions {
         host,
         zone_file_line: format!("{fqdn} {} IN {rtype} {line_value}", record.ttl),
-        exchange_form: format!("{} IN {rtype} {}", record.name.trim_end_matches('.'), record.value),
+        exchange_form: format!(
+            "{} IN {rtype} {}",
+            record.name.trim_end_matches('.'),
+            record.value
+        ),
         fqdn,
         record_type: rtype.into(),
         value: record.value.clone(),
@@ -247,7 +289,8 @@ fn relative_host(name: &str, zone: &str) -> String {
     if name == zone {
         "@".into()
     } else {
-        name.strip_suffix(&format!(".{zone}")).map_or(name.clone(), str::to_owned)
+        name.strip_suffix(&format!(".{zone}"))
+            .map_or(name.clone(), str::to_owned)
     }
 }
 
@@ -258,8 +301,12 @@ pub fn windows_dns_invocations(record: &DnsRecord, computer_name: Option<&str>) 
         .string("ZoneName", record.zone.trim_end_matches('.'))
         .string("Name", relative_host(&record.name, &record.zone));
     inv = match record.record_type {
-        PublishType::Txt => inv.switch("Txt").string("DescriptiveText", record.value.clone()),
-        PublishType::Cname => inv.switch("CName").string("HostNameAlias", record.value.trim_end_matches('.')),
+        PublishType::Txt => inv
+            .switch("Txt")
+            .string("DescriptiveText", record.value.clone()),
+        PublishType::Cname => inv
+            .switch("CName")
+            .string("HostNameAlias", record.value.trim_end_matches('.')),
     };
     inv = inv.string("TimeToLive", ttl_timespan(record.ttl));
     if let Some(server) = computer_name {
@@ -271,8 +318,17 @@ pub fn windows_dns_invocations(record: &DnsRecord, computer_name: Option<&str>) 
 /// PowerShell TimeSpan text (`01:00:00`).
 fn ttl_timespan(ttl: u32) -> String {
     let (d, rest) = (ttl / 86_400, ttl % 86_400);
-    let hms = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    if d > 0 { format!("{d}.{hms}") } else { hms }
+    let hms = format!(
+        "{:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    );
+    if d > 0 {
+        format!("{d}.{hms}")
+    } else {
+        hms
+    }
 }
 
 #[cfg(test)]
@@ -286,26 +342,58 @@ mod tests {
         assert_eq!(m.host, "@");
         assert_eq!(m.zone_file_line, "contoso.com. 3600 IN TXT \"AbC+/=\"");
         assert_eq!(m.exchange_form, "contoso.com IN TXT AbC+/=");
-        let c = manual_instructions(&DnsRecord::autodiscover("contoso.com", "contoso.com", "mail.contoso.com"));
+        let c = manual_instructions(&DnsRecord::autodiscover(
+            "contoso.com",
+            "contoso.com",
+            "mail.contoso.com",
+        ));
         assert_eq!(c.host, "autodiscover");
-        assert_eq!(c.zone_file_line, "autodiscover.contoso.com. 3600 IN CNAME mail.contoso.com.");
+        assert_eq!(
+            c.zone_file_line,
+            "autodiscover.contoso.com. 3600 IN CNAME mail.contoso.com."
+        );
     }
 
     #[test]
     fn windows_invocation_is_data() {
-        let inv = windows_dns_invocations(&DnsRecord::proof("contoso.com", "contoso.com", "P; Remove-Item x"), Some("dc1"));
+        let inv = windows_dns_invocations(
+            &DnsRecord::proof("contoso.com", "contoso.com", "P; Remove-Item x"),
+            Some("dc1"),
+        );
         assert_eq!(inv[0].cmdlet, "Add-DnsServerResourceRecord");
         assert_eq!(inv[0].get("Name"), Some(&ParamValue::String("@".into())));
         assert_eq!(inv[0].get("Txt"), Some(&ParamValue::Switch(true)));
-        assert_eq!(inv[0].get("DescriptiveText"), Some(&ParamValue::String("P; Remove-Item x".into())));
-        assert_eq!(inv[0].get("TimeToLive"), Some(&ParamValue::String("01:00:00".into())));
-        assert_eq!(inv[0].get("ComputerName"), Some(&ParamValue::String("dc1".into())));
+        assert_eq!(
+            inv[0].get("DescriptiveText"),
+            Some(&ParamValue::String("P; Remove-Item x".into()))
+        );
+        assert_eq!(
+            inv[0].get("TimeToLive"),
+            Some(&ParamValue::String("01:00:00".into()))
+        );
+        assert_eq!(
+            inv[0].get("ComputerName"),
+            Some(&ParamValue::String("dc1".into()))
+        );
     }
 
     #[test]
     fn values_with_quotes_and_apex_cnames_are_refused() {
-        assert!(DnsRecord::proof("c.com", "c.com", "\"x\"").validate().is_err());
-        assert!(DnsRecord { record_type: PublishType::Cname, ..DnsRecord::proof("c.com", "c.com", "m.c.com") }.validate().is_err());
-        assert_eq!(split_txt(&"a".repeat(300)).iter().map(String::len).collect::<Vec<_>>(), vec![255, 45]);
+        assert!(DnsRecord::proof("c.com", "c.com", "\"x\"")
+            .validate()
+            .is_err());
+        assert!(DnsRecord {
+            record_type: PublishType::Cname,
+            ..DnsRecord::proof("c.com", "c.com", "m.c.com")
+        }
+        .validate()
+        .is_err());
+        assert_eq!(
+            split_txt(&"a".repeat(300))
+                .iter()
+                .map(String::len)
+                .collect::<Vec<_>>(),
+            vec![255, 45]
+        );
     }
 }

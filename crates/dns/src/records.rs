@@ -35,20 +35,31 @@ pub enum ViewOutcome {
     ServFail,
     Refused,
     #[serde(rename_all = "camelCase")]
-    OtherRcode { rcode: String },
+    OtherRcode {
+        rcode: String,
+    },
     #[serde(rename_all = "camelCase")]
-    Timeout { after_ms: u64 },
+    Timeout {
+        after_ms: u64,
+    },
     #[serde(rename_all = "camelCase")]
-    Unreachable { message: String },
+    Unreachable {
+        message: String,
+    },
     #[serde(rename_all = "camelCase")]
-    Malformed { message: String },
+    Malformed {
+        message: String,
+    },
 }
 
 impl ViewOutcome {
     /// True when the view gave an answer about the data (even "does not exist"), so it can be
     /// compared with other views; false when the server itself failed.
     pub fn is_comparable(&self) -> bool {
-        matches!(self, ViewOutcome::Answer { .. } | ViewOutcome::NoData | ViewOutcome::NxDomain)
+        matches!(
+            self,
+            ViewOutcome::Answer { .. } | ViewOutcome::NoData | ViewOutcome::NxDomain
+        )
     }
 
     pub fn values(&self) -> &[String] {
@@ -87,7 +98,12 @@ pub(crate) struct Observed {
 }
 
 /// TXT or SRV at `name`: one question.
-pub(crate) async fn simple(view: &View, name: &Name, rtype: RecordType, limits: Limits) -> Observed {
+pub(crate) async fn simple(
+    view: &View,
+    name: &Name,
+    rtype: RecordType,
+    limits: Limits,
+) -> Observed {
     let outcome = ask(view, name, rtype, limits.timeout).await;
     Observed {
         outcome: match outcome {
@@ -106,18 +122,32 @@ pub(crate) async fn cname_chain(view: &View, name: &Name, limits: Limits) -> Obs
     for hop in 0..=limits.max_cname_hops {
         let answer = match ask(view, &current, RecordType::CNAME, limits.timeout).await {
             Ok(a) => a,
-            Err(failed) if hop == 0 => return Observed { outcome: failed, notes: Vec::new() },
+            Err(failed) if hop == 0 => {
+                return Observed {
+                    outcome: failed,
+                    notes: Vec::new(),
+                }
+            }
             Err(failed) => {
-                chain.notes.push(format!("lookup of {current} failed: {}", failed.fingerprint()));
+                chain.notes.push(format!(
+                    "lookup of {current} failed: {}",
+                    failed.fingerprint()
+                ));
                 return chain.finish();
             }
         };
         let code = answer.message.metadata.response_code;
         if code != ResponseCode::NoError {
             if hop == 0 {
-                return Observed { outcome: rcode_outcome(code), notes: Vec::new() };
+                return Observed {
+                    outcome: rcode_outcome(code),
+                    notes: Vec::new(),
+                };
             }
-            chain.notes.push(format!("{current} answered {}", transport::rcode_name(code)));
+            chain.notes.push(format!(
+                "{current} answered {}",
+                transport::rcode_name(code)
+            ));
             return chain.finish();
         }
         chain.absorb(&answer);
@@ -126,11 +156,16 @@ pub(crate) async fn cname_chain(view: &View, name: &Name, limits: Limits) -> Obs
         };
         chain.values.push(format!("CNAME {target}"));
         if !seen.insert(target.to_lowercase()) {
-            chain.notes.push(format!("CNAME loop: {target} was already in the chain"));
+            chain
+                .notes
+                .push(format!("CNAME loop: {target} was already in the chain"));
             return chain.finish();
         }
         if hop == limits.max_cname_hops {
-            chain.notes.push(format!("CNAME chain longer than {} hops", limits.max_cname_hops));
+            chain.notes.push(format!(
+                "CNAME chain longer than {} hops",
+                limits.max_cname_hops
+            ));
             return chain.finish();
         }
         current = target;
@@ -187,7 +222,10 @@ impl ChainState {
                 size: self.size,
             }
         };
-        Observed { outcome, notes: self.notes }
+        Observed {
+            outcome,
+            notes: self.notes,
+        }
     }
 }
 
@@ -199,9 +237,16 @@ fn cname_target(answer: &RawAnswer, owner: &Name) -> Option<Name> {
 }
 
 /// One question to one view, mapping transport failures to outcomes.
-async fn ask(view: &View, name: &Name, rtype: RecordType, timeout: Duration) -> Result<RawAnswer, ViewOutcome> {
+async fn ask(
+    view: &View,
+    name: &Name,
+    rtype: RecordType,
+    timeout: Duration,
+) -> Result<RawAnswer, ViewOutcome> {
     let Some(addr) = view.addr() else {
-        return Err(ViewOutcome::Unreachable { message: format!("bad server address {}", view.server) });
+        return Err(ViewOutcome::Unreachable {
+            message: format!("bad server address {}", view.server),
+        });
     };
     let started = Instant::now();
     transport::query(addr, name, rtype, view.recursive(), timeout)
@@ -238,7 +283,9 @@ fn rcode_outcome(code: ResponseCode) -> ViewOutcome {
         ResponseCode::NXDomain => ViewOutcome::NxDomain,
         ResponseCode::ServFail => ViewOutcome::ServFail,
         ResponseCode::Refused => ViewOutcome::Refused,
-        other => ViewOutcome::OtherRcode { rcode: transport::rcode_name(other) },
+        other => ViewOutcome::OtherRcode {
+            rcode: transport::rcode_name(other),
+        },
     }
 }
 
@@ -264,7 +311,10 @@ fn render(data: &RData) -> Option<String> {
         ),
         RData::A(a) => Some(a.0.to_string()),
         RData::AAAA(a) => Some(a.0.to_string()),
-        RData::SRV(s) => Some(format!("{} {} {} {}", s.priority, s.weight, s.port, s.target)),
+        RData::SRV(s) => Some(format!(
+            "{} {} {} {}",
+            s.priority, s.weight, s.port, s.target
+        )),
         RData::CNAME(c) => Some(c.0.to_string()),
         _ => None,
     }

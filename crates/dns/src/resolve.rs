@@ -48,14 +48,25 @@ impl ListedResolver {
         );
         builder.options_mut().timeout = timeout;
         builder.options_mut().attempts = 1;
-        let inner = builder.build().map_err(|e| DnsError::Resolver(Box::new(e)))?;
-        Ok(Self { inner: Arc::new(inner) })
+        let inner = builder
+            .build()
+            .map_err(|e| DnsError::Resolver(Box::new(e)))?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The addresses of `host`, for the endpoint probe's own TLS connection.
-    pub(crate) async fn lookup(&self, host: &str) -> std::result::Result<Vec<std::net::IpAddr>, String> {
+    pub(crate) async fn lookup(
+        &self,
+        host: &str,
+    ) -> std::result::Result<Vec<std::net::IpAddr>, String> {
         let fqdn = format!("{}.", host.trim_end_matches('.'));
-        let found = self.inner.lookup_ip(fqdn.as_str()).await.map_err(|e| e.to_string())?;
+        let found = self
+            .inner
+            .lookup_ip(fqdn.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(found.iter().collect())
     }
 }
@@ -64,17 +75,34 @@ impl Resolve for ListedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let resolver = self.clone();
         Box::pin(async move {
-            let ips = resolver.lookup(name.as_str()).await.map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })?;
-            let addrs: Addrs = Box::new(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect::<Vec<_>>().into_iter());
+            let ips = resolver
+                .lookup(name.as_str())
+                .await
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })?;
+            let addrs: Addrs = Box::new(
+                ips.into_iter()
+                    .map(|ip| SocketAddr::new(ip, 0))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
             Ok(addrs)
         })
     }
 }
 
 /// Resolves `host` the way HTTP requests will (for probes that open their own sockets).
-pub(crate) async fn lookup_host(resolver: Option<&ListedResolver>, host: &str, port: u16) -> std::result::Result<Vec<SocketAddr>, String> {
+pub(crate) async fn lookup_host(
+    resolver: Option<&ListedResolver>,
+    host: &str,
+    port: u16,
+) -> std::result::Result<Vec<SocketAddr>, String> {
     match resolver {
-        Some(r) => Ok(r.lookup(host).await?.into_iter().map(|ip| SocketAddr::new(ip, port)).collect()),
+        Some(r) => Ok(r
+            .lookup(host)
+            .await?
+            .into_iter()
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect()),
         None => tokio::net::lookup_host((host, port))
             .await
             .map(Iterator::collect)

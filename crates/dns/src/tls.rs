@@ -70,7 +70,10 @@ pub(crate) struct RecordingVerifier {
 
 impl RecordingVerifier {
     pub(crate) fn new(inner: Arc<dyn ServerCertVerifier>) -> Self {
-        Self { inner, seen: Mutex::new(Vec::new()) }
+        Self {
+            inner,
+            seen: Mutex::new(Vec::new()),
+        }
     }
 }
 
@@ -89,7 +92,8 @@ impl ServerCertVerifier for RecordingVerifier {
                 .map(|c| c.clone().into_owned())
                 .collect();
         }
-        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
@@ -119,20 +123,28 @@ impl ServerCertVerifier for RecordingVerifier {
 pub(crate) fn describe_tls_error(err: &rustls::Error) -> (TlsProblem, String) {
     use rustls::CertificateError as C;
     match err {
-        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-            (TlsProblem::NameMismatch, format!("the certificate is not valid for this host name ({err})"))
-        }
-        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
-            (TlsProblem::Expired, format!("the certificate has expired ({err})"))
-        }
-        rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
-            (TlsProblem::NotYetValid, format!("the certificate is not valid yet ({err})"))
-        }
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => (
+            TlsProblem::NameMismatch,
+            format!("the certificate is not valid for this host name ({err})"),
+        ),
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => (
+            TlsProblem::Expired,
+            format!("the certificate has expired ({err})"),
+        ),
+        rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => (
+            TlsProblem::NotYetValid,
+            format!("the certificate is not valid yet ({err})"),
+        ),
         rustls::Error::InvalidCertificate(C::UnknownIssuer) => (
             TlsProblem::UntrustedIssuer,
-            "the certificate is issued by a CA this machine does not trust (add it with --ca-file)".into(),
+            "the certificate is issued by a CA this machine does not trust (add it with --ca-file)"
+                .into(),
         ),
-        rustls::Error::InvalidCertificate(C::Revoked) => (TlsProblem::Revoked, "the certificate is revoked".into()),
+        rustls::Error::InvalidCertificate(C::Revoked) => {
+            (TlsProblem::Revoked, "the certificate is revoked".into())
+        }
         other => (TlsProblem::Other, format!("TLS failed: {other}")),
     }
 }
@@ -152,14 +164,19 @@ pub enum TlsProblem {
 
 /// Finds a rustls error anywhere in an error's source chain (reqwest and hyper wrap it in
 /// io errors).
-pub(crate) fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+pub(crate) fn find_rustls_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a rustls::Error> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
         if let Some(r) = e.downcast_ref::<rustls::Error>() {
             return Some(r);
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            if let Some(r) = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
                 return Some(r);
             }
         }

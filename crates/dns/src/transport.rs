@@ -119,7 +119,8 @@ async fn tcp_exchange(
     id: u16,
 ) -> Result<(Message, usize), QueryFailure> {
     let mut stream = TcpStream::connect(server).await.map_err(net)?;
-    let len = u16::try_from(request.len()).map_err(|_| QueryFailure::Malformed("request too long".into()))?;
+    let len = u16::try_from(request.len())
+        .map_err(|_| QueryFailure::Malformed("request too long".into()))?;
     let mut framed = len.to_be_bytes().to_vec();
     framed.extend_from_slice(request);
     stream.write_all(&framed).await.map_err(net)?;
@@ -129,7 +130,9 @@ async fn tcp_exchange(
     stream.read_exact(&mut buf).await.map_err(net)?;
     let message = decode(&buf)?;
     if message.metadata.id != id {
-        return Err(QueryFailure::Malformed("answer id does not match the question".into()));
+        return Err(QueryFailure::Malformed(
+            "answer id does not match the question".into(),
+        ));
     }
     Ok((message, buf.len()))
 }

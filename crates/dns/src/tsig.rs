@@ -71,7 +71,11 @@ mod tests {
 
     #[test]
     fn debug_redacts_the_secret() {
-        let key = TsigKey { name: "k".into(), algorithm: TsigAlgo::HmacSha256, secret: "c2VjcmV0LXZhbHVl".into() };
+        let key = TsigKey {
+            name: "k".into(),
+            algorithm: TsigAlgo::HmacSha256,
+            secret: "c2VjcmV0LXZhbHVl".into(),
+        };
         let shown = format!("{key:?}");
         assert!(!shown.contains("c2VjcmV0LXZhbHVl"), "{shown}");
         assert!(shown.contains("<redacted>"));
@@ -79,7 +83,11 @@ mod tests {
 
     #[test]
     fn bad_base64_is_a_typed_error() {
-        let key = TsigKey { name: "k".into(), algorithm: TsigAlgo::HmacSha256, secret: "%%%".into() };
+        let key = TsigKey {
+            name: "k".into(),
+            algorithm: TsigAlgo::HmacSha256,
+            secret: "%%%".into(),
+        };
         assert!(matches!(key.signer(), Err(DnsError::InvalidTsigSecret(_))));
     }
 }

@@ -108,7 +108,11 @@ pub(crate) async fn authoritative_views(
     Err(last_problem)
 }
 
-async fn ns_hosts(domain: &Name, resolver: SocketAddr, timeout: Duration) -> Result<Vec<Name>, String> {
+async fn ns_hosts(
+    domain: &Name,
+    resolver: SocketAddr,
+    timeout: Duration,
+) -> Result<Vec<Name>, String> {
     let mut zone = domain.clone();
     // Two rounds: the name itself, then the zone apex named by the SOA in the authority section.
     for _ in 0..2 {
@@ -117,7 +121,10 @@ async fn ns_hosts(domain: &Name, resolver: SocketAddr, timeout: Duration) -> Res
             .map_err(|f| format!("NS lookup via {resolver} failed: {f:?}"))?;
         let code = answer.message.metadata.response_code;
         if code != ResponseCode::NoError {
-            return Err(format!("NS lookup of {zone} via {resolver}: {}", rcode_name(code)));
+            return Err(format!(
+                "NS lookup of {zone} via {resolver}: {}",
+                rcode_name(code)
+            ));
         }
         let hosts: Vec<Name> = answer
             .message
@@ -131,7 +138,12 @@ async fn ns_hosts(domain: &Name, resolver: SocketAddr, timeout: Duration) -> Res
         if !hosts.is_empty() {
             return Ok(hosts);
         }
-        match answer.message.authorities.iter().find(|r| r.record_type() == RecordType::SOA) {
+        match answer
+            .message
+            .authorities
+            .iter()
+            .find(|r| r.record_type() == RecordType::SOA)
+        {
             Some(soa) if soa.name != zone => zone = soa.name.clone(),
             _ => break,
         }
@@ -139,7 +151,12 @@ async fn ns_hosts(domain: &Name, resolver: SocketAddr, timeout: Duration) -> Res
     Ok(Vec::new())
 }
 
-async fn resolve_hosts(hosts: &[Name], resolver: SocketAddr, port: u16, timeout: Duration) -> Vec<View> {
+async fn resolve_hosts(
+    hosts: &[Name],
+    resolver: SocketAddr,
+    port: u16,
+    timeout: Duration,
+) -> Vec<View> {
     let mut views = Vec::new();
     for host in hosts {
         for rtype in [RecordType::A, RecordType::AAAA] {
@@ -153,7 +170,11 @@ async fn resolve_hosts(hosts: &[Name], resolver: SocketAddr, port: u16, timeout:
                     _ => None,
                 };
                 if let Some(ip) = ip {
-                    let view = View::new(ViewKind::Authoritative, host.to_string(), SocketAddr::new(ip, port));
+                    let view = View::new(
+                        ViewKind::Authoritative,
+                        host.to_string(),
+                        SocketAddr::new(ip, port),
+                    );
                     if !views.contains(&view) {
                         views.push(view);
                     }

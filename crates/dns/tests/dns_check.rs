@@ -4,15 +4,22 @@ mod support;
 
 use std::time::Duration;
 
-use fedshare_dns::{check_domain, CheckOptions, ExpectedProof, RecordStatus, SystemResolver, Transport, ViewKind, ViewOutcome};
+use fedshare_dns::{
+    check_domain, CheckOptions, ExpectedProof, RecordStatus, SystemResolver, Transport, ViewKind,
+    ViewOutcome,
+};
 use support::knot::{Knot, Zone};
 
-const PROOF: &str = "k2VhbmRvbXByb29mMTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUA==";
+const PROOF: &str =
+    "k2VhbmRvbXByb29mMTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUA==";
 /// PROOF with one character changed at position 17.
-const PROOF_TYPO: &str = "k2VhbmRvbXByb29mXTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUA==";
+const PROOF_TYPO: &str =
+    "k2VhbmRvbXByb29mXTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUA==";
 
 fn zones(proof: &str) -> Vec<Zone> {
-    let big: String = (0..12).map(|i| format!("@ TXT \"filler-{i}-{}\"\n", "x".repeat(180))).collect();
+    let big: String = (0..12)
+        .map(|i| format!("@ TXT \"filler-{i}-{}\"\n", "x".repeat(180)))
+        .collect();
     vec![
         Zone::new(
             "contoso.test",
@@ -34,7 +41,10 @@ fn zones(proof: &str) -> Vec<Zone> {
 
 fn pinned(knot: &Knot) -> CheckOptions {
     CheckOptions {
-        expected_proofs: vec![ExpectedProof { slot: "current".into(), proof: PROOF.into() }],
+        expected_proofs: vec![ExpectedProof {
+            slot: "current".into(),
+            proof: PROOF.into(),
+        }],
         resolvers: vec![knot.addr],
         pinned: true,
         query_timeout: Duration::from_secs(2),
@@ -46,10 +56,16 @@ fn pinned(knot: &Knot) -> CheckOptions {
 async fn proof_present_matches_and_names_the_slot() {
     let knot = Knot::start(&zones(PROOF));
     let mut opts = pinned(&knot);
-    opts.expected_proofs.push(ExpectedProof { slot: "next".into(), proof: "AAAA".into() });
+    opts.expected_proofs.push(ExpectedProof {
+        slot: "next".into(),
+        proof: "AAAA".into(),
+    });
     let report = check_domain("contoso.test", &opts).await.expect("check");
     assert_eq!(report.proof.status, RecordStatus::Match);
-    assert_eq!(report.proof.views[0].matched_slots, vec!["current".to_string()]);
+    assert_eq!(
+        report.proof.views[0].matched_slots,
+        vec!["current".to_string()]
+    );
     assert_eq!(report.autodiscover.status, RecordStatus::Present);
     assert_eq!(report.srv.status, RecordStatus::Present);
     assert!(report.proof.agreement.consistent);
@@ -60,13 +76,21 @@ async fn proof_present_matches_and_names_the_slot() {
 #[tokio::test]
 async fn mistyped_proof_is_a_mismatch_with_the_position() {
     let knot = Knot::start(&zones(PROOF));
-    let report = check_domain("typo.test", &pinned(&knot)).await.expect("check");
+    let report = check_domain("typo.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(report.proof.status, RecordStatus::Mismatch);
     let hint = report.proof.views[0].hint.clone().expect("hint");
     assert!(hint.contains("differs at position 17"), "{hint}");
-    let quoted = check_domain("quoted.test", &pinned(&knot)).await.expect("check");
+    let quoted = check_domain("quoted.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(quoted.proof.status, RecordStatus::Mismatch);
-    assert!(quoted.proof.views[0].hint.as_deref().unwrap_or_default().contains("quotes/whitespace"));
+    assert!(quoted.proof.views[0]
+        .hint
+        .as_deref()
+        .unwrap_or_default()
+        .contains("quotes/whitespace"));
 }
 
 #[tokio::test]
@@ -77,61 +101,115 @@ async fn cname_chain_loop_and_dangling_target() {
     let chain = check_domain("chain.test", &opts).await.expect("check");
     assert_eq!(chain.autodiscover.status, RecordStatus::Match);
     let values = chain.autodiscover.views[0].answer.values().to_vec();
-    assert_eq!(values, vec!["CNAME a.chain.test.", "CNAME b.chain.test.", "CNAME c.chain.test.", "A 127.0.0.2", "AAAA ::1"]);
+    assert_eq!(
+        values,
+        vec![
+            "CNAME a.chain.test.",
+            "CNAME b.chain.test.",
+            "CNAME c.chain.test.",
+            "A 127.0.0.2",
+            "AAAA ::1"
+        ]
+    );
 
-    let looped = check_domain("loop.test", &pinned(&knot)).await.expect("check");
+    let looped = check_domain("loop.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(looped.autodiscover.status, RecordStatus::Mismatch);
-    assert!(looped.autodiscover.views[0].notes.iter().any(|n| n.contains("CNAME loop")), "{:?}", looped.autodiscover.views[0].notes);
+    assert!(
+        looped.autodiscover.views[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("CNAME loop")),
+        "{:?}",
+        looped.autodiscover.views[0].notes
+    );
 
-    let dangling = check_domain("dangling.test", &pinned(&knot)).await.expect("check");
+    let dangling = check_domain("dangling.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(dangling.autodiscover.status, RecordStatus::Mismatch);
 
     let mut short = pinned(&knot);
     short.max_cname_hops = 1;
     let too_long = check_domain("chain.test", &short).await.expect("check");
-    assert!(too_long.autodiscover.views[0].notes.iter().any(|n| n.contains("longer than 1")));
+    assert!(too_long.autodiscover.views[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("longer than 1")));
 }
 
 #[tokio::test]
 async fn missing_records_servfail_and_refused_are_findings() {
     let knot = Knot::start(&zones(PROOF));
-    let missing = check_domain("missing.test", &pinned(&knot)).await.expect("check");
+    let missing = check_domain("missing.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(missing.proof.status, RecordStatus::Missing);
     assert_eq!(missing.autodiscover.status, RecordStatus::Missing);
     assert_eq!(missing.autodiscover.views[0].answer, ViewOutcome::NxDomain);
     assert_eq!(missing.srv.status, RecordStatus::Missing);
 
-    let broken = check_domain("broken.test", &pinned(&knot)).await.expect("check");
+    let broken = check_domain("broken.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(broken.proof.views[0].answer, ViewOutcome::ServFail);
     assert_eq!(broken.proof.status, RecordStatus::Error);
 
-    let foreign = check_domain("not-served.example", &pinned(&knot)).await.expect("check");
+    let foreign = check_domain("not-served.example", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(foreign.proof.views[0].answer, ViewOutcome::Refused);
 }
 
 #[tokio::test]
 async fn large_txt_answer_falls_back_to_tcp() {
     let knot = Knot::start(&zones(PROOF));
-    let report = check_domain("big.test", &pinned(&knot)).await.expect("check");
+    let report = check_domain("big.test", &pinned(&knot))
+        .await
+        .expect("check");
     assert_eq!(report.proof.status, RecordStatus::Match);
     match &report.proof.views[0].answer {
-        ViewOutcome::Answer { transport, truncated_over_udp, size, .. } => {
+        ViewOutcome::Answer {
+            transport,
+            truncated_over_udp,
+            size,
+            ..
+        } => {
             assert_eq!(*transport, Transport::Tcp);
             assert!(*truncated_over_udp);
             assert!(*size > 1232, "{size}");
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(report.findings.iter().any(|f| f.code == "dns.txt_answer_large"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.code == "dns.txt_answer_large"));
 }
 
 #[tokio::test]
 async fn silent_server_times_out_within_its_bound() {
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
-    let mut opts = CheckOptions { resolvers: vec![silent.local_addr().expect("addr")], pinned: true, query_timeout: Duration::from_millis(300), ..CheckOptions::default() };
-    opts.expected_proofs.push(ExpectedProof { slot: "current".into(), proof: PROOF.into() });
-    let report = tokio::time::timeout(Duration::from_secs(10), check_domain("contoso.test", &opts)).await.expect("bounded").expect("check");
-    assert!(matches!(report.proof.views[0].answer, ViewOutcome::Timeout { .. }), "{:?}", report.proof.views[0].answer);
+    let mut opts = CheckOptions {
+        resolvers: vec![silent.local_addr().expect("addr")],
+        pinned: true,
+        query_timeout: Duration::from_millis(300),
+        ..CheckOptions::default()
+    };
+    opts.expected_proofs.push(ExpectedProof {
+        slot: "current".into(),
+        proof: PROOF.into(),
+    });
+    let report = tokio::time::timeout(Duration::from_secs(10), check_domain("contoso.test", &opts))
+        .await
+        .expect("bounded")
+        .expect("check");
+    assert!(
+        matches!(report.proof.views[0].answer, ViewOutcome::Timeout { .. }),
+        "{:?}",
+        report.proof.views[0].answer
+    );
     assert_eq!(report.proof.status, RecordStatus::Error);
     assert_eq!(report.proof.agreement.unavailable.len(), 1);
 }
@@ -140,7 +218,10 @@ async fn silent_server_times_out_within_its_bound() {
 async fn authoritative_walk_and_system_view() {
     let knot = Knot::start(&zones(PROOF));
     let opts = CheckOptions {
-        expected_proofs: vec![ExpectedProof { slot: "current".into(), proof: PROOF.into() }],
+        expected_proofs: vec![ExpectedProof {
+            slot: "current".into(),
+            proof: PROOF.into(),
+        }],
         system: SystemResolver::Servers(vec![knot.addr]),
         authoritative_port: knot.addr.port(),
         query_timeout: Duration::from_secs(2),
@@ -165,7 +246,10 @@ async fn views_that_disagree_are_reported_as_split_or_propagating() {
     assert!(!report.proof.agreement.consistent);
     assert_eq!(report.proof.agreement.groups.len(), 2);
     let diagnosis = report.proof.agreement.diagnosis.clone().expect("diagnosis");
-    assert!(diagnosis.contains("propagation") && diagnosis.contains("split DNS"), "{diagnosis}");
+    assert!(
+        diagnosis.contains("propagation") && diagnosis.contains("split DNS"),
+        "{diagnosis}"
+    );
     // The CNAME is the same in both: no disagreement there.
     assert!(report.autodiscover.agreement.consistent);
 }
@@ -173,7 +257,9 @@ async fn views_that_disagree_are_reported_as_split_or_propagating() {
 #[tokio::test]
 async fn report_serialises_with_stable_names() {
     let knot = Knot::start(&zones(PROOF));
-    let report = check_domain("contoso.test", &pinned(&knot)).await.expect("check");
+    let report = check_domain("contoso.test", &pinned(&knot))
+        .await
+        .expect("check");
     let json = serde_json::to_value(&report).expect("json");
     assert_eq!(json["proof"]["status"], "match");
     assert_eq!(json["proof"]["views"][0]["answer"]["outcome"], "answer");
@@ -183,6 +269,8 @@ async fn report_serialises_with_stable_names() {
 
 #[tokio::test]
 async fn invalid_domain_is_a_typed_error() {
-    let err = check_domain("bad name", &CheckOptions::default()).await.expect_err("invalid");
+    let err = check_domain("bad name", &CheckOptions::default())
+        .await
+        .expect_err("invalid");
     assert_eq!(fedshare_model::ErrorCode::code(&err), "dns.invalid_name");
 }

@@ -11,7 +11,9 @@ use ts_rs::TS;
 
 use crate::error::{DnsError, Result};
 use crate::resolve::{HostResolver, ListedResolver};
-use crate::tls::{client_config, describe_tls_error, find_rustls_error, verifier, TlsOptions, TlsProblem};
+use crate::tls::{
+    client_config, describe_tls_error, find_rustls_error, verifier, TlsOptions, TlsProblem,
+};
 
 /// Everything that bounds and directs discovery and probes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,7 +62,10 @@ pub enum HttpFailure {
     #[serde(rename_all = "camelCase")]
     Connect { message: String },
     #[serde(rename_all = "camelCase")]
-    Tls { problem: TlsProblem, message: String },
+    Tls {
+        problem: TlsProblem,
+        message: String,
+    },
     #[serde(rename_all = "camelCase")]
     Timeout { after_ms: u64 },
     #[serde(rename_all = "camelCase")]
@@ -102,7 +107,11 @@ impl Http {
             builder = builder.dns_resolver(Arc::new(r.clone()));
         }
         let client = builder.build().map_err(DnsError::HttpClient)?;
-        Ok(Self { client, opts: Arc::new(opts), resolver })
+        Ok(Self {
+            client,
+            opts: Arc::new(opts),
+            resolver,
+        })
     }
 
     pub fn options(&self) -> &DiscoveryOptions {
@@ -110,27 +119,45 @@ impl Http {
     }
 
     /// Sends `request` and reads the body, all within the request deadline.
-    pub(crate) async fn fetch(&self, request: reqwest::RequestBuilder) -> std::result::Result<Fetched, HttpFailure> {
+    pub(crate) async fn fetch(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> std::result::Result<Fetched, HttpFailure> {
         let started = Instant::now();
         let deadline = self.opts.request_deadline;
         match tokio::time::timeout(deadline, self.fetch_unbounded(request)).await {
             Ok(result) => result,
-            Err(_) => Err(HttpFailure::Timeout { after_ms: millis(started.elapsed()) }),
+            Err(_) => Err(HttpFailure::Timeout {
+                after_ms: millis(started.elapsed()),
+            }),
         }
     }
 
-    async fn fetch_unbounded(&self, request: reqwest::RequestBuilder) -> std::result::Result<Fetched, HttpFailure> {
+    async fn fetch_unbounded(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> std::result::Result<Fetched, HttpFailure> {
         let mut response = request.send().await.map_err(|e| classify(&e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = read_limited(&mut response, self.opts.max_body_bytes).await?;
-        Ok(Fetched { status, headers, body })
+        Ok(Fetched {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
 /// Reads at most `limit` bytes; stops (and drops the connection) as soon as it is exceeded.
-async fn read_limited(response: &mut Response, limit: usize) -> std::result::Result<Vec<u8>, HttpFailure> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
+async fn read_limited(
+    response: &mut Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, HttpFailure> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
         return Err(HttpFailure::BodyTooLarge { limit });
     }
     let mut body = Vec::new();
@@ -151,13 +178,20 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpFailure {
     let chain = error_chain(err);
     // Some connector layers box the rustls error so it cannot be downcast; its text is stable.
     if let Some(at) = chain.find("invalid peer certificate") {
-        return HttpFailure::Tls { problem: problem_from_text(&chain[at..]), message: chain[at..].to_owned() };
+        return HttpFailure::Tls {
+            problem: problem_from_text(&chain[at..]),
+            message: chain[at..].to_owned(),
+        };
     }
     if err.is_timeout() {
         return HttpFailure::Timeout { after_ms: 0 };
     }
     if err.is_connect() {
-        if chain.contains("dns error") || chain.contains("failed to lookup") || chain.contains("no record") || chain.contains("resolve") {
+        if chain.contains("dns error")
+            || chain.contains("failed to lookup")
+            || chain.contains("no record")
+            || chain.contains("resolve")
+        {
             return HttpFailure::Dns { message: chain };
         }
         return HttpFailure::Connect { message: chain };

@@ -46,17 +46,28 @@ pub enum AttemptOutcome {
     Success,
     /// A 302 that was followed.
     #[serde(rename_all = "camelCase")]
-    Redirect { location: String },
+    Redirect {
+        location: String,
+    },
     /// A redirect that was not followed, and why (not 302, not https, loop, too many).
     #[serde(rename_all = "camelCase")]
-    RedirectRefused { location: String, reason: String },
+    RedirectRefused {
+        location: String,
+        reason: String,
+    },
     #[serde(rename_all = "camelCase")]
-    HttpStatus { status: u16 },
+    HttpStatus {
+        status: u16,
+    },
     /// The response was refused: hostile or malformed XML, or a §4.6 validation failure.
     #[serde(rename_all = "camelCase")]
-    Invalid { reason: String },
+    Invalid {
+        reason: String,
+    },
     #[serde(rename_all = "camelCase")]
-    Failed { failure: HttpFailure },
+    Failed {
+        failure: HttpFailure,
+    },
 }
 
 /// One request made during discovery.
@@ -110,7 +121,9 @@ pub async fn discover_partner(domain: &str, opts: DiscoveryOptions) -> Result<Pa
 
 impl Discoverer {
     pub fn new(opts: DiscoveryOptions) -> Result<Self> {
-        Ok(Self { http: Http::new(opts)? })
+        Ok(Self {
+            http: Http::new(opts)?,
+        })
     }
 
     pub fn http(&self) -> &Http {
@@ -121,10 +134,19 @@ impl Discoverer {
     pub async fn discover(&self, domain: &str) -> PartnerDiscovery {
         let started = Instant::now();
         let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-        let mut run = Run { domain: domain.clone(), attempts: Vec::new() };
+        let mut run = Run {
+            domain: domain.clone(),
+            attempts: Vec::new(),
+        };
         let mut result = None;
         let mut unsecured = None;
-        for (step, host) in [(DiscoveryStep::AutodiscoverHost, format!("autodiscover.{domain}")), (DiscoveryStep::DomainHost, domain.clone())] {
+        for (step, host) in [
+            (
+                DiscoveryStep::AutodiscoverHost,
+                format!("autodiscover.{domain}"),
+            ),
+            (DiscoveryStep::DomainHost, domain.clone()),
+        ] {
             if let Some(url) = self.svc_url(&host) {
                 result = self.soap_chain(&mut run, step, url).await;
                 if result.is_some() {
@@ -133,22 +155,51 @@ impl Discoverer {
             }
         }
         if result.is_none() {
-            for (step, host) in [(DiscoveryStep::RedirectProbeAutodiscover, format!("autodiscover.{domain}")), (DiscoveryStep::RedirectProbeDomain, domain.clone())] {
-                let Some(target) = self.redirect_probe(&mut run, step, &host).await else { continue };
+            for (step, host) in [
+                (
+                    DiscoveryStep::RedirectProbeAutodiscover,
+                    format!("autodiscover.{domain}"),
+                ),
+                (DiscoveryStep::RedirectProbeDomain, domain.clone()),
+            ] {
+                let Some(target) = self.redirect_probe(&mut run, step, &host).await else {
+                    continue;
+                };
                 result = self.soap_chain(&mut run, step, target.clone()).await;
                 if result.is_some() {
                     let host = target.host_str().unwrap_or_default().to_owned();
-                    unsecured = Some(UnsecuredRedirect { from: format!("http://{host_from}/autodiscover/autodiscover.xml", host_from = host_of(&run, step)), trusted: self.trusted(&host), host });
+                    unsecured = Some(UnsecuredRedirect {
+                        from: format!(
+                            "http://{host_from}/autodiscover/autodiscover.xml",
+                            host_from = host_of(&run, step)
+                        ),
+                        trusted: self.trusted(&host),
+                        host,
+                    });
                     break;
                 }
             }
         }
-        let warnings = result.as_ref().map(FederationInfo::warnings).unwrap_or_default();
-        PartnerDiscovery { domain, attempts: run.attempts, result, unsecured_redirect: unsecured, warnings, elapsed_ms: millis(started.elapsed()) }
+        let warnings = result
+            .as_ref()
+            .map(FederationInfo::warnings)
+            .unwrap_or_default();
+        PartnerDiscovery {
+            domain,
+            attempts: run.attempts,
+            result,
+            unsecured_redirect: unsecured,
+            warnings,
+            elapsed_ms: millis(started.elapsed()),
+        }
     }
 
     fn trusted(&self, host: &str) -> bool {
-        self.http.opts.trusted_hostnames.iter().any(|t| host_matches(t, host))
+        self.http
+            .opts
+            .trusted_hostnames
+            .iter()
+            .any(|t| host_matches(t, host))
     }
 
     /// `https://<host>[:port]/autodiscover/autodiscover.svc`, with the configured HTTPS port.
@@ -162,7 +213,12 @@ impl Discoverer {
 
     /// POSTs to `url`, following at most five 302s to https only, keeping only the host and
     /// rebuilding the path (§4.4).
-    async fn soap_chain(&self, run: &mut Run, step: DiscoveryStep, mut url: Url) -> Option<FederationInfo> {
+    async fn soap_chain(
+        &self,
+        run: &mut Run,
+        step: DiscoveryStep,
+        mut url: Url,
+    ) -> Option<FederationInfo> {
         let mut seen: HashSet<String> = HashSet::from([url.to_string()]);
         for redirects in 0..=MAX_SOAP_REDIRECTS {
             let started = Instant::now();
@@ -173,7 +229,9 @@ impl Discoverer {
                     return Some(*info);
                 }
                 SoapResult::Stop(outcome) => (outcome, None),
-                SoapResult::Redirect(location) => self.follow(&url, &location, redirects, &mut seen),
+                SoapResult::Redirect(location) => {
+                    self.follow(&url, &location, redirects, &mut seen)
+                }
             };
             run.record(step, "POST", &url, outcome, started);
             url = next?;
@@ -181,27 +239,62 @@ impl Discoverer {
         None
     }
 
-    fn follow(&self, from: &Url, location: &str, redirects: usize, seen: &mut HashSet<String>) -> (AttemptOutcome, Option<Url>) {
-        let refuse = |reason: &str| (AttemptOutcome::RedirectRefused { location: location.to_owned(), reason: reason.to_owned() }, None);
-        let Ok(target) = from.join(location) else { return refuse("the Location header is not a URL") };
+    fn follow(
+        &self,
+        from: &Url,
+        location: &str,
+        redirects: usize,
+        seen: &mut HashSet<String>,
+    ) -> (AttemptOutcome, Option<Url>) {
+        let refuse = |reason: &str| {
+            (
+                AttemptOutcome::RedirectRefused {
+                    location: location.to_owned(),
+                    reason: reason.to_owned(),
+                },
+                None,
+            )
+        };
+        let Ok(target) = from.join(location) else {
+            return refuse("the Location header is not a URL");
+        };
         if target.scheme() != "https" {
             return refuse("redirects to anything but https are refused");
         }
         if redirects >= MAX_SOAP_REDIRECTS {
             return refuse("more than 5 redirects");
         }
-        let Some(next) = self.rebuild(from, &target) else { return refuse("the Location has no host") };
+        let Some(next) = self.rebuild(from, &target) else {
+            return refuse("the Location has no host");
+        };
         if !seen.insert(next.to_string()) {
             return refuse("redirect loop");
         }
-        (AttemptOutcome::Redirect { location: location.to_owned() }, Some(next))
+        (
+            AttemptOutcome::Redirect {
+                location: location.to_owned(),
+            },
+            Some(next),
+        )
     }
 
     /// Only the redirect's host (and port) are kept; the path is Exchange's own.
     fn rebuild(&self, from: &Url, target: &Url) -> Option<Url> {
         let host = target.host_str()?;
-        let suffix = if from.path().to_ascii_lowercase().trim_end_matches('/').ends_with("/wssecurity") { "/WSSecurity" } else { "" };
-        let mut url = Url::parse(&format!("https://{host}/autodiscover/autodiscover.svc{suffix}")).ok()?;
+        let suffix = if from
+            .path()
+            .to_ascii_lowercase()
+            .trim_end_matches('/')
+            .ends_with("/wssecurity")
+        {
+            "/WSSecurity"
+        } else {
+            ""
+        };
+        let mut url = Url::parse(&format!(
+            "https://{host}/autodiscover/autodiscover.svc{suffix}"
+        ))
+        .ok()?;
         let port = target.port().unwrap_or(self.http.opts.https_port);
         if port != 443 {
             url.set_port(Some(port)).ok()?;
@@ -226,10 +319,15 @@ impl Discoverer {
             if fetched.status == 302 {
                 return SoapResult::Redirect(location);
             }
-            return SoapResult::Stop(AttemptOutcome::RedirectRefused { location, reason: format!("status {} (only 302 is followed)", fetched.status) });
+            return SoapResult::Stop(AttemptOutcome::RedirectRefused {
+                location,
+                reason: format!("status {} (only 302 is followed)", fetched.status),
+            });
         }
         if fetched.status != 200 {
-            return SoapResult::Stop(AttemptOutcome::HttpStatus { status: fetched.status });
+            return SoapResult::Stop(AttemptOutcome::HttpStatus {
+                status: fetched.status,
+            });
         }
         let parsed = match soap::parse_response(&fetched.body) {
             Ok(p) => p,
@@ -252,7 +350,13 @@ impl Discoverer {
         let fetched = match self.http.fetch(self.http.client.get(url.clone())).await {
             Ok(f) => f,
             Err(failure) => {
-                run.record(step, "GET", &url, AttemptOutcome::Failed { failure }, started);
+                run.record(
+                    step,
+                    "GET",
+                    &url,
+                    AttemptOutcome::Failed { failure },
+                    started,
+                );
                 return None;
             }
         };
@@ -263,11 +367,21 @@ impl Discoverer {
     }
 
     fn judge_probe(&self, status: u16, location: &str) -> (AttemptOutcome, Option<Url>) {
-        let refuse = |reason: &str| (AttemptOutcome::RedirectRefused { location: location.to_owned(), reason: reason.into() }, None);
+        let refuse = |reason: &str| {
+            (
+                AttemptOutcome::RedirectRefused {
+                    location: location.to_owned(),
+                    reason: reason.into(),
+                },
+                None,
+            )
+        };
         if status != 302 {
             return (AttemptOutcome::HttpStatus { status }, None);
         }
-        let Ok(target) = Url::parse(location) else { return refuse("the Location is not an absolute URL") };
+        let Ok(target) = Url::parse(location) else {
+            return refuse("the Location is not an absolute URL");
+        };
         if target.scheme() != "https" {
             return refuse("the redirect does not lead to https");
         }
@@ -280,7 +394,12 @@ impl Discoverer {
         }
         let base = Url::parse("https://placeholder/autodiscover/autodiscover.svc").ok();
         match base.and_then(|b| self.rebuild(&b, &target)) {
-            Some(svc) => (AttemptOutcome::Redirect { location: location.to_owned() }, Some(svc)),
+            Some(svc) => (
+                AttemptOutcome::Redirect {
+                    location: location.to_owned(),
+                },
+                Some(svc),
+            ),
             None => refuse("the Location has no host"),
         }
     }
@@ -298,20 +417,39 @@ struct Run {
 }
 
 impl Run {
-    fn record(&mut self, step: DiscoveryStep, method: &str, url: &Url, outcome: AttemptOutcome, started: Instant) {
-        self.attempts.push(Attempt { step, method: method.into(), url: url.to_string(), outcome, elapsed_ms: millis(started.elapsed()) });
+    fn record(
+        &mut self,
+        step: DiscoveryStep,
+        method: &str,
+        url: &Url,
+        outcome: AttemptOutcome,
+        started: Instant,
+    ) {
+        self.attempts.push(Attempt {
+            step,
+            method: method.into(),
+            url: url.to_string(),
+            outcome,
+            elapsed_ms: millis(started.elapsed()),
+        });
     }
 }
 
 fn host_of(run: &Run, step: DiscoveryStep) -> String {
     match step {
-        DiscoveryStep::RedirectProbeAutodiscover | DiscoveryStep::AutodiscoverHost => format!("autodiscover.{}", run.domain),
+        DiscoveryStep::RedirectProbeAutodiscover | DiscoveryStep::AutodiscoverHost => {
+            format!("autodiscover.{}", run.domain)
+        }
         _ => run.domain.clone(),
     }
 }
 
 fn header(headers: &reqwest::header::HeaderMap, name: reqwest::header::HeaderName) -> String {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Exchange's trusted-host rule: exact, or `*.x` matching `x` and any host under `.x`.

@@ -41,7 +41,12 @@ pub struct FederationInfo {
 impl FederationInfo {
     pub(crate) fn from_response(domain: &str, url: &Url, resp: GfiResponse) -> Self {
         let application_uri = resp.application_uri.unwrap_or_default();
-        let token_issuer_uris = resp.token_issuers.iter().filter_map(|t| t.uri.clone()).filter(|u| !u.is_empty()).collect();
+        let token_issuer_uris = resp
+            .token_issuers
+            .iter()
+            .filter_map(|t| t.uri.clone())
+            .filter(|u| !u.is_empty())
+            .collect();
         Self {
             domain_name: domain.to_owned(),
             exchange_online: exchange_online(&application_uri, url),
@@ -87,7 +92,8 @@ fn exchange_online(application_uri: &str, url: &Url) -> Option<ExchangeOnline> {
     if app == "office365.us" || host.ends_with(".office365.us") {
         return Some(ExchangeOnline::GccHigh);
     }
-    if app == "outlook.com" || host.starts_with("autodiscover-s.") || host.ends_with(".outlook.com") {
+    if app == "outlook.com" || host.starts_with("autodiscover-s.") || host.ends_with(".outlook.com")
+    {
         return Some(ExchangeOnline::Worldwide);
     }
     None
@@ -99,9 +105,18 @@ mod tests {
 
     #[test]
     fn ws_security_suffix_follows_exchange() {
-        assert_eq!(ws_security_fix("https://a/autodiscover/autodiscover.svc"), "https://a/autodiscover/autodiscover.svc/WSSecurity");
+        assert_eq!(
+            ws_security_fix("https://a/autodiscover/autodiscover.svc"),
+            "https://a/autodiscover/autodiscover.svc/WSSecurity"
+        );
         assert_eq!(ws_security_fix("https://a/x/"), "https://a/x/WSSecurity");
-        assert_eq!(ws_security_fix("https://a/x/wssecurity/"), "https://a/x/wssecurity/");
-        assert_eq!(ws_security_fix("https://a/x/WSSecurity"), "https://a/x/WSSecurity");
+        assert_eq!(
+            ws_security_fix("https://a/x/wssecurity/"),
+            "https://a/x/wssecurity/"
+        );
+        assert_eq!(
+            ws_security_fix("https://a/x/WSSecurity"),
+            "https://a/x/WSSecurity"
+        );
     }
 }

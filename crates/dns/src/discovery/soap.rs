@@ -9,7 +9,8 @@ use quick_xml::Reader;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub const SOAP_ACTION: &str = "http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetFederationInformation";
+pub const SOAP_ACTION: &str =
+    "http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetFederationInformation";
 pub const RESPONSE_ACTION: &str =
     "http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetFederationInformationResponse";
 
@@ -66,8 +67,13 @@ pub fn parse_response(body: &[u8]) -> Result<GfiResponse, String> {
     reader.config_mut().trim_text(true);
     let mut state = ParseState::default();
     loop {
-        match reader.read_event().map_err(|e| format!("malformed XML: {e}"))? {
-            Event::DocType(_) => return Err("a DOCTYPE is not allowed (DTDs and entities are refused)".into()),
+        match reader
+            .read_event()
+            .map_err(|e| format!("malformed XML: {e}"))?
+        {
+            Event::DocType(_) => {
+                return Err("a DOCTYPE is not allowed (DTDs and entities are refused)".into())
+            }
             Event::Start(e) => state.open(e.local_name().as_ref())?,
             Event::Empty(e) => {
                 state.open(e.local_name().as_ref())?;
@@ -141,8 +147,14 @@ impl ParseState {
             ("Response", "ErrorMessage") => self.out.error_message = value,
             ("Response", "ApplicationUri") => self.out.application_uri = value,
             ("Domains", "Domain") => self.out.domains.extend(value),
-            ("TokenIssuer", "Uri") => self.issuer.get_or_insert_with(TokenIssuer::default).uri = value,
-            ("TokenIssuer", "Endpoint") => self.issuer.get_or_insert_with(TokenIssuer::default).endpoint = value,
+            ("TokenIssuer", "Uri") => {
+                self.issuer.get_or_insert_with(TokenIssuer::default).uri = value
+            }
+            ("TokenIssuer", "Endpoint") => {
+                self.issuer
+                    .get_or_insert_with(TokenIssuer::default)
+                    .endpoint = value
+            }
             ("TokenIssuers", "TokenIssuer") => self.out.token_issuers.extend(self.issuer.take()),
             ("Fault", "faultstring") => self.out.fault = value,
             _ => {}
@@ -164,12 +176,16 @@ pub fn validate(resp: &GfiResponse, domain: &str) -> Result<(), String> {
     match resp.error_code.as_deref() {
         None => return Err("the ErrorCode element is absent".into()),
         Some("NoError") => {}
-        Some(code @ ("InvalidDomain" | "NotFederated")) => return Err(format!("not federated ({code})")),
+        Some(code @ ("InvalidDomain" | "NotFederated")) => {
+            return Err(format!("not federated ({code})"))
+        }
         Some(code) => return Err(format!("ErrorCode {code}")),
     }
     match resp.application_uri.as_deref() {
         None => return Err("ApplicationUri is absent".into()),
-        Some(uri) if !well_formed_uri(uri) => return Err(format!("ApplicationUri '{uri}' is not a well-formed URI")),
+        Some(uri) if !well_formed_uri(uri) => {
+            return Err(format!("ApplicationUri '{uri}' is not a well-formed URI"))
+        }
         Some(_) => {}
     }
     if resp.domains.is_empty() {
@@ -184,7 +200,13 @@ pub fn validate(resp: &GfiResponse, domain: &str) -> Result<(), String> {
 /// Like .NET `Uri.IsWellFormedUriString(.., RelativeOrAbsolute)` for the shapes seen here:
 /// `outlook.com`, `FYDIBOHF25SPDLT.contoso.com`, `http://outlook.office.com/`.
 fn well_formed_uri(uri: &str) -> bool {
-    if uri.is_empty() || uri.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
+    if uri.is_empty()
+        || uri.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+        })
+    {
         return false;
     }
     if uri.contains("://") {

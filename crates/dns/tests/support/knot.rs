@@ -21,14 +21,24 @@ pub struct Zone {
 
 impl Zone {
     pub fn new(name: &str, records: &str) -> Self {
-        Self { name: name.into(), records: records.into(), updatable: false, broken: false }
+        Self {
+            name: name.into(),
+            records: records.into(),
+            updatable: false,
+            broken: false,
+        }
     }
     pub fn updatable(mut self) -> Self {
         self.updatable = true;
         self
     }
     pub fn broken(name: &str) -> Self {
-        Self { name: name.into(), records: String::new(), updatable: false, broken: true }
+        Self {
+            name: name.into(),
+            records: String::new(),
+            updatable: false,
+            broken: true,
+        }
     }
 }
 
@@ -39,7 +49,11 @@ pub struct Knot {
 }
 
 fn knotd_path() -> PathBuf {
-    for dir in std::env::var("PATH").unwrap_or_default().split(':').chain(["/usr/sbin", "/sbin"]) {
+    for dir in std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .chain(["/usr/sbin", "/sbin"])
+    {
         let candidate = PathBuf::from(dir).join("knotd");
         if candidate.is_file() {
             return candidate;
@@ -49,7 +63,11 @@ fn knotd_path() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 impl Knot {
@@ -66,7 +84,11 @@ impl Knot {
                 n = zone.name,
                 r = zone.records
             );
-            std::fs::write(dir.path().join("zones").join(format!("{}.zone", zone.name)), text).expect("zone");
+            std::fs::write(
+                dir.path().join("zones").join(format!("{}.zone", zone.name)),
+                text,
+            )
+            .expect("zone");
         }
         let conf = config(dir.path(), port, zones);
         let conf_path = dir.path().join("knot.conf");
@@ -79,7 +101,11 @@ impl Knot {
             .spawn()
             .expect("knotd starts");
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let knot = Knot { addr, child, _dir: dir };
+        let knot = Knot {
+            addr,
+            child,
+            _dir: dir,
+        };
         knot.wait_ready();
         knot
     }
@@ -87,7 +113,11 @@ impl Knot {
     fn wait_ready(&self) {
         let started = Instant::now();
         while TcpStream::connect_timeout(&self.addr, Duration::from_millis(100)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "knotd did not start listening on {}", self.addr);
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "knotd did not start listening on {}",
+                self.addr
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         // Zones load right after the sockets open.
@@ -99,7 +129,13 @@ fn config(dir: &std::path::Path, port: u16, zones: &[Zone]) -> String {
     let d = dir.display();
     let zone_lines: Vec<String> = zones
         .iter()
-        .map(|z| if z.updatable { format!("  - domain: {}\n    acl: [tsig-update]", z.name) } else { format!("  - domain: {}", z.name) })
+        .map(|z| {
+            if z.updatable {
+                format!("  - domain: {}\n    acl: [tsig-update]", z.name)
+            } else {
+                format!("  - domain: {}", z.name)
+            }
+        })
         .collect();
     format!(
         "server:\n  listen: 127.0.0.1@{port}\n  rundir: {d}/run\n\
