@@ -34,7 +34,8 @@ async fn wizard_rail_and_lab_header() {
 
     // Step 1 shows state read from Get-FederationTrust / Get-FederatedOrganizationIdentifier.
     click(&client, "rail-federation-trust").await;
-    wait_for_text(&client, "trust-state", "No federation trust").await;
+    wait_for_text(&client, "no-trust", "No federation trust").await;
+    wait_for_text(&client, "trust-state", "OrgID Enabled").await;
 
     click(&client, "rail-before-you-begin").await;
     wait_for_text(&client, "page-title", "Before you begin").await;

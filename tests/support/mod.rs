@@ -56,6 +56,8 @@ pub fn start_driver() -> Driver {
 
 /// Opens the app in a new WebDriver session.
 pub async fn open_app(driver: &Driver) -> Client {
+    // Several rustls providers are compiled into the workspace; pick one explicitly.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let app = env!("CARGO_BIN_EXE_fedshare-app");
     let mut caps = serde_json::Map::new();
     caps.insert(
