@@ -8,6 +8,7 @@ pub mod check;
 mod compare;
 pub mod discovery;
 pub mod error;
+pub mod lookup;
 pub mod probe;
 pub mod propagation;
 pub mod publish;
@@ -28,6 +29,7 @@ pub use discovery::{
     ExchangeOnline, FederationInfo, PartnerDiscovery,
 };
 pub use error::DnsError;
+pub use lookup::{lookup, zone_of, LookupType};
 pub use propagation::{
     wait_for_propagation, Progress, PropagationCheck, PropagationOutcome, ViewProgress,
 };

@@ -100,6 +100,8 @@ pub enum PublishMode {
     ReplaceValues { old: Vec<String> },
     /// Delete the whole RRset of the type, then add (the CNAME).
     ReplaceRrset,
+    /// Delete exactly this value and add nothing (undo of a publication).
+    Remove,
 }
 
 /// The server to send the update to.
@@ -177,11 +179,13 @@ fn update_message(record: &DnsRecord, mode: &PublishMode) -> Result<Message> {
     for deletion in deletions(record, &name, mode)? {
         message.add_update(deletion);
     }
-    message.add_update(Record::from_rdata(
-        name,
-        record.ttl,
-        rdata(record.record_type, &record.value)?,
-    ));
+    if *mode != PublishMode::Remove {
+        message.add_update(Record::from_rdata(
+            name,
+            record.ttl,
+            rdata(record.record_type, &record.value)?,
+        ));
+    }
     Ok(message)
 }
 
@@ -198,16 +202,20 @@ fn deletions(record: &DnsRecord, name: &Name, mode: &PublishMode) -> Result<Vec<
             r.dns_class = DNSClass::ANY;
             vec![r]
         }
+        PublishMode::Remove => vec![delete_value(record.record_type, name, &record.value)?],
         // RFC 2136 §2.5.4: class NONE, TTL 0 deletes exactly this RR.
         PublishMode::ReplaceValues { old } => old
             .iter()
-            .map(|value| {
-                let mut r = Record::from_rdata(name.clone(), 0, rdata(record.record_type, value)?);
-                r.dns_class = DNSClass::NONE;
-                Ok(r)
-            })
+            .map(|value| delete_value(record.record_type, name, value))
             .collect::<Result<Vec<_>>>()?,
     })
+}
+
+/// RFC 2136 §2.5.4: class NONE, TTL 0 deletes exactly this RR.
+fn delete_value(kind: PublishType, name: &Name, value: &str) -> Result<Record> {
+    let mut r = Record::from_rdata(name.clone(), 0, rdata(kind, value)?);
+    r.dns_class = DNSClass::NONE;
+    Ok(r)
 }
 
 fn rdata(kind: PublishType, value: &str) -> Result<RData> {

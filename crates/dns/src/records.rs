@@ -316,6 +316,7 @@ fn render(data: &RData) -> Option<String> {
             s.priority, s.weight, s.port, s.target
         )),
         RData::CNAME(c) => Some(c.0.to_string()),
+        RData::SOA(soa) => Some(format!("{} {} {}", soa.mname, soa.rname, soa.serial)),
         _ => None,
     }
 }

@@ -15,10 +15,11 @@ pub fn gather(paths: &AppPaths, connection: Option<&ConnectionInfo>) -> String {
     );
     match connection {
         Some(c) => out.push_str(&format!(
-            "Profile: {}\nOrganization: {}{}\nHost: {} {}\n",
+            "Profile: {}\nOrganization: {}{}\nExchange: {}\nHost: {} {}\n",
             c.profile,
             c.organization,
             if c.is_lab { " (LAB)" } else { "" },
+            c.exchange_version,
             c.host,
             c.host_version
         )),
@@ -48,6 +49,7 @@ mod tests {
             is_lab: true,
             host: "lab".into(),
             host_version: "0.1.0".into(),
+            exchange_version: "15.0 (Build 1497.2)".into(),
         };
         let text = gather(&paths, Some(&conn));
         assert!(text.contains("Organization: Contoso (LAB)"), "{text}");

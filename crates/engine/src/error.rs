@@ -7,6 +7,24 @@ pub enum EngineError {
     #[error(transparent)]
     Exchange(#[from] fedshare_exchange::ExchangeError),
 
+    #[error(transparent)]
+    Plan(#[from] fedshare_plan::PlanError),
+
+    #[error(transparent)]
+    Lab(#[from] fedshare_lab::LabError),
+
+    #[error(transparent)]
+    Credentials(#[from] fedshare_credentials::CredentialError),
+
+    #[error(transparent)]
+    Dns(#[from] fedshare_dns::DnsError),
+
+    #[error("the plan names the lab DNS server, but this profile is not the lab organization; name your DNS server instead")]
+    NotLab,
+
+    #[error("'{0}' is not an address: use ADDR, ADDR:PORT, HOST or HOST:PORT")]
+    BadAddress(String),
+
     #[error("{cmdlet} returned output Fedshare could not read ({reason}); check that the server runs Exchange 2013")]
     UnexpectedOutput { cmdlet: String, reason: String },
 
@@ -22,6 +40,12 @@ impl ErrorCode for EngineError {
     fn code(&self) -> &'static str {
         match self {
             EngineError::Exchange(e) => e.code(),
+            EngineError::Plan(e) => e.code(),
+            EngineError::Lab(e) => e.code(),
+            EngineError::Credentials(e) => e.code(),
+            EngineError::Dns(e) => e.code(),
+            EngineError::NotLab => "engine.not_lab",
+            EngineError::BadAddress(_) => "engine.bad_address",
             EngineError::UnexpectedOutput { .. } => "engine.unexpected_output",
             EngineError::Io { .. } => "engine.io",
         }
@@ -30,8 +54,14 @@ impl ErrorCode for EngineError {
     fn detail(&self) -> Option<String> {
         match self {
             EngineError::Exchange(e) => e.detail(),
+            EngineError::Plan(e) => e.detail(),
+            EngineError::Lab(e) => e.detail(),
+            EngineError::Credentials(e) => e.detail(),
+            EngineError::Dns(e) => e.detail(),
             EngineError::Io { source, .. } => Some(source.to_string()),
-            EngineError::UnexpectedOutput { .. } => None,
+            EngineError::UnexpectedOutput { .. }
+            | EngineError::NotLab
+            | EngineError::BadAddress(_) => None,
         }
     }
 }

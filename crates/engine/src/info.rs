@@ -35,4 +35,6 @@ pub struct ConnectionInfo {
     /// `lab` or `powershell`.
     pub host: String,
     pub host_version: String,
+    /// The Exchange build, e.g. `15.0 (Build 1497.2)`.
+    pub exchange_version: String,
 }

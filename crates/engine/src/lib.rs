@@ -5,13 +5,17 @@
 //! ([`status`]) → checks → map and reports.
 
 pub mod diagnostics;
+pub mod dns_ops;
 mod error;
 pub mod info;
 pub mod logging;
+pub mod net;
 pub mod paths;
 pub mod profile;
 pub mod session;
+mod shell_adapter;
 pub mod status;
+pub mod workflow;
 
 pub use error::EngineError;
 pub use info::{AppInfo, ConnectionInfo};

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use fedshare_credentials::{load_credential, CredentialKey, Purpose, Store};
 use fedshare_exchange::client::{ClientOptions, HostCommand, ShellClient};
 use fedshare_exchange::host_ps::{self, PowerShell};
-use fedshare_exchange::protocol::{HelloRequest, PROTOCOL_VERSION};
+use fedshare_exchange::protocol::{HelloRequest, LabEndpoints, PROTOCOL_VERSION};
 use fedshare_exchange::Invocation;
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -96,7 +97,33 @@ impl Session {
             is_lab: hello.host == "lab",
             host: hello.host.clone(),
             host_version: hello.host_version.clone(),
+            exchange_version: hello
+                .exchange_version
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
         })
+    }
+
+    /// The lab's DNS and HTTPS endpoints when the session is the lab organization.
+    pub async fn lab_endpoints(&self) -> Result<Option<LabEndpoints>, EngineError> {
+        let mut guard = self.client.lock().await;
+        let client = self.ensure_client(&mut guard).await?;
+        Ok(client.hello_reply().lab.clone())
+    }
+
+    /// The lab's own TSIG key (a lab-only key kept in the lab state, not a user secret).
+    pub fn lab_tsig_key(&self) -> Result<String, EngineError> {
+        if !self.profile.is_lab() {
+            return Err(EngineError::NotLab);
+        }
+        Ok(fedshare_lab::admin::load(&self.paths.lab_dir)?.tsig.secret)
+    }
+
+    /// The DNS update key of this profile, from the OS keychain.
+    pub fn dns_key_secret(&self) -> Result<String, EngineError> {
+        let key = CredentialKey::new(&self.profile.name, Purpose::Dns)?;
+        let stored = load_credential(&key, Store::Keychain)?;
+        Ok(stored.secret.expose().to_owned())
     }
 
     /// Runs one invocation and returns its output objects; a cmdlet error keeps Exchange's

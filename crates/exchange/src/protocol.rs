@@ -86,6 +86,9 @@ pub struct HelloReply {
     pub host_version: String,
     /// The organization name the session is connected to.
     pub organization: String,
+    /// The Exchange build the session reports, e.g. `15.0 (Build 1497.2)`, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_version: Option<String>,
     /// Lab endpoints (DNS server, HTTPS partners) when the host is the lab world.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lab: Option<LabEndpoints>,

@@ -62,11 +62,13 @@ impl LabHost {
     }
 
     fn hello(&self) -> HelloReply {
+        let world = self.live.snapshot();
         HelloReply {
             protocol: PROTOCOL_VERSION,
             host: "lab".into(),
             host_version: env!("CARGO_PKG_VERSION").into(),
-            organization: self.live.snapshot().organization,
+            organization: world.organization,
+            exchange_version: Some(world.exchange_version),
             lab: self.endpoints.clone(),
         }
     }

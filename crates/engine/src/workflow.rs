@@ -1,0 +1,219 @@
+//! The four configuration steps as one flow: read the plan, read the organization, plan the
+//! difference, apply it with a journal, undo it from the journal.
+
+use std::path::{Path, PathBuf};
+
+use fedshare_dns::{TsigAlgo, TsigKey};
+use fedshare_model::StepKind;
+use fedshare_plan::file::DnsMode;
+use fedshare_plan::{
+    Applier, ApplyOptions, ApplyReport, Journal, Plan, Progress, SharingPlan, Snapshot, UndoReport,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dns_ops::DnsOps;
+use crate::{AppPaths, EngineError, Session};
+
+/// The plan file's `server = "lab"`: the DNS server of the connected lab organization.
+const LAB_SERVER: &str = "lab";
+
+/// One step as the wizard and `fedshare plan` show it: the exact lines it will run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepView {
+    pub id: String,
+    pub title: String,
+    pub kind: StepKind,
+    /// Cmdlet lines and DNS actions, in order, as the exported script writes them.
+    pub commands: Vec<String>,
+    /// What must hold before it runs, in words.
+    pub preconditions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanView {
+    pub organization: String,
+    pub steps: Vec<StepView>,
+    /// The whole plan as a `.ps1`, ready to review or run by hand.
+    pub script: String,
+}
+
+impl PlanView {
+    fn new(organization: String, plan: &Plan) -> Result<Self, EngineError> {
+        let steps = plan.steps.iter().map(step_view).collect();
+        let script = fedshare_plan::script::plan_script(plan)?;
+        Ok(Self {
+            organization,
+            steps,
+            script,
+        })
+    }
+}
+
+fn step_view(step: &fedshare_plan::Step) -> StepView {
+    use fedshare_plan::step::Precondition;
+    StepView {
+        id: step.id.clone(),
+        title: step.title.clone(),
+        kind: step.kind,
+        commands: step
+            .actions
+            .iter()
+            .map(fedshare_plan::script::render_action)
+            .collect(),
+        preconditions: step
+            .preconditions
+            .iter()
+            .map(|p| match p {
+                Precondition::Step(id) => format!("after step {id}"),
+                Precondition::Resolvable(record) => format!("{record} resolves"),
+                Precondition::Note(text) => text.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn load_plan(path: &Path) -> Result<SharingPlan, EngineError> {
+    Ok(SharingPlan::from_file(path)?)
+}
+
+/// The journal of one profile: every applied step and the state it replaced.
+pub fn journal_path(paths: &AppPaths, profile: &str) -> PathBuf {
+    paths
+        .data_dir
+        .join("journal")
+        .join(format!("{}.jsonl", sanitize(profile)))
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// DNS for this plan: where to publish (if Fedshare publishes) and whom to ask.
+pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, EngineError> {
+    let lab = session.lab_endpoints().await?;
+    let lab_dns = lab.as_ref().and_then(|l| l.dns.parse().ok());
+    let resolvers = |server| lab_dns.or(server).into_iter().collect::<Vec<_>>();
+    Ok(match &plan.dns {
+        DnsMode::None => DnsOps {
+            update: None,
+            resolvers: Vec::new(),
+        },
+        DnsMode::Manual => DnsOps {
+            update: None,
+            resolvers: resolvers(None),
+        },
+        DnsMode::Rfc2136 { server, key_name } if server == LAB_SERVER => {
+            let addr = lab_dns.ok_or(EngineError::NotLab)?;
+            let key = session.lab_tsig_key()?;
+            let key = TsigKey {
+                name: key_name.clone(),
+                algorithm: TsigAlgo::HmacSha256,
+                secret: key,
+            };
+            DnsOps {
+                update: Some((addr, key)),
+                resolvers: vec![addr],
+            }
+        }
+        DnsMode::Rfc2136 { server, key_name } => {
+            let addr = crate::net::socket_addr(server, 53)?;
+            let secret = session.dns_key_secret()?;
+            let key = TsigKey {
+                name: key_name.clone(),
+                algorithm: TsigAlgo::HmacSha256,
+                secret,
+            };
+            DnsOps {
+                update: Some((addr, key)),
+                resolvers: resolvers(Some(addr)),
+            }
+        }
+    })
+}
+
+/// Reads what the plan needs to know about the organization and its DNS.
+pub async fn snapshot(
+    session: &Session,
+    dns: &DnsOps,
+    plan: &SharingPlan,
+) -> Result<Snapshot, EngineError> {
+    Ok(Snapshot::read(session, dns, plan, crate::status::identity(session).await?).await?)
+}
+
+/// Observed state versus the plan: the steps that would run, without running anything.
+pub async fn preview(
+    session: &Session,
+    plan: &SharingPlan,
+) -> Result<(Plan, PlanView), EngineError> {
+    let dns = dns_ops(session, plan).await?;
+    let snap = snapshot(session, &dns, plan).await?;
+    let planned = fedshare_plan::plan(plan, &snap)?;
+    let view = PlanView::new(snap.org.organization_name.clone(), &planned)?;
+    Ok((planned, view))
+}
+
+/// Applies the plan, resuming after an interruption: it re-plans from the observed state, so
+/// nothing is created twice, and appends to the same journal.
+pub async fn apply(
+    session: &Session,
+    paths: &AppPaths,
+    plan: &SharingPlan,
+    options: ApplyOptions,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<ApplyReport, EngineError> {
+    let dns = dns_ops(session, plan).await?;
+    let snap = snapshot(session, &dns, plan).await?;
+    let planned = fedshare_plan::plan(plan, &snap)?;
+    let mut journal = open_journal(paths, session)?;
+    let report = Applier::new(session, &dns, &mut journal, options)
+        .on_progress(progress)
+        .apply(&planned)
+        .await?;
+    Ok(report)
+}
+
+/// Reverses every applied step in the journal, newest first.
+pub async fn undo(
+    session: &Session,
+    paths: &AppPaths,
+    plan: &SharingPlan,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<UndoReport, EngineError> {
+    let dns = dns_ops(session, plan).await?;
+    let mut journal = open_journal(paths, session)?;
+    let report = Applier::new(session, &dns, &mut journal, ApplyOptions::default())
+        .on_progress(progress)
+        .undo()
+        .await?;
+    Ok(report)
+}
+
+/// The undo script for what the journal says was applied.
+pub fn journal_undo_script(paths: &AppPaths, session: &Session) -> Result<String, EngineError> {
+    let entries = fedshare_plan::journal::read(&journal_path(paths, &session.profile().name))?;
+    Ok(fedshare_plan::script::journal_undo_script(&entries)?)
+}
+
+fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {
+    let path = journal_path(paths, &session.profile().name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(Journal::open(&path)?)
+}
