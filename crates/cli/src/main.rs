@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The lab host speaks the protocol on stdout: it must never log there.
     fedshare_engine::logging::init_stderr(cli.global.verbose);
+    // The lab host runs its own runtime (for the lab network), so it starts outside ours.
+    if let Command::LabHost { data_dir } = cli.command {
+        return output::finish(commands::lab::host(&cli.global, data_dir));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -35,7 +39,7 @@ async fn dispatch(cli: Cli) -> output::Outcome {
     let global = cli.global;
     match cli.command {
         Command::Status => commands::status::run(&global).await,
-        Command::LabHost { data_dir } => commands::lab::host(&global, data_dir),
+        Command::LabHost { .. } => unreachable!("handled before the runtime starts"),
         Command::Lab(cmd) => commands::lab::run(&global, cmd).await,
     }
 }
