@@ -15,6 +15,33 @@ use ts_rs::TS;
 use crate::dns_ops::DnsOps;
 use crate::{AppPaths, EngineError, Session};
 
+/// The example plan for the lab organization; the Lab profile's plan starts as this.
+pub const LAB_PLAN: &str = include_str!("../../../examples/contoso-lab.toml");
+
+/// Where a profile's current plan (the one the wizard edits) lives.
+pub fn current_plan_path(paths: &AppPaths, profile: &str) -> PathBuf {
+    paths
+        .data_dir
+        .join("plans")
+        .join(format!("{}.toml", sanitize(profile)))
+}
+
+/// The profile's current plan, created from [`LAB_PLAN`] the first time.
+pub fn current_plan(paths: &AppPaths, profile: &str) -> Result<SharingPlan, EngineError> {
+    let path = current_plan_path(paths, profile);
+    if !path.exists() {
+        let io = |source| EngineError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        std::fs::write(&path, LAB_PLAN).map_err(io)?;
+    }
+    load_plan(&path)
+}
+
 /// The plan file's `server = "lab"`: the DNS server of the connected lab organization.
 const LAB_SERVER: &str = "lab";
 
