@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use fedshare_model::{JournalEntry, JournalOutcome};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::dns::{Dns, DnsRecord};
 use crate::error::PlanError;
@@ -17,8 +18,9 @@ use crate::step::{resolve_action, resolve_verification, Action, Capture, Plan, R
 use crate::verify::check;
 
 /// What the GUI and the CLI show while a plan runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
 pub enum Progress {
     /// Step `index` (1-based) of `total` starts.
     Step {
@@ -45,6 +47,8 @@ pub enum Progress {
         total: usize,
         record: String,
         attempt: u32,
+        // Serialised as a JSON number; at most the DNS timeout, far below 2^53.
+        #[ts(type = "number")]
         remaining_seconds: u64,
     },
     StepDone {
@@ -87,16 +91,18 @@ impl Default for ApplyOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ApplyReport {
     pub applied: Vec<String>,
     /// Steps left when `max_steps` stopped the run.
     pub remaining: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct UndoReport {
     pub undone: Vec<String>,
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use fedshare_model::FreeBusyAccessLevel;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+use ts_rs::TS;
 
 use crate::entries::{parse_entries, SharingEntry};
 use crate::error::{FilePosition, PlanError};
@@ -240,9 +241,12 @@ impl SharingPlan {
 
     /// The file form, for the wizard to save what the administrator edited.
     pub fn to_toml(&self) -> String {
-        let file = FileForm::from(self);
-        // A struct of strings, bools and lists always serialises.
-        toml::to_string_pretty(&file).unwrap_or_default()
+        self.document().to_toml()
+    }
+
+    /// The plan in the file's shape, for the wizard's forms.
+    pub fn document(&self) -> PlanDocument {
+        PlanDocument::from(self)
     }
 }
 
@@ -513,71 +517,114 @@ fn https_url(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanE
     Ok(v.to_owned())
 }
 
-// ---- writing the file form back ----
+// ---- the document form: the file's shape as data, for writing back and for the wizard ----
 
-#[derive(Serialize)]
-struct FileForm {
-    trust: FileTrust,
-    domains: FileDomains,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    relationship: Vec<FileRelationship>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    policy: Vec<FilePolicy>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    autodiscover: Vec<FileAutodiscover>,
-    dns: FileDns,
+/// The plan file's own shape (the keys of the TOML), which the wizard's forms edit. It is
+/// not validated: [`PlanDocument::to_toml`] then [`SharingPlan::parse`] validate it, so a
+/// form gets the same errors as a hand-edited file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanDocument {
+    pub trust: PlanTrust,
+    pub domains: PlanDomains,
+    #[serde(default)]
+    pub relationship: Vec<PlanRelationship>,
+    #[serde(default)]
+    pub policy: Vec<PlanPolicy>,
+    #[serde(default)]
+    pub autodiscover: Vec<PlanAutodiscover>,
+    pub dns: PlanDns,
 }
 
-#[derive(Serialize)]
-struct FileTrust {
-    name: String,
-    certificate: toml::Value,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanTrust {
+    pub name: String,
+    pub certificate: PlanCertificate,
 }
 
-#[derive(Serialize)]
-struct FileDomains {
-    primary: String,
-    additional: Vec<String>,
+/// `"new"` or `{ thumbprint = "..." }`, as in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum PlanCertificate {
+    Keyword(String),
+    Thumbprint { thumbprint: String },
 }
 
-#[derive(Serialize)]
-struct FileRelationship {
-    name: String,
-    domains: Vec<String>,
-    free_busy_enabled: bool,
-    access_level: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scope_group: Option<String>,
-    enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_application_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_autodiscover_epr: Option<String>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanDomains {
+    pub primary: String,
+    #[serde(default)]
+    pub additional: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct FilePolicy {
-    name: String,
-    entries: Vec<String>,
-    default: bool,
-    enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mailboxes: Option<toml::Value>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanRelationship {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub free_busy_enabled: bool,
+    pub access_level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub scope_group: Option<String>,
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub target_application_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub target_autodiscover_epr: Option<String>,
 }
 
-#[derive(Serialize)]
-struct FileAutodiscover {
-    domain: String,
-    target: String,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanPolicy {
+    pub name: String,
+    pub entries: Vec<String>,
+    pub default: bool,
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub mailboxes: Option<PlanMailboxes>,
 }
 
-#[derive(Serialize)]
-struct FileDns {
-    mode: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_name: Option<String>,
+/// `"all"` or a list of mailbox identities, as in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum PlanMailboxes {
+    Keyword(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanAutodiscover {
+    pub domain: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanDns {
+    pub mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub key_name: Option<String>,
+}
+
+impl PlanDocument {
+    /// The TOML text of the document (not validated: parse it with [`SharingPlan::parse`]).
+    pub fn to_toml(&self) -> String {
+        // A struct of strings, bools and lists always serialises.
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
 }
 
 fn level_name(level: FreeBusyAccessLevel) -> &'static str {
@@ -588,15 +635,13 @@ fn level_name(level: FreeBusyAccessLevel) -> &'static str {
     }
 }
 
-impl From<&SharingPlan> for FileForm {
+impl From<&SharingPlan> for PlanDocument {
     fn from(p: &SharingPlan) -> Self {
         let certificate = match &p.trust.certificate {
-            CertificateSpec::New => toml::Value::String("new".into()),
-            CertificateSpec::Thumbprint(t) => {
-                let mut table = toml::Table::new();
-                table.insert("thumbprint".into(), toml::Value::String(t.clone()));
-                toml::Value::Table(table)
-            }
+            CertificateSpec::New => PlanCertificate::Keyword("new".into()),
+            CertificateSpec::Thumbprint(t) => PlanCertificate::Thumbprint {
+                thumbprint: t.clone(),
+            },
         };
         let (mode, server, key_name) = match &p.dns {
             DnsMode::Manual => ("manual", None, None),
@@ -605,19 +650,19 @@ impl From<&SharingPlan> for FileForm {
                 ("rfc2136", Some(server.clone()), Some(key_name.clone()))
             }
         };
-        FileForm {
-            trust: FileTrust {
+        PlanDocument {
+            trust: PlanTrust {
                 name: p.trust.name.clone(),
                 certificate,
             },
-            domains: FileDomains {
+            domains: PlanDomains {
                 primary: p.primary_domain.clone(),
                 additional: p.additional_domains.clone(),
             },
             relationship: p
                 .relationships
                 .iter()
-                .map(|r| FileRelationship {
+                .map(|r| PlanRelationship {
                     name: r.name.clone(),
                     domains: r.domains.clone(),
                     free_busy_enabled: r.free_busy_enabled,
@@ -631,29 +676,27 @@ impl From<&SharingPlan> for FileForm {
             policy: p
                 .policies
                 .iter()
-                .map(|pol| FilePolicy {
+                .map(|pol| PlanPolicy {
                     name: pol.name.clone(),
                     entries: pol.entries.iter().map(SharingEntry::render).collect(),
                     default: pol.default,
                     enabled: pol.enabled,
                     mailboxes: match &pol.mailboxes {
                         MailboxSelection::None => None,
-                        MailboxSelection::All => Some(toml::Value::String("all".into())),
-                        MailboxSelection::List(l) => Some(toml::Value::Array(
-                            l.iter().map(|m| toml::Value::String(m.clone())).collect(),
-                        )),
+                        MailboxSelection::All => Some(PlanMailboxes::Keyword("all".into())),
+                        MailboxSelection::List(l) => Some(PlanMailboxes::List(l.clone())),
                     },
                 })
                 .collect(),
             autodiscover: p
                 .autodiscover
                 .iter()
-                .map(|a| FileAutodiscover {
+                .map(|a| PlanAutodiscover {
                     domain: a.domain.clone(),
                     target: a.target.clone(),
                 })
                 .collect(),
-            dns: FileDns {
+            dns: PlanDns {
                 mode: mode.into(),
                 server,
                 key_name,
@@ -705,6 +748,21 @@ mod tests {
         assert!(matches!(plan.dns, DnsMode::Rfc2136 { .. }));
         let again = SharingPlan::parse(&plan.to_toml(), "saved.toml").unwrap();
         assert_eq!(again, plan);
+        // The document travels as JSON to the wizard and comes back unchanged.
+        let json = serde_json::to_string(&plan.document()).unwrap();
+        let doc: PlanDocument = serde_json::from_str(&json).unwrap();
+        assert_eq!(SharingPlan::parse(&doc.to_toml(), "form").unwrap(), plan);
+    }
+
+    #[test]
+    fn a_document_without_sections_is_still_a_plan() {
+        let doc: PlanDocument = serde_json::from_str(
+            r#"{"trust":{"name":"T","certificate":"new"},"domains":{"primary":"contoso.com"},"dns":{"mode":"none"}}"#,
+        )
+        .unwrap();
+        let plan = SharingPlan::parse(&doc.to_toml(), "form").unwrap();
+        assert!(plan.relationships.is_empty());
+        assert_eq!(plan.dns, DnsMode::None);
     }
 
     #[test]
