@@ -244,3 +244,135 @@ fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineEr
     }
     Ok(Journal::open(&path)?)
 }
+
+/// "Before you begin": the documentation's prerequisites for this plan, on a fresh snapshot.
+pub async fn prerequisites(
+    session: &Session,
+    plan: &SharingPlan,
+) -> Result<Vec<fedshare_model::CheckResult>, EngineError> {
+    let dns = dns_ops(session, plan).await?;
+    let snap = snapshot(session, &dns, plan).await?;
+    Ok(fedshare_plan::prerequisites(plan, &snap))
+}
+
+/// The four configuration steps, in the wizard's order, with the words verification uses.
+const VERIFIED_STEPS: [(StepKind, &str, &str); 4] = [
+    (
+        StepKind::FederationTrust,
+        "federation-trust",
+        "Federation trust",
+    ),
+    (
+        StepKind::OrganizationRelationships,
+        "organization-relationships",
+        "Organization relationships",
+    ),
+    (
+        StepKind::SharingPolicies,
+        "sharing-policies",
+        "Sharing policies",
+    ),
+    (
+        StepKind::AutodiscoverDns,
+        "autodiscover-dns",
+        "Autodiscover DNS",
+    ),
+];
+
+/// Verification of each configuration step against the live organization and DNS: a step
+/// holds when planning from what is observed now finds nothing left to do for it (the planner
+/// compares every property the plan names, the proofs' and CNAME's resolution included).
+pub async fn verify(
+    session: &Session,
+    plan: &SharingPlan,
+) -> Result<Vec<fedshare_model::CheckResult>, EngineError> {
+    let (_, view) = preview(session, plan).await?;
+    Ok(VERIFIED_STEPS
+        .iter()
+        .map(|(kind, slug, title)| step_check(*kind, slug, title, &view))
+        .collect())
+}
+
+fn step_check(
+    kind: StepKind,
+    slug: &str,
+    title: &str,
+    view: &PlanView,
+) -> fedshare_model::CheckResult {
+    use fedshare_model::{CheckResult, CheckStatus, Evidence, Fix, Severity};
+    let pending: Vec<&StepView> = view.steps.iter().filter(|s| s.kind == kind).collect();
+    let evidence = pending
+        .iter()
+        .map(|s| Evidence {
+            subject: s.title.clone(),
+            actual: "not done".into(),
+            expected: "done".into(),
+        })
+        .collect();
+    let fix = (!pending.is_empty()).then(|| Fix {
+        summary: "Apply the plan, or run these lines in the Exchange Management Shell.".into(),
+        commands: pending.iter().flat_map(|s| s.commands.clone()).collect(),
+    });
+    CheckResult {
+        id: format!("plan.{slug}"),
+        title: format!("{title} matches the plan"),
+        step: kind,
+        severity: Severity::Error,
+        status: if pending.is_empty() {
+            CheckStatus::Pass
+        } else {
+            CheckStatus::Failure
+        },
+        subject: Some(view.organization.clone()),
+        evidence,
+        explanation: if pending.is_empty() {
+            "Every object this step manages was read back and equals the plan.".into()
+        } else {
+            format!("{} planned step(s) of this part are not applied yet.", pending.len())
+        },
+        fix,
+        doc_link:
+            "https://learn.microsoft.com/en-us/exchange/configure-federated-sharing-exchange-2013-help"
+                .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fedshare_model::CheckStatus;
+
+    fn view(kinds: &[StepKind]) -> PlanView {
+        PlanView {
+            organization: "Contoso".into(),
+            steps: kinds
+                .iter()
+                .enumerate()
+                .map(|(i, kind)| StepView {
+                    id: format!("s{i}"),
+                    title: format!("Step {i}"),
+                    kind: *kind,
+                    commands: vec![format!("Set-Thing -Identity {i}")],
+                    preconditions: Vec::new(),
+                })
+                .collect(),
+            script: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_step_passes_only_when_nothing_of_its_kind_is_left() {
+        let v = view(&[StepKind::SharingPolicies, StepKind::SharingPolicies]);
+        let policies = step_check(StepKind::SharingPolicies, "p", "Sharing policies", &v);
+        assert_eq!(policies.status, CheckStatus::Failure);
+        assert_eq!(policies.evidence.len(), 2);
+        let fix = policies.fix.expect("a failing step says what to run");
+        assert_eq!(
+            fix.commands,
+            ["Set-Thing -Identity 0", "Set-Thing -Identity 1"]
+        );
+        let trust = step_check(StepKind::FederationTrust, "t", "Federation trust", &v);
+        assert_eq!(trust.status, CheckStatus::Pass);
+        assert!(trust.fix.is_none());
+    }
+}
