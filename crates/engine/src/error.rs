@@ -19,6 +19,26 @@ pub enum EngineError {
     #[error(transparent)]
     Dns(#[from] fedshare_dns::DnsError),
 
+    #[error(transparent)]
+    Map(#[from] fedshare_map::MapError),
+
+    #[error(transparent)]
+    Report(#[from] fedshare_report::ReportError),
+
+    #[error("the Lab profile always exists and cannot be {0}; add a new profile for a real organization")]
+    LabProfile(&'static str),
+
+    #[error(
+        "'{0}' is not a usable profile name: use 1 to 64 letters, digits, spaces, '-', '_' or '.'"
+    )]
+    ProfileName(String),
+
+    #[error("there is no connection profile named '{0}'; add it on the Connection page or pick one of the listed profiles")]
+    UnknownProfile(String),
+
+    #[error("the profiles in {path} could not be read ({reason}); fix or remove the file, the Lab profile is recreated")]
+    ProfileStore { path: String, reason: String },
+
     #[error("the plan names the lab DNS server, but this profile is not the lab organization; name your DNS server instead")]
     NotLab,
 
@@ -44,6 +64,12 @@ impl ErrorCode for EngineError {
             EngineError::Lab(e) => e.code(),
             EngineError::Credentials(e) => e.code(),
             EngineError::Dns(e) => e.code(),
+            EngineError::Map(e) => e.code(),
+            EngineError::Report(e) => e.code(),
+            EngineError::LabProfile(_) => "engine.lab_profile",
+            EngineError::ProfileName(_) => "engine.profile_name",
+            EngineError::UnknownProfile(_) => "engine.unknown_profile",
+            EngineError::ProfileStore { .. } => "engine.profile_store",
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
             EngineError::UnexpectedOutput { .. } => "engine.unexpected_output",
@@ -59,7 +85,13 @@ impl ErrorCode for EngineError {
             EngineError::Credentials(e) => e.detail(),
             EngineError::Dns(e) => e.detail(),
             EngineError::Io { source, .. } => Some(source.to_string()),
+            EngineError::Map(e) => e.detail(),
+            EngineError::Report(e) => e.detail(),
             EngineError::UnexpectedOutput { .. }
+            | EngineError::LabProfile(_)
+            | EngineError::ProfileName(_)
+            | EngineError::UnknownProfile(_)
+            | EngineError::ProfileStore { .. }
             | EngineError::NotLab
             | EngineError::BadAddress(_) => None,
         }

@@ -13,6 +13,7 @@ pub enum Backend {
     /// The simulated Exchange 2013 organization that ships inside Fedshare.
     Lab,
     /// A real organization through one remote PowerShell session.
+    #[serde(rename_all = "camelCase")]
     RemotePowerShell {
         /// `https://mail.contoso.com/PowerShell/`
         connection_uri: String,
@@ -27,6 +28,40 @@ pub enum Backend {
 pub struct Profile {
     pub name: String,
     pub backend: Backend,
+    /// The plan file the wizard last opened for this profile (`None`: the profile's current plan).
+    #[serde(default)]
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_file: Option<String>,
+    /// DNS servers (`ADDR`, `ADDR:PORT`, `HOST`) whose answers the checks compare, e.g. the
+    /// internal and the external view; empty means the system resolver.
+    #[serde(default)]
+    pub dns_resolvers: Vec<String>,
+    #[serde(default)]
+    pub report_defaults: ReportDefaults,
+}
+
+/// How reports are exported unless the user picks otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReportDefaults {
+    /// `html`, `pdf`, `markdown` or `json`.
+    pub format: String,
+    /// Shown as "prepared by" when set (otherwise the signed-in account).
+    #[serde(default)]
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+impl Default for ReportDefaults {
+    fn default() -> Self {
+        Self {
+            format: "html".into(),
+            author: None,
+        }
+    }
 }
 
 impl Profile {
@@ -34,6 +69,9 @@ impl Profile {
         Self {
             name: LAB_PROFILE.to_owned(),
             backend: Backend::Lab,
+            plan_file: None,
+            dns_resolvers: Vec::new(),
+            report_defaults: ReportDefaults::default(),
         }
     }
 
