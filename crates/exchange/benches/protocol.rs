@@ -91,24 +91,36 @@ fn report(persistent: Duration, baseline: Duration) {
     let baseline_rate = BASELINE_COUNT as f64 / baseline.as_secs_f64();
     let ratio = rate / baseline_rate;
     println!(
-        "protocol benchmark (lab host over JSON lines; reads: {})",
+        "protocol benchmark: lab host over JSON lines, reads {}",
         READS.join(", ")
     );
-    println!(
-        "  one host, {PERSISTENT_COUNT} invocations:   {:>8.3} s  {rate:>10.1} invocations/s  target >= {TARGET_RATE:.0}/s  {}",
-        persistent.as_secs_f64(),
-        verdict(rate >= TARGET_RATE),
+    line(
+        &format!("one host, {PERSISTENT_COUNT} invocations"),
+        &format!("{:.3} s", persistent.as_secs_f64()),
+        &format!("{rate:.1}/s"),
+        &format!(">= {TARGET_RATE:.0}/s  {}", verdict(rate >= TARGET_RATE)),
     );
-    println!(
-        "  host per invocation, {BASELINE_COUNT}:       {:>8.3} s  {baseline_rate:>10.1} invocations/s  (baseline)",
-        baseline.as_secs_f64(),
+    line(
+        &format!("host per invocation, {BASELINE_COUNT}"),
+        &format!("{:.3} s", baseline.as_secs_f64()),
+        &format!("{baseline_rate:.1}/s"),
+        "baseline",
     );
-    println!(
-        "  ratio:                              {ratio:>10.1}x                  target >= {TARGET_RATIO:.0}x    {}",
-        verdict(ratio >= TARGET_RATIO),
+    line(
+        "ratio",
+        "",
+        &format!("{ratio:.1}x"),
+        &format!(
+            ">= {TARGET_RATIO:.0}x    {}",
+            verdict(ratio >= TARGET_RATIO)
+        ),
     );
     // One machine-readable line for tests/bench.sh's summary table.
     println!("BENCH protocol rate={rate:.1} baseline_rate={baseline_rate:.2} ratio={ratio:.1}");
+}
+
+fn line(what: &str, elapsed: &str, figure: &str, target: &str) {
+    println!("  {what:<32} {elapsed:>9} {figure:>14}   {target}");
 }
 
 fn verdict(met: bool) -> &'static str {
