@@ -1,0 +1,468 @@
+//! The error explainer: paste an error text (Exchange shell, OWA, an Outlook log, an HCW log)
+//! and get the likely causes, the checks that confirm each, and the fixes.
+//!
+//! Matching is tolerant: case, quotes, punctuation, whitespace and line breaks are ignored,
+//! and terms match whole words, so an error id (`Ex15B18C`), an exception name
+//! (`DomainProofOwnershipException`) or a wrapped message all match. The knowledge is the
+//! troubleshooting table of the reference (exchange-federation.md §7, anchors Appendix C).
+
+use fedshare_model::Fix;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// Stable id of the cause (`proof-failed`, ...).
+    pub id: String,
+    pub cause: String,
+    /// Check ids that confirm the cause (`<domain>`, `<name>` stand for the subject).
+    pub confirm_with: Vec<String>,
+    pub fixes: Vec<Fix>,
+    /// The terms of the text that matched.
+    pub matched: String,
+}
+
+/// One known error: any of `patterns` matches when all of its terms occur.
+struct Known {
+    id: &'static str,
+    patterns: &'static [&'static [&'static str]],
+    cause: &'static str,
+    confirm: &'static [&'static str],
+    fixes: &'static [(&'static str, &'static [&'static str])],
+}
+
+const KNOWN: &[Known] = &[
+    Known {
+        id: "proof-failed",
+        patterns: &[
+            &["proof of domain ownership has failed"],
+            &["DomainProofOwnershipException"],
+            &["ProofOfOwnershipNotValid"],
+            &["ErrorManageDelegation2ProofDomainOwnership"],
+        ],
+        cause: "The domain proof TXT record is missing or differs from Get-FederatedDomainProof's Proof (the broker answered ProofOfOwnershipNotValid), or it has not replicated yet.",
+        confirm: &["domain.proof:<domain>", "domain.active:<domain>", "dns.txt-size:<domain>"],
+        fixes: &[(
+            "Publish the exact Proof as a TXT record at the domain itself, check it, wait for replication, then retry.",
+            &[
+                "Get-FederatedDomainProof -DomainName <domain> | fl Thumbprint,Proof",
+                "<domain>. IN TXT \"<proof>\"",
+                "nslookup -querytype=txt <domain>",
+            ],
+        )],
+    },
+    Known {
+        id: "proof-legacy-appid",
+        patterns: &[&["in txt appid"], &["txt appid appid value"]],
+        cause: "The trust was created with -UseLegacyProvisioningService: legacy (v1) provisioning expects an AppID-style TXT record and the consumer instance.",
+        confirm: &["trust.token-issuer", "domain.proof:<domain>"],
+        fixes: &[(
+            "Re-create the trust without the legacy switch (or publish the AppID TXT record).",
+            &[
+                "Remove-FederationTrust -Identity <trust> -Confirm:$false",
+                "New-FederationTrust -Name 'Microsoft Federation Gateway' -Thumbprint <thumbprint>",
+            ],
+        )],
+    },
+    Known {
+        id: "proof-txt-too-large",
+        patterns: &[&["although the txt record exists"], &["txt", "512 bytes"], &["KB2712678"]],
+        cause: "The TXT answer at the domain is larger than a 512-byte UDP response and outbound TCP/53 is blocked, so the broker's proof check fails although the record exists.",
+        confirm: &["dns.txt-size:<domain>", "domain.proof:<domain>"],
+        fixes: &[(
+            "Allow outbound TCP DNS, or trim the TXT records at the apex (KB workaround: a temporary hosts-file entry on the server).",
+            &[],
+        )],
+    },
+    Known {
+        id: "max-uri-reached",
+        patterns: &[
+            &["MaxUriReached"],
+            &["same uri cannot be attached to different appid"],
+            &["an unexpected result was received from windows live"],
+        ],
+        cause: "Too many failed federation attempts for the domain in one day.",
+        confirm: &["domain.proof:<domain>", "orgid.enabled"],
+        fixes: &[("Fix the proof first, then wait 24 hours and retry once.", &[])],
+    },
+    Known {
+        id: "no-trust-configured",
+        patterns: &[
+            &["no federation trust is configured for this organization"],
+            &["NoTrustConfiguredException"],
+        ],
+        cause: "No trust is linked to the organization identifier, or no account namespace is set (in Exchange Online: the tenant moved, a Microsoft support case).",
+        confirm: &["trust.present", "orgid.enabled"],
+        fixes: &[(
+            "Pass the trust and the account namespace together the first time.",
+            &["Set-FederatedOrganizationIdentifier -DelegationFederationTrust <trust> -AccountNamespace <primary domain> -Enabled $true"],
+        )],
+    },
+    Known {
+        id: "accepted-domain",
+        patterns: &[
+            &["DomainNameNotAcceptedDomain"],
+            &["DomainNameNotAcceptedDomainException"],
+            &["AcceptedDomainsWithSubdomains"],
+            &["AcceptedDomainsWithSubdomainsException"],
+            &["AcceptedDomainsInvalidType"],
+            &["AcceptedDomainsInvalidTypeException"],
+            &["DomainAlreadyFederated"],
+            &["DomainAlreadyFederatedException"],
+        ],
+        cause: "The domain is not a plain accepted domain of type Authoritative or InternalRelay (wildcard or ExternalRelay), or it is already federated.",
+        confirm: &["orgid.enabled", "domain.active:<domain>"],
+        fixes: &[(
+            "Make the domain an Authoritative (or InternalRelay) accepted domain without a wildcard, or use the existing federation.",
+            &["Get-AcceptedDomain | fl DomainName,DomainType", "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo | fl Domains"],
+        )],
+    },
+    Known {
+        id: "trust-already-defined",
+        patterns: &[&["TrustAlreadyDefined"], &["TrustAlreadyDefinedException"], &["federation trust is already defined"]],
+        cause: "A federation trust (or account namespace) already exists; Exchange allows one.",
+        confirm: &["trust.present", "orgid.enabled"],
+        fixes: &[(
+            "Reuse the existing trust, or remove its domains and the trust first.",
+            &["Get-FederationTrust | fl Name,OrgCertificate", "Remove-FederatedDomain -DomainName <domain> -Force", "Remove-FederationTrust -Identity <trust> -Confirm:$false"],
+        )],
+    },
+    Known {
+        id: "certificate-invalid",
+        patterns: &[
+            &["ErrorCertificateNoSKI"],
+            &["ErrorCertificateNotExportable"],
+            &["ErrorCertificateNotRSA"],
+            &["ErrorCertificateNotCAPI"],
+            &["ErrorCertificateHasExpired"],
+            &["ErrorCertificateNotFound"],
+            &["CertificateNotValidForExchange"],
+        ],
+        cause: "The federation certificate does not meet Exchange's requirements (Subject Key Identifier, exportable RSA CryptoAPI key, not expired, present in LocalMachine\\My).",
+        confirm: &["trust.certificate-expiry", "trust.certificate-store"],
+        fixes: &[(
+            "Create a self-signed federation certificate that meets them.",
+            &[
+                "$ski = [System.Guid]::NewGuid().ToString('N')",
+                "New-ExchangeCertificate -FriendlyName 'Exchange Delegation Federation' -DomainName 'Federation' -Services Federation -KeySize 2048 -PrivateKeyExportable $true -SubjectKeyIdentifier $ski",
+            ],
+        )],
+    },
+    Known {
+        id: "federation-certificate-not-found",
+        patterns: &[
+            &["federation certificate with the thumbprint", "cannot be found"],
+            &["FederationCertificateInvalidException"],
+        ],
+        cause: "The next (or current) federation certificate is missing from the certificate store during the rollover (-PublishFederationCertificate).",
+        confirm: &["trust.next-certificate", "test-federationtrustcertificate.distribution", "trust.certificate-store"],
+        fixes: &[(
+            "Install the certificate on every server, or set msExchFedOrgPrivCertificate to the next thumbprint (ADSI), or re-create the trust.",
+            &["Test-FederationTrustCertificate", "Get-FederationTrust | fl *priv*"],
+        )],
+    },
+    Known {
+        id: "token-validation",
+        patterns: &[
+            &["failed to validate delegation token"],
+            &["an error occurred when processing the security tokens in the message"],
+            &["Id", "TokenValidation", "Error"],
+        ],
+        cause: "The broker's metadata or certificate in the trust is outdated (after a broker rollover or a federation certificate renewal), or the clock is off.",
+        confirm: &["trust.metadata-fresh", "test-federationtrust.TokenValidation", "trust.sts-certificate", "clock.skew"],
+        fixes: &[(
+            "Refresh the metadata (twice), toggle WSSecurity on the virtual directories, iisreset, and fix any time skew.",
+            &[
+                "Get-FederationTrust | Set-FederationTrust -RefreshMetadata",
+                "Get-FederationTrust | Set-FederationTrust -RefreshMetadata",
+                "iisreset /noforce",
+            ],
+        )],
+    },
+    Known {
+        id: "verifying-security",
+        patterns: &[&["an error occurred when verifying security for the message"], &["SoapHeaderException", "security"]],
+        cause: "The partner's token was refused: WSSecurity authentication is off (or needs a reset) on the Autodiscover/EWS virtual directories, the metadata is outdated after a certificate renewal, or the clock is off.",
+        confirm: &["vdir.wssecurity.ews", "vdir.wssecurity.autodiscover", "trust.metadata-fresh", "clock.skew"],
+        fixes: &[(
+            "Refresh the metadata twice, toggle WSSecurity authentication off and on, iisreset, check the clock; as a workaround set TargetSharingEpr on the partner's relationship.",
+            &[
+                "Get-FederationTrust | Set-FederationTrust -RefreshMetadata",
+                "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -WSSecurityAuthentication $true",
+                "Get-AutodiscoverVirtualDirectory | Set-AutodiscoverVirtualDirectory -WSSecurityAuthentication $true",
+                "iisreset /noforce",
+            ],
+        )],
+    },
+    Known {
+        id: "metadata-outdated",
+        patterns: &[
+            &["outdated sts certificates"],
+            &["contains outdated certificates published by the security token service"],
+            &["FederationMetadata", "Error"],
+        ],
+        cause: "The trust's copy of the broker metadata is stale (Test-FederationTrust FederationMetadata error).",
+        confirm: &["test-federationtrust.FederationMetadata", "trust.metadata-fresh"],
+        fixes: &[("Refresh the metadata, and schedule a daily refresh.", &["Get-FederationTrust | Set-FederationTrust -RefreshMetadata"])],
+    },
+    Known {
+        id: "token-request",
+        patterns: &[&["failed to request a delegation token"], &["FailureToGetDelegationToken"]],
+        cause: "The broker issued no delegation token: outbound HTTPS to the broker blocked (as SYSTEM), the clock more than 5 minutes off, or the organization certificate unusable.",
+        confirm: &["test-federationtrust.TokenRequest", "clock.skew", "trust.certificate-expiry"],
+        fixes: &[(
+            "Open outbound HTTPS to login.microsoftonline.com (proxy: Set-ExchangeServer -InternetWebProxy), synchronise the clock, renew an expired certificate.",
+            &["Set-ExchangeServer <server> -InternetWebProxy http://<proxy>:<port>", "w32tm /resync"],
+        )],
+    },
+    Known {
+        id: "federation-information-failed",
+        patterns: &[
+            &["federation information could not be received from the external organization"],
+            &["federation information could not be received"],
+            &["Ex15B18C"],
+            &["GetFederationInformationFailedException"],
+        ],
+        cause: "The partner's Autodiscover is unreachable or wrong (DNS, TLS certificate name, split DNS), the partner is not federated, or the requested domain is not in the partner's federated domains.",
+        confirm: &["partner.discovery:<domain>", "dns.autodiscover:<domain>", "relationship.target-mismatch:<name>"],
+        fixes: &[(
+            "Check the partner's autodiscover CNAME and TLS certificate, use -TrustedHostnames for a known redirect host, and confirm the domain is federated on the partner side.",
+            &[
+                "Resolve-DnsName autodiscover.<domain>",
+                "Get-FederationInformation -DomainName <domain> -BypassAdditionalDomainValidation -TrustedHostnames <host> -Verbose",
+            ],
+        )],
+    },
+    Known {
+        id: "unsecure-redirect",
+        patterns: &[&["returned an unsecure redirect"], &["unsecure redirect"]],
+        cause: "Autodiscover answered through the unauthenticated HTTP redirect; for Exchange Online the AD SCP 'CN=Microsoft Exchange Online' is missing or lacks *.outlook.com in serviceBindingInformation.",
+        confirm: &["partner.discovery:<domain>"],
+        fixes: &[(
+            "Add *.outlook.com to the SCP (re-create it with setup /prepareAD), or pass the host with -TrustedHostnames.",
+            &["Get-FederationInformation -DomainName <domain> -TrustedHostnames *.outlook.com"],
+        )],
+    },
+    Known {
+        id: "http-405",
+        patterns: &[&["405", "method not allowed"], &["HTTP Error 405"]],
+        cause: "The svc-Integrated handler mapping is missing in IIS on the Autodiscover/EWS virtual directory.",
+        confirm: &["partner.discovery:<domain>", "vdir.wssecurity.autodiscover"],
+        fixes: &[(
+            "Re-register WCF (ServiceModelReg.exe -r) or 'Revert to Parent' the handler mappings; re-create the virtual directory with WSSecurity on.",
+            &["& \"$env:windir\\Microsoft.NET\\Framework64\\v3.0\\Windows Communication Foundation\\ServiceModelReg.exe\" -r"],
+        )],
+    },
+    Known {
+        id: "no-free-busy-access",
+        patterns: &[
+            &["you don t have permission to see free busy information"],
+            &["ErrorNoFreeBusyAccess"],
+            &["the caller does not have access to free busy data"],
+            &["5037"],
+        ],
+        cause: "The requester's SMTP domain is not in the target organization's relationship DomainNames, or the calendar's Default permission is None.",
+        confirm: &["test-organizationrelationship.LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationsipDomains:<name>", "relationship.dispatchable:<name>"],
+        fixes: &[(
+            "Add the domain to the relationship on the side that refuses; set the calendar Default permission to AvailabilityOnly or LimitedDetails.",
+            &["$o = Get-OrganizationRelationship <name>; $o.DomainNames += '<domain>'; Set-OrganizationRelationship <name> -DomainNames $o.DomainNames"],
+        )],
+    },
+    Known {
+        id: "remote-domains-missing",
+        patterns: &[&["LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationsipDomains"], &["LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationshipDomains"]],
+        cause: "The partner's relationship with you does not list all your federated domains.",
+        confirm: &["test-organizationrelationship.LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationsipDomains:<name>"],
+        fixes: &[("Send the partner your federated domain list; the partner adds them to its relationship.", &["Get-FederatedOrganizationIdentifier | fl Domains"])],
+    },
+    Known {
+        id: "server-not-found",
+        patterns: &[&["the attendee s server couldn t be found"], &["5039"]],
+        cause: "The server has no outbound Internet access (an outbound proxy is not configured), or its clock is off.",
+        confirm: &["clock.skew", "test-federationtrust.TokenRequest"],
+        fixes: &[("Configure the outbound proxy and check the clock (within 5 minutes).", &["Set-ExchangeServer <server> -InternetWebProxy http://<proxy>:<port>"])],
+    },
+    Known {
+        id: "server-not-contacted",
+        patterns: &[&["the attendee s server couldn t be contacted"], &["5016"]],
+        cause: "A wrong RemoteRoutingAddress or relationship target.",
+        confirm: &["relationship.target-mismatch:<name>", "relationship.dispatchable:<name>"],
+        fixes: &[("Fix the target address.", &["Get-OrganizationRelationship | fl Name,Target*"])],
+    },
+    Known {
+        id: "preauth-401",
+        patterns: &[&["401", "unauthorized"], &["http status 401"], &["proxy web request failed", "401"]],
+        cause: "A reverse proxy pre-authenticates /autodiscover or /ews, so partners (who present a token, not credentials) are refused.",
+        confirm: &["vdir.wssecurity.autodiscover", "vdir.wssecurity.ews"],
+        fixes: &[("Publish /autodiscover/autodiscover.svc(/wssecurity) and /ews/exchange.asmx/wssecurity pass-through, without pre-authentication.", &[])],
+    },
+    Known {
+        id: "autodiscover-404",
+        patterns: &[&["autodiscover failed", "404"], &["404 not found"]],
+        cause: "A wrong TargetAutodiscoverEpr (or DiscoveryEndpoint), or the svc handler mapping is missing.",
+        confirm: &["relationship.target-mismatch:<name>", "partner.discovery:<domain>"],
+        fixes: &[("Fix the EPR from the partner's federation information; check the handler mappings.", &["Get-OrganizationRelationship <name> | fl TargetAutodiscoverEpr"])],
+    },
+    Known {
+        id: "name-not-resolved",
+        patterns: &[&["the remote name could not be resolved"]],
+        cause: "The TargetAutodiscoverEpr host does not resolve in public DNS.",
+        confirm: &["dns.autodiscover:<domain>", "partner.discovery:<domain>", "relationship.target-mismatch:<name>"],
+        fixes: &[("Fix DNS or the EPR; as a workaround set TargetSharingEpr to the partner's external EWS URL.", &["Set-OrganizationRelationship <name> -TargetSharingEpr https://<partner host>/EWS/Exchange.asmx"])],
+    },
+    Known {
+        id: "broker-unreachable",
+        patterns: &[
+            &["failed to communicate with", "login microsoftonline com"],
+            &["extsts srf", "unable to connect to the remote server"],
+        ],
+        cause: "Outbound HTTPS from the server to the trust broker is blocked (it runs as SYSTEM).",
+        confirm: &["test-federationtrust.TokenRequest", "trust.metadata-fresh"],
+        fixes: &[("Open https://login.microsoftonline.com, https://nexus.microsoftonline-p.com and https://domains.live.com for SYSTEM, or configure the proxy.", &["Set-ExchangeServer <server> -InternetWebProxy http://<proxy>:<port>"])],
+    },
+    Known {
+        id: "proxy-unable-to-connect",
+        patterns: &[&["proxy web request failed", "unable to connect to the remote server"]],
+        cause: "A firewall between the partner (or Exchange Online) and your published endpoints.",
+        confirm: &["dns.autodiscover:<domain>", "vdir.wssecurity.ews"],
+        fixes: &[("Open inbound HTTPS to the published CAS for /autodiscover and /ews.", &[])],
+    },
+    Known {
+        id: "no-relationship-for-domain",
+        patterns: &[&["configuration information for forest domain", "could not be found in active directory"]],
+        cause: "No organization relationship (or availability address space) covers the requested domain.",
+        confirm: &["relationship.dispatchable:<name>", "partner.discovery:<domain>"],
+        fixes: &[("Add the domain to the relationship's DomainNames.", &["$o = Get-OrganizationRelationship <name>; $o.DomainNames += '<domain>'; Set-OrganizationRelationship <name> -DomainNames $o.DomainNames"])],
+    },
+    Known {
+        id: "request-timed-out",
+        patterns: &[&["the request timed out"], &["waiting for request completion"]],
+        cause: "A network or transient problem on the way to the partner.",
+        confirm: &["test-organizationrelationship.run:<name>", "test-federationtrust.run", "test-federationtrustcertificate.distribution"],
+        fixes: &[("Run the three tests and check the server's Internet access as SYSTEM.", &["Test-OrganizationRelationship -Identity <name> -UserIdentity <mailbox>", "Test-FederationTrust -UserIdentity <mailbox>", "Test-FederationTrustCertificate"])],
+    },
+    Known {
+        id: "hybrid-partner-cloud-users",
+        patterns: &[&["cloud users"], &["exo users"]],
+        cause: "The partner is hybrid: a relationship with its on-premises organization cannot reach its Exchange Online users, and Exchange 2013 does not proxy.",
+        confirm: &["partner.exchange-online:<domain>"],
+        fixes: &[("Add a relationship with the partner's Exchange Online side (outlook.com, autodiscover-s.outlook.com, <tenant>.mail.onmicrosoft.com).", &[])],
+    },
+    Known {
+        id: "exchange-2007-interval",
+        patterns: &[&["maximumqueryintervaldays"], &["exchange 2007", "62 days"]],
+        cause: "Exchange 2013 asks for 62 days of free/busy; Exchange 2007 allows 42 by default.",
+        confirm: &[],
+        fixes: &[("Raise maximumQueryIntervalDays in the 2007 EWS web.config.", &[])],
+    },
+    Known {
+        id: "windows-live-tls",
+        patterns: &[&["an error occurred accessing windows live"], &["underlying connection was closed"]],
+        cause: "TLS 1.2 is not fully enabled for .NET on the Exchange server, so calls to the broker fail.",
+        confirm: &["test-federationtrust.TokenRequest"],
+        fixes: &[("Enable TLS 1.2 for .NET (SchUseStrongCrypto, SystemDefaultTlsVersions) and restart.", &[])],
+    },
+    Known {
+        id: "domain-in-another-relationship",
+        patterns: &[&["already exist in another organization relationship"], &["DuplicateOrganizationRelationshipDomainException"]],
+        cause: "The domain is already in another organization relationship.",
+        confirm: &["relationship.duplicate-domain"],
+        fixes: &[("Remove the domain from the other relationship (or remove a left-over relationship).", &["Get-OrganizationRelationship | fl Name,DomainNames"])],
+    },
+    Known {
+        id: "user-context-ambiguous",
+        patterns: &[&["user specified by the user context in the token is ambiguous"], &["LID 43532"], &["43532"]],
+        cause: "Duplicate UPN, SMTP or SIP addresses on-premises make the token's user ambiguous.",
+        confirm: &[],
+        fixes: &[("Find and remove the duplicate address.", &["Get-Recipient -ResultSize Unlimited | ? {$_.EmailAddresses -match '<address>'}"])],
+    },
+    Known {
+        id: "connection-forcibly-closed",
+        patterns: &[&["an existing connection was forcibly closed by the remote host"]],
+        cause: "A firewall blocks the partner's (or Exchange Online's) addresses; see ASAutoDiscover/CrossForest and ASProxy/CrossForest in the HttpProxy logs.",
+        confirm: &["dns.autodiscover:<domain>"],
+        fixes: &[("Allow the partner's addresses to the published CAS.", &[])],
+    },
+    Known {
+        id: "clock-skew",
+        patterns: &[&["time", "5 minutes"], &["clock skew"], &["time skew"], &["clock", "more than 5 minutes"]],
+        cause: "The server clock is more than 5 minutes off, so the broker's tokens are refused.",
+        confirm: &["clock.skew", "test-federationtrust.TokenRequest"],
+        fixes: &[("Synchronise the clock.", &["w32tm /resync /rediscover"])],
+    },
+    Known {
+        id: "relationship-targets-differ",
+        patterns: &[&["ApplicationUrisDiffer"], &["AutodiscoverUrlsDiffer"]],
+        cause: "The relationship's targets no longer match what the partner publishes.",
+        confirm: &["relationship.target-mismatch:<name>"],
+        fixes: &[("Update the relationship from the partner's federation information.", &["$fi = Get-FederationInformation -DomainName <domain>; Set-OrganizationRelationship <name> -TargetApplicationUri $fi.TargetApplicationUri -TargetAutodiscoverEpr $fi.TargetAutodiscoverEpr"])],
+    },
+    Known {
+        id: "mismatched-sts",
+        patterns: &[&["MismatchedSTS"], &["GetFederationInformationTokenIssuerDoesntMatchAny"], &["uri windowsliveid"]],
+        cause: "The two organizations use different instances of the trust broker (business vs consumer).",
+        confirm: &["trust.token-issuer", "partner.token-issuer:<domain>"],
+        fixes: &[("The organization on the consumer instance re-creates its trust on the business instance.", &[])],
+    },
+];
+
+/// Lower-case words separated by single spaces, padded with a space on each side so terms
+/// match whole words only.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+fn term_matches(haystack: &str, term: &str) -> bool {
+    haystack.contains(&normalize(term))
+}
+
+/// The known causes matching `text`, most specific (longest match) first.
+pub fn explain(text: &str) -> Vec<Explanation> {
+    let haystack = normalize(text);
+    let mut found: Vec<(usize, Explanation)> = Vec::new();
+    for k in KNOWN {
+        let best = k
+            .patterns
+            .iter()
+            .filter(|terms| terms.iter().all(|t| term_matches(&haystack, t)))
+            .max_by_key(|terms| terms.iter().map(|t| t.len()).sum::<usize>());
+        let Some(terms) = best else { continue };
+        let weight = terms.iter().map(|t| t.len()).sum();
+        found.push((
+            weight,
+            Explanation {
+                id: k.id.to_owned(),
+                cause: k.cause.to_owned(),
+                confirm_with: k.confirm.iter().map(|c| (*c).to_owned()).collect(),
+                fixes: k
+                    .fixes
+                    .iter()
+                    .map(|(summary, commands)| Fix {
+                        summary: (*summary).to_owned(),
+                        commands: commands.iter().map(|c| (*c).to_owned()).collect(),
+                    })
+                    .collect(),
+                matched: terms.join(" … "),
+            },
+        ));
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Every cause id the explainer knows.
+pub fn known_causes() -> Vec<&'static str> {
+    KNOWN.iter().map(|k| k.id).collect()
+}

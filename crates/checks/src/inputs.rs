@@ -1,0 +1,660 @@
+//! Everything the checks look at, gathered once per run.
+//!
+//! The organization's state is required (nothing can be judged without it); every other read
+//! is recorded as [`Observed`] so a failed read becomes evidence for the checks (a failing
+//! `Test-OrganizationRelationship` is itself a finding) rather than aborting the run.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use fedshare_dns::{
+    check_domain, CheckOptions, Discoverer, DiscoveryOptions, DomainDnsReport, ExpectedProof,
+    PartnerDiscovery,
+};
+use fedshare_exchange::Invocation;
+use fedshare_model::{CertificateRef, ExchangeCertificate, OrgState, VirtualDirectory};
+use fedshare_plan::snapshot::{read_org, DomainProof};
+use fedshare_plan::{OrgIdentity, Shell};
+use futures_util::future::join_all;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::ChecksError;
+
+/// The outcome of one read: its value, Exchange's error, or why it was not attempted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Observed<T> {
+    Ok { value: T },
+    Failed { exception: String, message: String },
+    Skipped { reason: String },
+}
+
+impl<T> Observed<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Observed::Ok { value } => Some(value),
+            _ => None,
+        }
+    }
+
+    fn skipped(reason: impl Into<String>) -> Self {
+        Observed::Skipped {
+            reason: reason.into(),
+        }
+    }
+
+    /// The failure or skip reason in words, for evidence.
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Observed::Ok { .. } => None,
+            Observed::Failed { exception, message } => Some(format!("{exception}: {message}")),
+            Observed::Skipped { reason } => Some(format!("not run: {reason}")),
+        }
+    }
+}
+
+/// One `Test-FederationTrust` result event (`Id`, `EventId`, `Type`, `Message`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustEvent {
+    pub id: String,
+    pub event_id: Option<u64>,
+    /// `Success`, `Warning`, `Error` or `Information`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// One `Test-FederationTrustCertificate` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateRow {
+    pub site: String,
+    /// `Installed`, `NotInstalled` or `ServerUnreachable`.
+    pub state: String,
+    pub thumbprint: String,
+}
+
+/// One result of `Test-OrganizationRelationship` (`Id` is Exchange's result id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipResult {
+    pub id: String,
+    pub status: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipTestOutput {
+    /// The verbose step lines (`STEP 1: ...`, `RESULT: ...`).
+    pub lines: Vec<String>,
+    pub results: Vec<RelationshipResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipTest {
+    pub relationship: String,
+    pub outcome: Observed<RelationshipTestOutput>,
+}
+
+/// Which virtual directory a row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum VdirKind {
+    Autodiscover,
+    Ews,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VdirObservation {
+    pub kind: VdirKind,
+    pub vdirs: Observed<Vec<VirtualDirectory>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsObservation {
+    pub domain: String,
+    /// Whether `autodiscover.<domain>` is expected to exist (the primary domain and the
+    /// domains the caller names); proofs are checked for every federated domain.
+    pub autodiscover_expected: bool,
+    pub report: Observed<DomainDnsReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerObservation {
+    pub domain: String,
+    /// The organization relationship that lists the domain, if any.
+    pub relationship: Option<String>,
+    pub discovery: PartnerDiscovery,
+}
+
+/// Everything the checks look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inputs {
+    /// RFC 3339 time the inputs were read; checks judge expiry against it.
+    pub taken_at: String,
+    pub org: OrgState,
+    /// The trust broker's signing certificate (`TokenIssuerCertificate`).
+    pub sts_certificate: Option<CertificateRef>,
+    pub certificates: Observed<Vec<ExchangeCertificate>>,
+    pub virtual_directories: Vec<VdirObservation>,
+    /// `Get-FederatedDomainProof` per federated domain.
+    pub proofs: Observed<Vec<DomainProof>>,
+    pub test_user: Option<String>,
+    pub trust_test: Observed<Vec<TrustEvent>>,
+    pub trust_certificates: Observed<Vec<CertificateRow>>,
+    pub relationship_tests: Vec<RelationshipTest>,
+    pub dns: Vec<DnsObservation>,
+    pub partners: Vec<PartnerObservation>,
+    /// Server clock minus real time, when the caller could measure it.
+    pub clock_skew_seconds: Option<i64>,
+}
+
+/// What to gather and how to reach DNS and partners.
+#[derive(Debug, Clone, Default)]
+pub struct GatherOptions {
+    pub identity: Option<OrgIdentity>,
+    /// The mailbox `Test-FederationTrust` and `Test-OrganizationRelationship` run as.
+    pub test_user: Option<String>,
+    /// Partner domains to discover besides those of the organization relationships.
+    pub partners: Vec<String>,
+    /// Domains whose `autodiscover.<domain>` must resolve besides the primary shared domain.
+    pub autodiscover_domains: Vec<String>,
+    /// DNS views (the lab DNS server, listed resolvers, or the system and authoritative ones).
+    pub dns: CheckOptions,
+    pub discovery: DiscoveryOptions,
+    pub clock_skew_seconds: Option<i64>,
+}
+
+/// One read finished (`done` of `total`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatherProgress {
+    pub done: usize,
+    pub total: usize,
+    pub item: String,
+    pub ok: bool,
+}
+
+struct Counter<'a, F: Fn(GatherProgress)> {
+    done: AtomicUsize,
+    total: usize,
+    report: &'a F,
+}
+
+impl<F: Fn(GatherProgress)> Counter<'_, F> {
+    fn tick(&self, item: String, ok: bool) {
+        let done = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        (self.report)(GatherProgress {
+            done,
+            total: self.total,
+            item,
+            ok,
+        });
+    }
+}
+
+async fn invoke<S: Shell>(shell: &S, inv: &Invocation) -> Observed<Vec<Value>> {
+    match shell.invoke(inv).await {
+        Ok(value) => Observed::Ok { value },
+        Err(f) => Observed::Failed {
+            exception: f.exception,
+            message: f.message,
+        },
+    }
+}
+
+fn map<T>(o: Observed<Vec<Value>>, f: impl FnOnce(Vec<Value>) -> T) -> Observed<T> {
+    match o {
+        Observed::Ok { value } => Observed::Ok { value: f(value) },
+        Observed::Failed { exception, message } => Observed::Failed { exception, message },
+        Observed::Skipped { reason } => Observed::Skipped { reason },
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn flag(v: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_bool))
+        .unwrap_or(false)
+}
+
+fn parse_vdir(v: &Value) -> VirtualDirectory {
+    VirtualDirectory {
+        identity: text(v, "Identity"),
+        server: text(v, "Server"),
+        external_url: v
+            .get("ExternalUrl")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        // Exchange spells it WSSecurityAuthentication; accept the model's casing too.
+        ws_security_authentication: flag(
+            v,
+            &["WSSecurityAuthentication", "WsSecurityAuthentication"],
+        ),
+        windows_authentication: flag(v, &["WindowsAuthentication"]),
+    }
+}
+
+fn parse_certificate(v: &Value) -> Option<ExchangeCertificate> {
+    let mut v = v.clone();
+    if let Some(list) = v.get("Services").and_then(Value::as_array) {
+        let joined: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+        v["Services"] = Value::String(joined.join(", "));
+    }
+    serde_json::from_value(v).ok()
+}
+
+fn parse_events(values: Vec<Value>) -> Vec<TrustEvent> {
+    values
+        .iter()
+        .filter(|v| v.get("Id").is_some())
+        .map(|v| TrustEvent {
+            id: text(v, "Id"),
+            event_id: v.get("EventId").and_then(Value::as_u64),
+            kind: text(v, "Type"),
+            message: text(v, "Message"),
+        })
+        .collect()
+}
+
+fn parse_rows(values: Vec<Value>) -> Vec<CertificateRow> {
+    values
+        .iter()
+        .map(|v| CertificateRow {
+            site: text(v, "Site"),
+            state: text(v, "State"),
+            thumbprint: text(v, "Thumbprint"),
+        })
+        .collect()
+}
+
+/// Exchange writes the verbose lines as strings and the results as objects.
+fn parse_relationship_test(values: Vec<Value>) -> RelationshipTestOutput {
+    let mut out = RelationshipTestOutput {
+        lines: Vec::new(),
+        results: Vec::new(),
+    };
+    for v in values {
+        match &v {
+            Value::String(s) => out.lines.push(s.clone()),
+            Value::Object(_) if v.get("Id").is_some() => out.results.push(RelationshipResult {
+                id: text(&v, "Id"),
+                status: text(&v, "Status"),
+                description: text(&v, "Description"),
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn parse_proofs(domain: &str, values: &[Value]) -> Vec<DomainProof> {
+    values
+        .iter()
+        .filter_map(|o| {
+            Some(DomainProof {
+                domain: domain.to_owned(),
+                thumbprint: o.get("Thumbprint")?.as_str()?.to_owned(),
+                proof: o.get("Proof")?.as_str()?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The primary shared domain: the part of `AccountNamespace` after `FYDIBOHF25SPDLT.`.
+pub fn primary_domain(org: &OrgState) -> Option<String> {
+    let ns = org.organization_identifier.account_namespace.as_deref()?;
+    let lower = ns.to_ascii_lowercase();
+    Some(
+        lower
+            .strip_prefix("fydibohf25spdlt.")
+            .unwrap_or(&lower)
+            .to_owned(),
+    )
+}
+
+fn federated_domains(org: &OrgState) -> Vec<String> {
+    let mut out: Vec<String> = org
+        .organization_identifier
+        .domains
+        .iter()
+        .map(|d| d.domain.to_ascii_lowercase())
+        .collect();
+    if let Some(p) = primary_domain(org) {
+        if !out.contains(&p) {
+            out.insert(0, p);
+        }
+    }
+    out
+}
+
+/// Partner domains: every relationship domain, then the extra ones, each once.
+fn partner_domains(org: &OrgState, extra: &[String]) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for r in &org.organization_relationships {
+        for d in &r.domain_names {
+            let d = d.to_ascii_lowercase();
+            if !out.iter().any(|(x, _)| *x == d) {
+                out.push((d, Some(r.name.clone())));
+            }
+        }
+    }
+    for d in extra {
+        let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
+        if !d.is_empty() && !out.iter().any(|(x, _)| *x == d) {
+            out.push((d, None));
+        }
+    }
+    out
+}
+
+fn sts_certificate(trust: &Observed<Vec<Value>>) -> Option<CertificateRef> {
+    let cert = trust.value()?.first()?.get("TokenIssuerCertificate")?;
+    serde_json::from_value(cert.clone()).ok()
+}
+
+/// Reads everything the checks need. Shell reads and partner discoveries run concurrently;
+/// DNS checks follow once the expected proofs are known.
+pub async fn gather<S: Shell>(
+    shell: &S,
+    options: &GatherOptions,
+    progress: impl Fn(GatherProgress) + Send + Sync,
+) -> Result<Inputs, ChecksError> {
+    let taken_at = crate::result::now_rfc3339();
+    let identity = options.identity.clone().unwrap_or(OrgIdentity {
+        organization_name: String::new(),
+        is_lab: false,
+        exchange_version: String::new(),
+    });
+    let org = read_org(shell, identity)
+        .await
+        .map_err(|e| ChecksError::Observe(e.to_string()))?;
+    let domains = federated_domains(&org);
+    let partners = partner_domains(&org, &options.partners);
+    let relationships: Vec<String> = org
+        .organization_relationships
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    // 7 fixed shell reads, one test per relationship, one discovery per partner domain, one
+    // DNS check per federated domain.
+    let counter = Counter {
+        done: AtomicUsize::new(0),
+        total: 7 + relationships.len() + partners.len() + domains.len(),
+        report: &progress,
+    };
+    let discoverer = Discoverer::new(options.discovery.clone());
+    let shell_part = shell_reads(shell, options, &domains, &relationships, &counter);
+    let partner_part = discoveries(discoverer.as_ref().ok(), &partners, &counter);
+    let (mut inputs, partner_obs) = tokio::join!(shell_part, partner_part);
+    inputs.partners = partner_obs;
+    if let Err(e) = &discoverer {
+        tracing::warn!(error = %e, "partner discovery unavailable");
+    }
+    inputs.dns = dns_reads(&inputs, options, &domains, &org, &counter).await;
+    inputs.taken_at = taken_at;
+    inputs.org = org;
+    inputs.clock_skew_seconds = options.clock_skew_seconds;
+    Ok(inputs)
+}
+
+async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
+    shell: &S,
+    options: &GatherOptions,
+    domains: &[String],
+    relationships: &[String],
+    counter: &Counter<'_, F>,
+) -> Inputs {
+    let step = |name: &str, o: Observed<Vec<Value>>| {
+        counter.tick(name.to_owned(), o.value().is_some());
+        o
+    };
+    let trust = step(
+        "Get-FederationTrust",
+        invoke(shell, &Invocation::new("Get-FederationTrust")).await,
+    );
+    let certificates = step(
+        "Get-ExchangeCertificate",
+        invoke(shell, &Invocation::new("Get-ExchangeCertificate")).await,
+    );
+    let mut vdirs = Vec::new();
+    for (kind, cmdlet) in [
+        (VdirKind::Autodiscover, "Get-AutodiscoverVirtualDirectory"),
+        (VdirKind::Ews, "Get-WebServicesVirtualDirectory"),
+    ] {
+        let o = step(cmdlet, invoke(shell, &Invocation::new(cmdlet)).await);
+        vdirs.push(VdirObservation {
+            kind,
+            vdirs: map(o, |v| v.iter().map(parse_vdir).collect()),
+        });
+    }
+    let proofs = read_proofs(shell, domains, trust.value().is_some_and(|t| !t.is_empty())).await;
+    counter.tick("Get-FederatedDomainProof".into(), proofs.value().is_some());
+    let user = options.test_user.clone();
+    let trust_test = match &user {
+        Some(u) => map(
+            invoke(
+                shell,
+                &Invocation::new("Test-FederationTrust").string("UserIdentity", u),
+            )
+            .await,
+            parse_events,
+        ),
+        None => Observed::skipped("no test mailbox was given (fedshare verify --user ADDRESS)"),
+    };
+    counter.tick("Test-FederationTrust".into(), trust_test.value().is_some());
+    let trust_certificates = map(
+        invoke(shell, &Invocation::new("Test-FederationTrustCertificate")).await,
+        parse_rows,
+    );
+    counter.tick(
+        "Test-FederationTrustCertificate".into(),
+        trust_certificates.value().is_some(),
+    );
+    let mut relationship_tests = Vec::new();
+    for name in relationships {
+        let outcome = match &user {
+            Some(u) => map(
+                invoke(
+                    shell,
+                    &Invocation::new("Test-OrganizationRelationship")
+                        .string("Identity", name)
+                        .string("UserIdentity", u),
+                )
+                .await,
+                parse_relationship_test,
+            ),
+            None => Observed::skipped("no test mailbox was given (fedshare verify --user ADDRESS)"),
+        };
+        counter.tick(
+            format!("Test-OrganizationRelationship {name}"),
+            outcome.value().is_some(),
+        );
+        relationship_tests.push(RelationshipTest {
+            relationship: name.clone(),
+            outcome,
+        });
+    }
+    Inputs {
+        taken_at: String::new(),
+        org: empty_org(),
+        sts_certificate: sts_certificate(&trust),
+        certificates: map(certificates, |v| {
+            v.iter().filter_map(parse_certificate).collect()
+        }),
+        virtual_directories: vdirs,
+        proofs,
+        test_user: user,
+        trust_test,
+        trust_certificates,
+        relationship_tests,
+        dns: Vec::new(),
+        partners: Vec::new(),
+        clock_skew_seconds: None,
+    }
+}
+
+async fn read_proofs<S: Shell>(
+    shell: &S,
+    domains: &[String],
+    has_trust: bool,
+) -> Observed<Vec<DomainProof>> {
+    if !has_trust {
+        return Observed::skipped("there is no federation trust");
+    }
+    let mut out = Vec::new();
+    for d in domains {
+        let inv = Invocation::new("Get-FederatedDomainProof").string("DomainName", d);
+        match invoke(shell, &inv).await {
+            Observed::Ok { value } => out.extend(parse_proofs(d, &value)),
+            Observed::Failed { exception, message } => {
+                return Observed::Failed { exception, message }
+            }
+            Observed::Skipped { reason } => return Observed::Skipped { reason },
+        }
+    }
+    Observed::Ok { value: out }
+}
+
+async fn discoveries<F: Fn(GatherProgress)>(
+    discoverer: Option<&Discoverer>,
+    partners: &[(String, Option<String>)],
+    counter: &Counter<'_, F>,
+) -> Vec<PartnerObservation> {
+    let Some(discoverer) = discoverer else {
+        return Vec::new();
+    };
+    join_all(partners.iter().map(|(domain, rel)| async move {
+        let discovery = discoverer.discover(domain).await;
+        counter.tick(format!("discover {domain}"), discovery.result.is_some());
+        PartnerObservation {
+            domain: domain.clone(),
+            relationship: rel.clone(),
+            discovery,
+        }
+    }))
+    .await
+}
+
+/// The host partners should reach: the Autodiscover virtual directory's external URL host.
+fn autodiscover_target(inputs: &Inputs) -> Option<String> {
+    inputs
+        .virtual_directories
+        .iter()
+        .filter(|o| o.kind == VdirKind::Autodiscover)
+        .filter_map(|o| o.vdirs.value())
+        .flatten()
+        .find_map(|v| {
+            let url = v.external_url.as_deref()?;
+            let rest = url.split("://").nth(1)?;
+            Some(rest.split(['/', ':']).next()?.to_ascii_lowercase())
+        })
+}
+
+async fn dns_reads<F: Fn(GatherProgress)>(
+    inputs: &Inputs,
+    options: &GatherOptions,
+    domains: &[String],
+    org: &OrgState,
+    counter: &Counter<'_, F>,
+) -> Vec<DnsObservation> {
+    let primary = primary_domain(org);
+    let target = autodiscover_target(inputs);
+    join_all(domains.iter().map(|domain| {
+        let mut opts = options.dns.clone();
+        opts.expected_proofs = inputs
+            .proofs
+            .value()
+            .into_iter()
+            .flatten()
+            .filter(|p| p.domain.eq_ignore_ascii_case(domain))
+            .map(|p| ExpectedProof {
+                slot: p.thumbprint.clone(),
+                proof: p.proof.clone(),
+            })
+            .collect();
+        opts.expected_autodiscover_target = target.clone();
+        let autodiscover_expected = primary.as_deref() == Some(domain.as_str())
+            || options
+                .autodiscover_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain));
+        async move {
+            let report = match check_domain(domain, &opts).await {
+                Ok(value) => Observed::Ok { value },
+                Err(e) => Observed::Failed {
+                    exception: "DnsCheck".into(),
+                    message: e.to_string(),
+                },
+            };
+            counter.tick(format!("DNS {domain}"), report.value().is_some());
+            DnsObservation {
+                domain: domain.clone(),
+                autodiscover_expected,
+                report,
+            }
+        }
+    }))
+    .await
+}
+
+fn empty_org() -> OrgState {
+    OrgState {
+        organization_name: String::new(),
+        is_lab: false,
+        exchange_version: String::new(),
+        accepted_domains: Vec::new(),
+        federation_trust: None,
+        organization_identifier: fedshare_model::FederatedOrganizationIdentifier {
+            enabled: false,
+            account_namespace: None,
+            delegation_trust_link: None,
+            domains: Vec::new(),
+            default_domain: None,
+        },
+        organization_relationships: Vec::new(),
+        sharing_policies: Vec::new(),
+    }
+}
+
+/// The lab's network as the checks reach it: its DNS server alone, its HTTPS port, its CA.
+pub fn lab_network(
+    endpoints: &fedshare_exchange::protocol::LabEndpoints,
+) -> Option<(CheckOptions, DiscoveryOptions)> {
+    let dns: std::net::SocketAddr = endpoints.dns.parse().ok()?;
+    let https: std::net::SocketAddr = endpoints.https.parse().ok()?;
+    let check = CheckOptions {
+        resolvers: vec![dns],
+        pinned: true,
+        ..CheckOptions::default()
+    };
+    let mut discovery = DiscoveryOptions {
+        https_port: https.port(),
+        resolver: fedshare_dns::resolve::HostResolver::Servers(vec![dns]),
+        tls: fedshare_dns::TlsOptions {
+            extra_ca_pem: Some(endpoints.ca_pem.clone()),
+        },
+        ..DiscoveryOptions::default()
+    };
+    if let Some(http) = endpoints
+        .http
+        .as_deref()
+        .and_then(|h| h.parse::<std::net::SocketAddr>().ok())
+    {
+        discovery.http_port = http.port();
+    }
+    Some((check, discovery))
+}
