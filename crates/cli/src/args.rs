@@ -39,6 +39,24 @@ pub enum Command {
     /// Show the organization's federation state: trust, organization identifier, federated
     /// domains, organization relationships and sharing policies.
     Status,
+    /// Show the steps a sharing plan needs against the organization, without changing anything.
+    Plan(crate::commands::plan::PlanArgs),
+    /// Apply a sharing plan: runs the steps with progress and a journal; resumes after an
+    /// interruption and never creates a thing twice.
+    Apply(crate::commands::plan::ApplyArgs),
+    /// Reverse what the journal says was applied, newest first.
+    Undo(crate::commands::plan::UndoArgs),
+    /// Write a plan (or its undo) as a PowerShell script to review or run by hand.
+    Script(crate::commands::plan::ScriptArgs),
+    /// DNS records: check the domain-proof TXT and Autodiscover records across resolvers, or publish them.
+    #[command(subcommand)]
+    Dns(crate::commands::dns::DnsCommand),
+    /// Partner organizations: what their Autodiscover publishes (GetFederationInformation).
+    #[command(subcommand)]
+    Partner(crate::commands::partner::PartnerCommand),
+    /// Credentials in the OS keychain (Exchange admin, DNS update keys).
+    #[command(subcommand)]
+    Credentials(crate::commands::credentials::CredentialsCommand),
     /// Manage the embedded lab world.
     #[command(subcommand)]
     Lab(LabCommand),
@@ -75,6 +93,15 @@ pub enum LabCommand {
     },
     /// List the breaks currently applied.
     Breaks,
+    /// Run the lab's DNS and HTTPS servers in the foreground and print their addresses.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        dns_port: u16,
+        #[arg(long, default_value_t = 0)]
+        https_port: u16,
+        #[arg(long, default_value_t = 0)]
+        http_port: u16,
+    },
 }
 
 /// The lab's break names, parsed straight into [`fedshare_lab::Break`].

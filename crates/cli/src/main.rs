@@ -10,15 +10,31 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, LabCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The lab host speaks the protocol on stdout: it must never log there.
     fedshare_engine::logging::init_stderr(cli.global.verbose);
-    // The lab host runs its own runtime (for the lab network), so it starts outside ours.
-    if let Command::LabHost { data_dir } = cli.command {
-        return output::finish(commands::lab::host(&cli.global, data_dir));
+    // The lab host and `lab serve` run their own runtime (for the lab network), so they start
+    // outside ours.
+    match &cli.command {
+        Command::LabHost { data_dir } => {
+            return output::finish(commands::lab::host(&cli.global, data_dir.clone()));
+        }
+        Command::Lab(LabCommand::Serve {
+            dns_port,
+            https_port,
+            http_port,
+        }) => {
+            let ports = fedshare_lab::network::Ports {
+                dns: *dns_port,
+                https: *https_port,
+                http: *http_port,
+            };
+            return output::finish(commands::lab::serve(&cli.global, ports));
+        }
+        _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -39,6 +55,13 @@ async fn dispatch(cli: Cli) -> output::Outcome {
     let global = cli.global;
     match cli.command {
         Command::Status => commands::status::run(&global).await,
+        Command::Plan(args) => commands::plan::plan(&global, args).await,
+        Command::Apply(args) => commands::plan::apply(&global, args).await,
+        Command::Undo(args) => commands::plan::undo(&global, args).await,
+        Command::Script(args) => commands::plan::script(&global, args).await,
+        Command::Dns(cmd) => commands::dns::run(&global, cmd).await,
+        Command::Partner(cmd) => commands::partner::run(&global, cmd).await,
+        Command::Credentials(cmd) => commands::credentials::run(&global, cmd),
         Command::LabHost { .. } => unreachable!("handled before the runtime starts"),
         Command::Lab(cmd) => commands::lab::run(&global, cmd).await,
     }

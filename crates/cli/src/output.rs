@@ -52,16 +52,26 @@ pub fn finish(outcome: Outcome) -> ExitCode {
             exit_for(out.findings)
         }
         (Err(err), true) => {
+            let code = error_exit(&err);
             println!("{}", pretty(&serde_json::json!({ "error": err })));
-            ExitCode::from(1)
+            code
         }
         (Err(err), false) => {
             eprintln!("error: {} [{}]", err.message, err.code);
-            if let Some(detail) = err.detail {
+            if let Some(detail) = &err.detail {
                 eprintln!("  {detail}");
             }
-            ExitCode::from(1)
+            error_exit(&err)
         }
+    }
+}
+
+/// Usage errors found after parsing (codes `usage.*`) exit 2 like clap's own; the rest 1.
+fn error_exit(err: &ErrorPayload) -> ExitCode {
+    if err.code.starts_with("usage.") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -10,6 +10,7 @@ mod error;
 pub mod info;
 pub mod logging;
 pub mod net;
+pub mod network;
 pub mod paths;
 pub mod profile;
 pub mod profiles;

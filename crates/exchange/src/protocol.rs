@@ -101,6 +101,9 @@ pub struct LabEndpoints {
     pub dns: String,
     /// `127.0.0.1:port` of the lab HTTPS server that answers for every lab host name.
     pub https: String,
+    /// `127.0.0.1:port` of the lab's plain HTTP listener (the Autodiscover redirect probe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<String>,
     /// PEM of the lab certificate authority, trusted only for lab traffic.
     pub ca_pem: String,
 }

@@ -88,6 +88,7 @@ impl LabNetwork {
         LabEndpoints {
             dns: self.dns_addr().to_string(),
             https: self.https_addr().to_string(),
+            http: Some(self.http_addr().to_string()),
             ca_pem: self.ca_pem().to_owned(),
         }
     }

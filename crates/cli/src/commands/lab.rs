@@ -15,6 +15,14 @@ pub fn host(global: &Global, data_dir: Option<PathBuf>) -> Outcome {
     Outcome::from(global.json, result)
 }
 
+/// Runs the lab's DNS and HTTPS servers in the foreground until Ctrl-C; the lab starts its own
+/// runtime, so this is called before the CLI's.
+pub fn serve(global: &Global, ports: fedshare_lab::network::Ports) -> Outcome {
+    let dir = super::paths(global).lab_dir;
+    let result = fedshare_lab::admin::serve(&dir, ports).map(|()| Output::new(&(), String::new()));
+    Outcome::from(global.json, result)
+}
+
 pub async fn run(global: &Global, cmd: LabCommand) -> Outcome {
     let dir = super::paths(global).lab_dir;
     let result = match cmd {
@@ -31,6 +39,7 @@ pub async fn run(global: &Global, cmd: LabCommand) -> Outcome {
             fedshare_lab::admin::clear_all_breaks(&dir).map(|w| breaks(&w))
         }
         LabCommand::Breaks => fedshare_lab::admin::load(&dir).map(|w| breaks(&w)),
+        LabCommand::Serve { .. } => unreachable!("lab serve starts before the async runtime"),
     };
     Outcome::from::<LabError>(global.json, result)
 }

@@ -2,7 +2,11 @@
 //!
 //! [`Output`]: crate::output::Output
 
+pub mod credentials;
+pub mod dns;
 pub mod lab;
+pub mod partner;
+pub mod plan;
 pub mod status;
 
 use fedshare_engine::{AppPaths, Profile, Session};

@@ -1,0 +1,182 @@
+//! `fedshare dns check | publish`.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use clap::{Args, Subcommand};
+use fedshare_dns::{
+    check_domain, publish_record, DomainDnsReport, ExpectedProof, PublishMode, PublishType,
+    RecordStatus, TsigAlgo, TsigKey, UpdateTarget,
+};
+use fedshare_engine::network::{self, NetworkChoice};
+use fedshare_engine::EngineError;
+
+use crate::args::Global;
+use crate::output::{Outcome, Output};
+
+#[derive(Debug, Subcommand)]
+pub enum DnsCommand {
+    /// Check the domain-proof TXT, the autodiscover CNAME and the _autodiscover._tcp SRV of a
+    /// domain in every view: its authoritative servers, the system resolver, listed resolvers.
+    Check(CheckArgs),
+    /// Publish a record with a TSIG-signed RFC 2136 update (the key comes from the keychain).
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    pub domain: String,
+    /// Ask only these resolvers (ADDR or ADDR:PORT; repeatable): no system resolver, no
+    /// authoritative walk, so the check is pinned to them.
+    #[arg(long = "resolver", value_name = "ADDR:PORT")]
+    pub resolvers: Vec<String>,
+    /// The proof from Get-FederatedDomainProof the TXT record must equal (repeatable: current, next).
+    #[arg(long = "expect-proof", value_name = "PROOF")]
+    pub proofs: Vec<String>,
+    /// The host autodiscover.<domain> must lead to (your Internet-facing Client Access server).
+    #[arg(long, value_name = "HOST")]
+    pub expect_autodiscover: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The DNS server that takes the update (ADDR or ADDR:PORT).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub server: String,
+    /// The zone the record belongs to.
+    #[arg(long)]
+    pub zone: String,
+    /// The TSIG key name; its secret is read from the keychain (`fedshare credentials set --purpose dns`).
+    #[arg(long)]
+    pub key_name: String,
+    /// The record's owner name, e.g. contoso.com or autodiscover.contoso.com.
+    #[arg(long)]
+    pub name: String,
+    /// Publish this TXT value (the domain proof).
+    #[arg(long, conflicts_with = "cname", required_unless_present = "cname")]
+    pub txt: Option<String>,
+    /// Point the name at this host with a CNAME.
+    #[arg(long)]
+    pub cname: Option<String>,
+}
+
+pub async fn run(global: &Global, cmd: DnsCommand) -> Outcome {
+    match cmd {
+        DnsCommand::Check(args) => Outcome::from(global.json, check(global, args).await),
+        DnsCommand::Publish(args) => Outcome::from(global.json, publish(global, args).await),
+    }
+}
+
+pub fn parse_resolvers(list: &[String]) -> Result<Vec<SocketAddr>, EngineError> {
+    list.iter()
+        .map(|r| fedshare_engine::net::socket_addr(r, 53))
+        .collect()
+}
+
+async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> {
+    let session = super::session(global);
+    let choice = NetworkChoice {
+        resolvers: parse_resolvers(&args.resolvers)?,
+        extra_ca_pem: None,
+    };
+    let mut opts = network::check_options(&session, &choice).await?;
+    opts.expected_proofs = args
+        .proofs
+        .iter()
+        .enumerate()
+        .map(|(i, proof)| ExpectedProof {
+            slot: if i == 0 { "current" } else { "next" }.into(),
+            proof: proof.clone(),
+        })
+        .collect();
+    opts.expected_autodiscover_target = args.expect_autodiscover;
+    let report = check_domain(&args.domain, &opts).await?;
+    let mut out = Output::new(&report, render(&report));
+    out.findings = has_problems(&report, !args.proofs.is_empty());
+    Ok(out)
+}
+
+/// A missing or wrong record is a finding; an SRV record is optional.
+fn has_problems(report: &DomainDnsReport, proof_expected: bool) -> bool {
+    let bad = |s: RecordStatus| {
+        matches!(
+            s,
+            RecordStatus::Mismatch | RecordStatus::Partial | RecordStatus::Error
+        )
+    };
+    bad(report.proof.status)
+        || (proof_expected && report.proof.status == RecordStatus::Missing)
+        || bad(report.autodiscover.status)
+        || report.autodiscover.status == RecordStatus::Missing
+}
+
+fn render(report: &DomainDnsReport) -> String {
+    let mut out = format!("DNS for {} ({} ms)\n", report.domain, report.elapsed_ms);
+    for record in report.records() {
+        let _ = writeln!(
+            out,
+            "  {} {}  {:?}",
+            record.record_type, record.name, record.status
+        );
+        if !record.expected.is_empty() {
+            let _ = writeln!(out, "    expected: {}", record.expected.join(" | "));
+        }
+        for view in &record.views {
+            let values = view.answer.values().join(" | ");
+            let shown = if values.is_empty() {
+                format!("{:?}", view.answer)
+            } else {
+                values
+            };
+            let _ = writeln!(
+                out,
+                "    {:?} {} ({}): {}  [{:?}]",
+                view.view.kind, view.view.label, view.view.server, shown, view.status
+            );
+            if let Some(hint) = &view.hint {
+                let _ = writeln!(out, "      {hint}");
+            }
+        }
+    }
+    for finding in &report.findings {
+        let _ = writeln!(out, "  ! {} ({})", finding.message, finding.code);
+    }
+    out
+}
+
+async fn publish(global: &Global, args: PublishArgs) -> Result<Output, EngineError> {
+    let session = super::session(global);
+    let server = fedshare_engine::net::socket_addr(&args.server, 53)?;
+    let key = TsigKey {
+        name: args.key_name,
+        algorithm: TsigAlgo::HmacSha256,
+        secret: session.dns_key_secret()?,
+    };
+    let (record_type, value, mode) = match (args.txt, args.cname) {
+        (Some(txt), _) => (PublishType::Txt, txt, PublishMode::Add),
+        (None, Some(cname)) => (PublishType::Cname, cname, PublishMode::ReplaceRrset),
+        (None, None) => unreachable!("clap requires --txt or --cname"),
+    };
+    let record = fedshare_dns::DnsRecord {
+        zone: args.zone,
+        name: args.name,
+        record_type,
+        value,
+        ttl: 3600,
+    };
+    let target = UpdateTarget {
+        server,
+        key,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let report = publish_record(&target, &record, &mode).await?;
+    let text = format!(
+        "Published {} {:?} {} at {} ({})\n",
+        report.record.name,
+        report.record.record_type,
+        report.record.value,
+        report.server,
+        report.rcode
+    );
+    Ok(Output::new(&report, text))
+}

@@ -1,0 +1,231 @@
+//! `fedshare plan | apply | undo | script`: the four configuration steps from a plan file.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use fedshare_engine::workflow::{self, PlanView};
+use fedshare_engine::EngineError;
+use fedshare_model::ErrorPayload;
+use fedshare_plan::{ApplyOptions, Progress};
+
+use crate::args::Global;
+use crate::output::{Outcome, Output};
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The sharing plan (TOML), e.g. examples/contoso-lab.toml.
+    pub plan: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    pub plan: PathBuf,
+    /// Apply without asking for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The plan that was applied (for its DNS settings); the profile's current plan by default.
+    pub plan: Option<PathBuf>,
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    pub plan: PathBuf,
+    /// Write the script here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The script that reverses the plan instead of the one that applies it.
+    #[arg(long)]
+    pub undo: bool,
+}
+
+pub async fn plan(global: &Global, args: PlanArgs) -> Outcome {
+    let result = async {
+        let plan = workflow::load_plan(&args.plan)?;
+        let session = super::session(global);
+        let (_, view) = workflow::preview(&session, &plan).await?;
+        Ok::<_, EngineError>(Output::new(&view, render_view(&view)))
+    }
+    .await;
+    Outcome::from(global.json, result)
+}
+
+pub async fn apply(global: &Global, args: ApplyArgs) -> Outcome {
+    let result = async {
+        let plan = workflow::load_plan(&args.plan)?;
+        let session = super::session(global);
+        let (_, view) = workflow::preview(&session, &plan).await?;
+        if view.steps.is_empty() {
+            return Ok(Ok(Output::new(&view, render_view(&view))));
+        }
+        if !global.json {
+            eprint!("{}", render_view(&view));
+        }
+        if let Err(refusal) = confirm(args.yes, &format!("Apply {} steps", view.steps.len())) {
+            return Ok(Err(refusal));
+        }
+        let paths = super::paths(global);
+        let json = global.json;
+        let report = workflow::apply(&session, &paths, &plan, ApplyOptions::default(), |p| {
+            show_progress(json, p)
+        })
+        .await?;
+        let text = format!(
+            "Applied {} steps. Journal: {}\n",
+            report.applied.len(),
+            workflow::journal_path(&paths, &session.profile().name).display()
+        );
+        Ok(Ok(Output::new(&report, text)))
+    }
+    .await;
+    flatten(global.json, result)
+}
+
+pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
+    let result = async {
+        let paths = super::paths(global);
+        let session = super::session(global);
+        let plan = match &args.plan {
+            Some(path) => workflow::load_plan(path)?,
+            None => workflow::current_plan(&paths, &session.profile().name)?,
+        };
+        let script = workflow::journal_undo_script(&paths, &session)?;
+        if !global.json {
+            eprintln!("{script}");
+        }
+        if let Err(refusal) = confirm(args.yes, "Undo every applied step") {
+            return Ok(Err(refusal));
+        }
+        let json = global.json;
+        let report = workflow::undo(&session, &paths, &plan, |p| show_progress(json, p)).await?;
+        let text = format!("Undid {} steps.\n", report.undone.len());
+        Ok(Ok(Output::new(&report, text)))
+    }
+    .await;
+    flatten(global.json, result)
+}
+
+pub async fn script(global: &Global, args: ScriptArgs) -> Outcome {
+    let result = async {
+        let plan = workflow::load_plan(&args.plan)?;
+        let session = super::session(global);
+        let (planned, _) = workflow::preview(&session, &plan).await?;
+        let text = if args.undo {
+            fedshare_plan::script::plan_undo_script(&planned)?
+        } else {
+            fedshare_plan::script::plan_script(&planned)?
+        };
+        write_script(args.output.as_deref(), &text)
+    }
+    .await;
+    Outcome::from(global.json, result)
+}
+
+fn write_script(path: Option<&Path>, text: &str) -> Result<Output, EngineError> {
+    match path {
+        None => Ok(Output::new(
+            &serde_json::json!({ "script": text }),
+            text.to_owned(),
+        )),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|source| EngineError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let value = serde_json::json!({ "written": path });
+            Ok(Output::new(&value, format!("Wrote {}\n", path.display())))
+        }
+    }
+}
+
+fn flatten(json: bool, result: Result<Result<Output, ErrorPayload>, EngineError>) -> Outcome {
+    match result {
+        Ok(inner) => Outcome {
+            json,
+            result: inner,
+        },
+        Err(e) => Outcome::from(json, Err::<Output, _>(e)),
+    }
+}
+
+/// Asks on a terminal; elsewhere a change needs `--yes`, so a script never applies by accident.
+fn confirm(yes: bool, question: &str) -> Result<(), ErrorPayload> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(ErrorPayload {
+            code: "usage.confirmation_required".into(),
+            message: format!("{question}? Pass --yes to confirm when not running in a terminal"),
+            detail: None,
+        });
+    }
+    eprint!("{question}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(ErrorPayload {
+            code: "cli.cancelled".into(),
+            message: "Nothing was changed.".into(),
+            detail: None,
+        })
+    }
+}
+
+/// Progress goes to stderr so stdout stays the result (JSON lines under `--json`).
+fn show_progress(json: bool, progress: &Progress) {
+    if json {
+        if let Ok(line) = serde_json::to_string(progress) {
+            eprintln!("{line}");
+        }
+        return;
+    }
+    match progress {
+        Progress::Step {
+            index,
+            total,
+            title,
+            ..
+        } => eprintln!("[{index}/{total}] {title}"),
+        Progress::Invoking { line, .. } => eprintln!("    {line}"),
+        Progress::Publishing { record, .. } => eprintln!("    publishing {record}"),
+        Progress::WaitingForDns {
+            record,
+            attempt,
+            remaining_seconds,
+            ..
+        } => eprintln!(
+            "    waiting for {record} to resolve (check {attempt}, {remaining_seconds} s left)"
+        ),
+        Progress::StepDone { .. } => {}
+        Progress::StepFailed { id, error, .. } => eprintln!("    FAILED {id}: {error}"),
+    }
+}
+
+fn render_view(view: &PlanView) -> String {
+    if view.steps.is_empty() {
+        return format!("Nothing to do: {} matches the plan.\n", view.organization);
+    }
+    let mut out = format!(
+        "Plan for {}: {} steps\n",
+        view.organization,
+        view.steps.len()
+    );
+    for (i, step) in view.steps.iter().enumerate() {
+        let _ = writeln!(out, "{:>3}. {}  ({})", i + 1, step.title, step.id);
+        for line in &step.commands {
+            let _ = writeln!(out, "       {line}");
+        }
+    }
+    out
+}
