@@ -373,7 +373,6 @@ pub async fn gather<S: Shell>(
     options: &GatherOptions,
     progress: impl Fn(GatherProgress) + Send + Sync,
 ) -> Result<Inputs, ChecksError> {
-    let taken_at = crate::result::now_rfc3339();
     let identity = options.identity.clone().unwrap_or(OrgIdentity {
         organization_name: String::new(),
         is_lab: false,
@@ -405,7 +404,8 @@ pub async fn gather<S: Shell>(
         tracing::warn!(error = %e, "partner discovery unavailable");
     }
     inputs.dns = dns_reads(&inputs, options, &domains, &org, &counter).await;
-    inputs.taken_at = taken_at;
+    // Ages and expiries are judged at the end of the reads, so nothing read is in the future.
+    inputs.taken_at = crate::result::now_rfc3339();
     inputs.org = org;
     inputs.clock_skew_seconds = options.clock_skew_seconds;
     Ok(inputs)

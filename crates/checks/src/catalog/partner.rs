@@ -12,7 +12,7 @@ const BUSINESS_ISSUER: &str = "urn:federation:MicrosoftOnline";
 pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
     let mut out = Vec::new();
     for p in &inputs.partners {
-        out.push(discovery(p));
+        out.push(discovery(p, reached_through(inputs, p)));
         if p.discovery.result.is_some() {
             out.push(token_issuer(p));
         }
@@ -36,7 +36,18 @@ fn attempt_text(o: &AttemptOutcome) -> String {
     }
 }
 
-fn discovery(p: &PartnerObservation) -> CheckResult {
+/// Another domain of the same relationship whose discovery succeeded: Exchange tries each
+/// domain of a relationship in turn, so the relationship is reachable through it.
+fn reached_through<'a>(inputs: &'a Inputs, p: &PartnerObservation) -> Option<&'a str> {
+    let rel = p.relationship.as_deref()?;
+    inputs
+        .partners
+        .iter()
+        .find(|o| o.relationship.as_deref() == Some(rel) && o.discovery.result.is_some())
+        .map(|o| o.domain.as_str())
+}
+
+fn discovery(p: &PartnerObservation, reached: Option<&str>) -> CheckResult {
     let d = &p.domain;
     let mut r = check(
         format!("partner.discovery:{d}"),
@@ -60,6 +71,19 @@ fn discovery(p: &PartnerObservation) -> CheckResult {
             format!("to {} (trusted: {})", u.host, u.trusted),
             "a direct https answer",
         ));
+    }
+    if p.discovery.result.is_none() {
+        if let (Some(other), Some(rel)) = (reached, &p.relationship) {
+            // Not a fault: e.g. <tenant>.mail.onmicrosoft.com has no Autodiscover of its own.
+            r.status = CheckStatus::Pass;
+            r.severity = Severity::Info;
+            r.evidence.push(ev(
+                format!("'{rel}' DomainNames"),
+                format!("{d} does not answer; {other} does"),
+                "one domain of the relationship answers",
+            ));
+            return r;
+        }
     }
     conclude(
         &mut r,
