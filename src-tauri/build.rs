@@ -6,6 +6,19 @@ fn main() {
         "connection_status",
         "org_status",
         "copy_diagnostics",
+        "map_svg",
+        "export_map",
+        "export_report",
+        "partner_domains",
+        "partner_kit",
+        "list_profiles",
+        "save_profile",
+        "remove_profile",
+        "test_profile",
+        "keychain_status",
+        "set_credential",
+        "test_credential",
+        "forget_credential",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

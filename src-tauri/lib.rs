@@ -3,6 +3,10 @@
 
 mod about;
 mod connection;
+mod credentials;
+mod map;
+mod report;
+mod settings;
 mod state;
 
 use fedshare_engine::AppPaths;
@@ -44,11 +48,25 @@ fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
+        .manage(credentials::SessionSecrets::default())
         .invoke_handler(tauri::generate_handler![
             about::app_info,
             about::copy_diagnostics,
             connection::connection_status,
             connection::org_status,
+            map::map_svg,
+            map::export_map,
+            report::export_report,
+            report::partner_domains,
+            report::partner_kit,
+            settings::list_profiles,
+            settings::save_profile,
+            settings::remove_profile,
+            settings::test_profile,
+            credentials::keychain_status,
+            credentials::set_credential,
+            credentials::test_credential,
+            credentials::forget_credential,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,6 +1,7 @@
 // A backend that needs no Rust side: it serves the lab organization's state so the UI runs in
 // a plain browser (`npm run dev`) and in component tests. It never pretends to be a real
 // organization: IsLab/isLab are always true.
+import { fakeMapReportBackend } from '../map/fake-backend';
 import type { AppInfo, Backend, ConnectionInfo, OrgState } from './types';
 
 export const LAB_APP_INFO: AppInfo = {
@@ -99,6 +100,7 @@ export function createFakeBackend(overrides: Partial<Backend> = {}): Backend {
     connection: () => Promise.resolve(structuredClone(LAB_CONNECTION)),
     orgStatus: () => Promise.resolve(structuredClone(LAB_ORG)),
     diagnostics: () => Promise.resolve(LAB_DIAGNOSTICS),
+    ...fakeMapReportBackend(),
   };
   return { ...base, ...overrides };
 }

@@ -2,7 +2,10 @@
 // will generate AppInfo.ts and ConnectionInfo.ts into ../bindings with the same field names;
 // when they appear, re-export them from here instead.
 import type { ErrorPayload } from '../bindings/ErrorPayload';
+import type { MapFormat } from '../bindings/MapFormat';
 import type { OrgState } from '../bindings/OrgState';
+import type { Profile } from '../bindings/Profile';
+import type { ReportFormat } from '../bindings/ReportFormat';
 
 /** Result of the `app_info` command. */
 export interface AppInfo {
@@ -25,7 +28,7 @@ export interface ConnectionInfo {
 }
 
 /** Everything the UI asks of the Rust side. Every method rejects with an ErrorPayload. */
-export interface Backend {
+export interface Backend extends MapReportBackend {
   appInfo(): Promise<AppInfo>;
   connection(): Promise<ConnectionInfo>;
   orgStatus(): Promise<OrgState>;
@@ -34,3 +37,69 @@ export interface Backend {
 }
 
 export type { ErrorPayload, OrgState };
+
+// ---- Map, Report and Connection pages ----
+
+/** Result of `export_map`, `export_report`, `partner_kit`: where the file was written. */
+export interface ExportedFile {
+  path: string;
+  bytes: number;
+}
+
+export type KeychainBackend = 'secretService' | 'kernelKeyring' | 'windowsCredentialManager' | 'macosKeychain';
+export type Purpose = 'exchange' | 'dns';
+
+/** Result of `keychain_status` (fedshare-credentials KeychainStatus). */
+export interface KeychainStatus {
+  backend: KeychainBackend | null;
+  available: boolean;
+  locked: boolean;
+  reason?: string;
+}
+
+export type CredentialStore = { kind: 'keychain'; backend: KeychainBackend; persistent: boolean } | { kind: 'session' };
+
+/** Result of `set_credential` / `test_credential` (never holds the secret). */
+export interface CredentialReport {
+  profile: string;
+  purpose: Purpose;
+  store: CredentialStore;
+  userName: string;
+  keychainRoundTrip?: boolean;
+}
+
+export interface ForgetReport {
+  profile: string;
+  purpose: Purpose;
+  store: CredentialStore;
+  removed: boolean;
+}
+
+export interface CredentialRequest {
+  profile: string;
+  purpose: Purpose;
+  user: string;
+  /** Goes straight to the command; the UI never stores it. */
+  secret: string;
+  sessionOnly: boolean;
+}
+
+/** The Map, Report and Connection pages' part of the backend. */
+export interface MapReportBackend {
+  mapSvg(): Promise<string>;
+  exportMap(format: MapFormat): Promise<ExportedFile>;
+  exportReport(format: ReportFormat): Promise<ExportedFile>;
+  partnerDomains(): Promise<string[]>;
+  partnerKit(domain: string, format: ReportFormat): Promise<ExportedFile>;
+  listProfiles(): Promise<Profile[]>;
+  /** `previous`: the profile's name before this edit (a rename). */
+  saveProfile(profile: Profile, previous?: string): Promise<Profile[]>;
+  removeProfile(name: string): Promise<Profile[]>;
+  testProfile(profile: Profile): Promise<ConnectionInfo>;
+  keychainStatus(): Promise<KeychainStatus>;
+  setCredential(request: CredentialRequest): Promise<CredentialReport>;
+  testCredential(profile: string, purpose: Purpose, sessionOnly: boolean): Promise<CredentialReport>;
+  forgetCredential(profile: string, purpose: Purpose, sessionOnly: boolean): Promise<ForgetReport>;
+}
+
+export type { MapFormat, Profile, ReportFormat };

@@ -13,6 +13,7 @@ const LABELS = [
   'Verify',
   'Map',
   'Report',
+  'Connection',
 ];
 
 describe('Rail', () => {
@@ -29,6 +30,7 @@ describe('Rail', () => {
       'rail-verify',
       'rail-map',
       'rail-report',
+      'rail-connection',
     ]);
   });
 
@@ -51,9 +53,9 @@ describe('Rail', () => {
     await user.keyboard('{ArrowDown}');
     expect(screen.getByTestId('rail-federation-trust')).toHaveFocus();
     await user.keyboard('{End}');
-    expect(screen.getByTestId('rail-report')).toHaveFocus();
+    expect(screen.getByTestId('rail-connection')).toHaveFocus();
     await user.keyboard('{ArrowUp}');
-    expect(screen.getByTestId('rail-map')).toHaveFocus();
+    expect(screen.getByTestId('rail-report')).toHaveFocus();
     await user.keyboard('{Home}{Enter}');
     expect(screen.getByTestId('rail-before-you-begin')).toHaveFocus();
     expect(onNavigate).toHaveBeenLastCalledWith('before-you-begin');

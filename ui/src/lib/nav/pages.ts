@@ -8,6 +8,7 @@ export const PAGES = [
   { slug: 'verify', label: 'Verify' },
   { slug: 'map', label: 'Map' },
   { slug: 'report', label: 'Report' },
+  { slug: 'connection', label: 'Connection' },
 ] as const;
 
 export type PageSlug = (typeof PAGES)[number]['slug'];

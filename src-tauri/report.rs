@@ -1,0 +1,115 @@
+//! The Report page: the setup report in one format and the partner kits, written as files.
+//!
+//! Files go to the user's Downloads folder (else Documents, else the app's data folder) under a
+//! generated name, and the path is shown. The webview never chooses a path: that keeps the
+//! capability at "write one new report file", without the fs or dialog plugins.
+
+use std::path::{Path, PathBuf};
+
+use fedshare_engine::reporting::{self, ReportFormat, ReportInput};
+use fedshare_engine::{AppPaths, EngineError};
+use fedshare_model::ErrorPayload;
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime, State};
+use ts_rs::TS;
+
+use crate::state::AppState;
+
+/// Where an export was written.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportedFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The report input for the connected organization. The checks module is not wired yet, so
+/// the report and map carry no check results ("not checked") until it is.
+pub async fn gather(state: &AppState) -> Result<ReportInput, EngineError> {
+    reporting::report_input(&state.session, &state.paths, Vec::new()).await
+}
+
+#[tauri::command]
+pub async fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    format: ReportFormat,
+) -> Result<ExportedFile, ErrorPayload> {
+    let input = gather(&state).await?;
+    let bytes = reporting::render(format, &input)?;
+    let name = file_name("fedshare-report", &input, format.extension());
+    Ok(write_export(&app, &state.paths, &name, &bytes)?)
+}
+
+/// Partner domains a kit can be made for.
+#[tauri::command]
+pub async fn partner_domains(state: State<'_, AppState>) -> Result<Vec<String>, ErrorPayload> {
+    let org = fedshare_engine::status::read(&state.session).await?;
+    Ok(reporting::partner_domains(&org))
+}
+
+#[tauri::command]
+pub async fn partner_kit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    domain: String,
+    format: ReportFormat,
+) -> Result<ExportedFile, ErrorPayload> {
+    let input = gather(&state).await?;
+    let bytes = reporting::partner_kit(&input, &domain, format)?;
+    let ext = match format {
+        ReportFormat::Markdown => "md",
+        _ => "html",
+    };
+    let name = file_name(&format!("fedshare-partner-kit-{domain}"), &input, ext);
+    Ok(write_export(&app, &state.paths, &name, &bytes)?)
+}
+
+/// `fedshare-report-<organization>-<timestamp>.<ext>`, with only file-name-safe characters.
+pub fn file_name(prefix: &str, input: &ReportInput, ext: &str) -> String {
+    let stamp: String = input
+        .generated_at
+        .chars()
+        .take(19)
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    let raw = format!("{prefix}-{}-{stamp}", input.state.organization_name);
+    let safe: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{safe}.{ext}")
+}
+
+fn export_dir<R: Runtime>(app: &AppHandle<R>, paths: &AppPaths) -> PathBuf {
+    let resolver = app.path();
+    resolver
+        .download_dir()
+        .or_else(|_| resolver.document_dir())
+        .ok()
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| paths.data_dir.join("exports"))
+}
+
+pub fn write_export<R: Runtime>(
+    app: &AppHandle<R>,
+    paths: &AppPaths,
+    name: &str,
+    bytes: &[u8],
+) -> Result<ExportedFile, EngineError> {
+    let path = export_dir(app, paths).join(Path::new(name));
+    reporting::write_file(&path, bytes)?;
+    tracing::info!(path = %path.display(), bytes = bytes.len(), "export written");
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        bytes: bytes.len() as u64,
+    })
+}

@@ -1,0 +1,94 @@
+//! The Connection page's profiles: non-secret settings in `profiles.json` through
+//! tauri-plugin-store, the same file the CLI reads with `fedshare_engine::profiles`.
+
+use std::sync::Arc;
+
+use fedshare_engine::{profiles, AppPaths, ConnectionInfo, EngineError, Profile, Session};
+use fedshare_model::ErrorPayload;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_store::{Store, StoreExt};
+
+use crate::state::AppState;
+
+/// The store at the engine's path. An absolute path makes the plugin use it as is, so the app
+/// and the CLI always share one file even where Tauri's app data folder would differ.
+fn store<R: Runtime>(app: &AppHandle<R>, paths: &AppPaths) -> Result<Arc<Store<R>>, ErrorPayload> {
+    app.store(profiles::store_path(paths))
+        .map_err(|e| store_error(paths, e.to_string()))
+}
+
+fn store_error(paths: &AppPaths, reason: String) -> ErrorPayload {
+    ErrorPayload::from(EngineError::ProfileStore {
+        path: profiles::store_path(paths).display().to_string(),
+        reason,
+    })
+}
+
+fn read<R: Runtime>(store: &Store<R>, paths: &AppPaths) -> Result<Vec<Profile>, ErrorPayload> {
+    profiles::from_store_value(store.get(profiles::STORE_KEY).as_ref())
+        .map_err(|e| store_error(paths, e.to_string()))
+}
+
+fn write<R: Runtime>(
+    store: &Store<R>,
+    paths: &AppPaths,
+    list: &[Profile],
+) -> Result<(), ErrorPayload> {
+    let value = profiles::to_store_value(list).map_err(|e| store_error(paths, e.to_string()))?;
+    store.set(profiles::STORE_KEY, value);
+    store.save().map_err(|e| store_error(paths, e.to_string()))
+}
+
+/// Every profile, the Lab profile first (it exists from the first start).
+#[tauri::command]
+pub fn list_profiles<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Vec<Profile>, ErrorPayload> {
+    let store = store(&app, &state.paths)?;
+    let list = read(&store, &state.paths)?;
+    // Persist the Lab profile on first start so the CLI sees the same list.
+    if store.get(profiles::STORE_KEY).is_none() {
+        write(&store, &state.paths, &list)?;
+    }
+    Ok(list)
+}
+
+/// Adds or edits a profile (`previous`: its name before an edit, so a rename replaces it).
+#[tauri::command]
+pub fn save_profile<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    profile: Profile,
+    previous: Option<String>,
+) -> Result<Vec<Profile>, ErrorPayload> {
+    let store = store(&app, &state.paths)?;
+    let list = profiles::upsert(read(&store, &state.paths)?, profile, previous.as_deref())?;
+    write(&store, &state.paths, &list)?;
+    Ok(list)
+}
+
+#[tauri::command]
+pub fn remove_profile<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Vec<Profile>, ErrorPayload> {
+    let store = store(&app, &state.paths)?;
+    let list = profiles::remove(read(&store, &state.paths)?, &name)?;
+    write(&store, &state.paths, &list)?;
+    Ok(list)
+}
+
+/// "Connect and read the organization name" with a throwaway session for this profile; the
+/// app's own session is left alone.
+#[tauri::command]
+pub async fn test_profile(
+    state: State<'_, AppState>,
+    profile: Profile,
+) -> Result<ConnectionInfo, ErrorPayload> {
+    profiles::validate_name(&profile.name)?;
+    let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare-app".into());
+    let session = Session::new(profile, state.paths.clone(), exe);
+    Ok(session.connection().await?)
+}
