@@ -2,12 +2,16 @@
 //! few lines; everything it does lives in the engine so the CLI behaves the same.
 
 mod about;
+mod autodiscover;
 mod connection;
 mod credentials;
 mod map;
+mod plan;
+mod policies;
 mod report;
 mod settings;
 mod state;
+mod trust;
 
 use fedshare_engine::AppPaths;
 
@@ -54,6 +58,16 @@ fn run() {
             about::copy_diagnostics,
             connection::connection_status,
             connection::org_status,
+            plan::plan_document,
+            plan::save_plan_document,
+            plan::plan_preview,
+            plan::apply_plan,
+            plan::undo_changes,
+            plan::prerequisites,
+            plan::verify_plan,
+            trust::domain_proofs,
+            autodiscover::autodiscover_records,
+            policies::sharing_actions,
             map::map_svg,
             map::export_map,
             report::export_report,

@@ -1,0 +1,261 @@
+//! The wizard's shared plan commands: the plan document the forms edit, the planned steps,
+//! apply and undo with progress, prerequisites and verification. Each page shows its own
+//! part (by `StepKind`), but apply runs the whole plan because Exchange's order matters.
+
+use std::path::Path;
+
+use fedshare_engine::workflow::{self, PlanView};
+use fedshare_engine::EngineError;
+use fedshare_model::{CheckResult, ErrorCode, ErrorPayload};
+use fedshare_plan::dns::DnsRecord;
+use fedshare_plan::file::PlanDocument;
+use fedshare_plan::{
+    ApplyOptions, ApplyReport, PlanError, Progress, SharingPlan, Snapshot, UndoReport,
+};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::state::AppState;
+
+/// The profile's current plan (the lab plan the first time).
+fn current(state: &AppState) -> Result<SharingPlan, ErrorPayload> {
+    Ok(workflow::current_plan(
+        &state.paths,
+        &state.session.profile().name,
+    )?)
+}
+
+#[tauri::command]
+pub fn plan_document(state: State<'_, AppState>) -> Result<PlanDocument, ErrorPayload> {
+    Ok(current(&state)?.document())
+}
+
+/// Validates the edited document exactly like a plan file, then makes it the current plan.
+#[tauri::command]
+pub fn save_plan_document(
+    state: State<'_, AppState>,
+    document: PlanDocument,
+) -> Result<PlanDocument, ErrorPayload> {
+    current(&state)?; // creates the plans directory on first use
+    let path = workflow::current_plan_path(&state.paths, &state.session.profile().name);
+    let text = document.to_toml();
+    let plan = SharingPlan::parse(&text, &path.display().to_string())
+        .map_err(|e| positioned(&e, &text))?;
+    write_atomically(&path, &plan.to_toml())?;
+    Ok(plan.document())
+}
+
+/// A plan error with the offending line of the saved text as detail, so the form can say
+/// which field (`access_level = "FullDetails"`) broke which rule.
+fn positioned(error: &PlanError, text: &str) -> ErrorPayload {
+    let mut payload = error.to_payload();
+    if let PlanError::Syntax { at, .. } | PlanError::Invalid { at, .. } = error {
+        if let Some(line) = text.lines().nth(at.line.saturating_sub(1)) {
+            payload.detail = Some(format!("line {}: {}", at.line, line.trim()));
+        }
+    }
+    payload
+}
+
+/// Write then rename, so a crash never leaves half a plan behind.
+fn write_atomically(path: &Path, text: &str) -> Result<(), EngineError> {
+    let tmp = path.with_extension("toml.tmp");
+    let io = |source| EngineError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+#[tauri::command]
+pub async fn plan_preview(state: State<'_, AppState>) -> Result<PlanView, ErrorPayload> {
+    let plan = current(&state)?;
+    Ok(workflow::preview(&state.session, &plan).await?.1)
+}
+
+#[tauri::command]
+pub async fn apply_plan(
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<ApplyReport, ErrorPayload> {
+    let plan = current(&state)?;
+    let progress = move |p: &Progress| {
+        // A closed window only loses the progress display; the run and its journal go on.
+        let _ = on_progress.send(p.clone());
+    };
+    let options = ApplyOptions::default();
+    Ok(workflow::apply(&state.session, &state.paths, &plan, options, progress).await?)
+}
+
+#[tauri::command]
+pub async fn undo_changes(
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<UndoReport, ErrorPayload> {
+    let plan = current(&state)?;
+    let progress = move |p: &Progress| {
+        let _ = on_progress.send(p.clone());
+    };
+    Ok(workflow::undo(&state.session, &state.paths, &plan, progress).await?)
+}
+
+#[tauri::command]
+pub async fn prerequisites(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
+    let plan = current(&state)?;
+    Ok(workflow::prerequisites(&state.session, &plan).await?)
+}
+
+#[tauri::command]
+pub async fn verify_plan(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
+    let plan = current(&state)?;
+    Ok(workflow::verify(&state.session, &plan).await?)
+}
+
+/// The current plan and what the organization and DNS look like now.
+pub(crate) async fn observe(state: &AppState) -> Result<(SharingPlan, Snapshot), ErrorPayload> {
+    let plan = current(state)?;
+    let dns = workflow::dns_ops(&state.session, &plan).await?;
+    let snap = workflow::snapshot(&state.session, &dns, &plan).await?;
+    Ok((plan, snap))
+}
+
+/// Whether the resolvers see a record the plan needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum LiveStatus {
+    Resolves,
+    Missing,
+    /// The plan's DNS mode is "none": Fedshare does not look.
+    NotChecked,
+}
+
+/// One DNS record the plan needs (a domain proof, an Autodiscover CNAME) and its live state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LiveRecord {
+    /// The federated domain the record belongs to.
+    pub domain: String,
+    pub name: String,
+    pub record_type: String,
+    pub value: String,
+    /// The record as typed at a DNS host.
+    pub text: String,
+    /// The certificate a domain proof is for.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbprint: Option<String>,
+    pub status: LiveStatus,
+    /// The values the resolvers agree on at that name and type now.
+    pub answer: Vec<String>,
+}
+
+pub(crate) fn live_record(
+    domain: &str,
+    record: &DnsRecord,
+    thumbprint: Option<String>,
+    snap: &Snapshot,
+) -> LiveRecord {
+    let answer = snap.answer(&record.name, record.rtype);
+    let status = match answer {
+        None => LiveStatus::NotChecked,
+        Some(values) if record.is_in(values) => LiveStatus::Resolves,
+        Some(_) => LiveStatus::Missing,
+    };
+    LiveRecord {
+        domain: domain.to_owned(),
+        name: record.name.clone(),
+        record_type: record.rtype.as_str().to_owned(),
+        value: record.value.clone(),
+        text: record.display(),
+        thumbprint,
+        status,
+        answer: answer.map(<[String]>::to_vec).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fedshare_plan::dns::RecordType;
+    use fedshare_plan::snapshot::DnsAnswer;
+
+    fn snapshot_with(values: &[&str]) -> Snapshot {
+        let org: fedshare_model::OrgState = serde_json::from_value(serde_json::json!({
+            "OrganizationName": "Contoso", "IsLab": true, "ExchangeVersion": "15.0",
+            "AcceptedDomains": [], "FederationTrust": null,
+            "OrganizationIdentifier": {"Enabled": false, "AccountNamespace": null,
+                "DelegationTrustLink": null, "Domains": [], "DefaultDomain": null},
+            "OrganizationRelationships": [], "SharingPolicies": []
+        }))
+        .expect("an empty organization");
+        let mut snap = Snapshot::new(org);
+        snap.dns.push(DnsAnswer {
+            name: "autodiscover.contoso.com".into(),
+            rtype: RecordType::Cname,
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+        });
+        snap
+    }
+
+    fn cname() -> DnsRecord {
+        DnsRecord {
+            name: "autodiscover.contoso.com".into(),
+            rtype: RecordType::Cname,
+            value: "mail.contoso.com".into(),
+        }
+    }
+
+    #[test]
+    fn a_record_resolves_only_with_its_own_value() {
+        let live = live_record(
+            "contoso.com",
+            &cname(),
+            None,
+            &snapshot_with(&["MAIL.contoso.com."]),
+        );
+        assert_eq!(live.status, LiveStatus::Resolves);
+        assert_eq!(
+            live.text,
+            "autodiscover.contoso.com IN CNAME mail.contoso.com."
+        );
+        let wrong = live_record(
+            "contoso.com",
+            &cname(),
+            None,
+            &snapshot_with(&["old.contoso.com"]),
+        );
+        assert_eq!(wrong.status, LiveStatus::Missing);
+        assert_eq!(wrong.answer, ["old.contoso.com"]);
+    }
+
+    #[test]
+    fn unread_dns_is_not_checked_rather_than_missing() {
+        let mut snap = snapshot_with(&[]);
+        snap.dns.clear();
+        let live = live_record("contoso.com", &cname(), None, &snap);
+        assert_eq!(live.status, LiveStatus::NotChecked);
+    }
+
+    #[test]
+    fn form_errors_name_the_offending_line() {
+        let text =
+            "[trust]\nname = \"T\"\ncertificate = \"old\"\n[domains]\nprimary = \"contoso.com\"\n";
+        let err = SharingPlan::parse(text, "lab.toml").expect_err("an invalid certificate");
+        let payload = positioned(&err, text);
+        assert_eq!(payload.code, "plan.invalid");
+        assert!(
+            payload.message.starts_with("lab.toml:3:15"),
+            "{}",
+            payload.message
+        );
+        assert_eq!(
+            payload.detail.as_deref(),
+            Some("line 3: certificate = \"old\"")
+        );
+    }
+}
