@@ -200,3 +200,24 @@ fn apply_killed_after_each_step_resumes_to_the_same_state() {
         );
     }
 }
+
+/// `dns check` compares the TXT record with Get-FederatedDomainProof's proof to the letter and
+/// says where a mistyped record differs.
+#[test]
+fn dns_check_finds_a_mistyped_proof() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(fedshare(data, &["apply", &plan_path(), "--yes"])
+        .status
+        .success());
+    let healthy = ok_json(data, &["dns", "check", "contoso.com"]);
+    assert_eq!(healthy["proof"]["status"], "match");
+
+    assert!(fedshare(data, &["lab", "break", "proof-mistyped"])
+        .status
+        .success());
+    let out = fedshare(data, &["dns", "check", "contoso.com"]);
+    assert_eq!(out.status.code(), Some(1), "a wrong proof is a finding");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Mismatch") && text.contains("differs at position"), "{text}");
+}

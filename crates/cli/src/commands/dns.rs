@@ -80,20 +80,41 @@ async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> 
         extra_ca_pem: None,
     };
     let mut opts = network::check_options(&session, &choice).await?;
-    opts.expected_proofs = args
-        .proofs
-        .iter()
-        .enumerate()
-        .map(|(i, proof)| ExpectedProof {
-            slot: if i == 0 { "current" } else { "next" }.into(),
-            proof: proof.clone(),
-        })
-        .collect();
+    opts.expected_proofs = if args.proofs.is_empty() {
+        proofs_from_exchange(&session, &args.domain).await
+    } else {
+        args.proofs
+            .iter()
+            .enumerate()
+            .map(|(i, proof)| ExpectedProof {
+                slot: if i == 0 { "current" } else { "next" }.into(),
+                proof: proof.clone(),
+            })
+            .collect()
+    };
+    let proof_expected = !opts.expected_proofs.is_empty();
     opts.expected_autodiscover_target = args.expect_autodiscover;
     let report = check_domain(&args.domain, &opts).await?;
     let mut out = Output::new(&report, render(&report));
-    out.findings = has_problems(&report, !args.proofs.is_empty());
+    out.findings = has_problems(&report, proof_expected);
     Ok(out)
+}
+
+/// The proofs Exchange expects for each certificate slot (Get-FederatedDomainProof), so the TXT
+/// record is compared exactly without the administrator copying strings. None without a trust.
+async fn proofs_from_exchange(session: &fedshare_engine::Session, domain: &str) -> Vec<ExpectedProof> {
+    let read = fedshare_exchange::Invocation::new("Get-FederatedDomainProof").string("DomainName", domain);
+    let Ok(rows) = session.invoke(&read).await else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(|row| {
+            Some(ExpectedProof {
+                slot: row.get("Name")?.as_str().unwrap_or_default().to_owned(),
+                proof: row.get("Proof")?.as_str()?.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// A missing or wrong record is a finding; an SRV record is optional.
