@@ -25,6 +25,9 @@ pub struct Explanation {
 /// One known error: any of `patterns` matches when all of its terms occur.
 struct Known {
     id: &'static str,
+    /// A refinement of a more general cause (the legacy proof format is still a proof
+    /// failure): when both match, the refinement comes first.
+    refines: bool,
     patterns: &'static [&'static [&'static str]],
     cause: &'static str,
     confirm: &'static [&'static str],
@@ -33,6 +36,7 @@ struct Known {
 
 const KNOWN: &[Known] = &[
     Known {
+        refines: false,
         id: "proof-failed",
         patterns: &[
             &["proof of domain ownership has failed"],
@@ -52,6 +56,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: true,
         id: "proof-legacy-appid",
         patterns: &[&["in txt appid"], &["txt appid appid value"]],
         cause: "The trust was created with -UseLegacyProvisioningService: legacy (v1) provisioning expects an AppID-style TXT record and the consumer instance.",
@@ -65,6 +70,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "proof-txt-too-large",
         patterns: &[&["although the txt record exists"], &["txt", "512 bytes"], &["KB2712678"]],
         cause: "The TXT answer at the domain is larger than a 512-byte UDP response and outbound TCP/53 is blocked, so the broker's proof check fails although the record exists.",
@@ -75,6 +81,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "max-uri-reached",
         patterns: &[
             &["MaxUriReached"],
@@ -86,6 +93,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Fix the proof first, then wait 24 hours and retry once.", &[])],
     },
     Known {
+        refines: false,
         id: "no-trust-configured",
         patterns: &[
             &["no federation trust is configured for this organization"],
@@ -99,6 +107,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "accepted-domain",
         patterns: &[
             &["DomainNameNotAcceptedDomain"],
@@ -118,6 +127,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "trust-already-defined",
         patterns: &[&["TrustAlreadyDefined"], &["TrustAlreadyDefinedException"], &["federation trust is already defined"]],
         cause: "A federation trust (or account namespace) already exists; Exchange allows one.",
@@ -128,6 +138,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "certificate-invalid",
         patterns: &[
             &["ErrorCertificateNoSKI"],
@@ -149,6 +160,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "federation-certificate-not-found",
         patterns: &[
             &["federation certificate with the thumbprint", "cannot be found"],
@@ -162,6 +174,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "token-validation",
         patterns: &[
             &["failed to validate delegation token"],
@@ -180,8 +193,9 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "verifying-security",
-        patterns: &[&["an error occurred when verifying security for the message"], &["SoapHeaderException", "security"]],
+        patterns: &[&["an error occurred when verifying security for the message"], &["verifying security for the message"], &["SoapHeaderException", "security"]],
         cause: "The partner's token was refused: WSSecurity authentication is off (or needs a reset) on the Autodiscover/EWS virtual directories, the metadata is outdated after a certificate renewal, or the clock is off.",
         confirm: &["vdir.wssecurity.ews", "vdir.wssecurity.autodiscover", "trust.metadata-fresh", "clock.skew"],
         fixes: &[(
@@ -195,6 +209,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "metadata-outdated",
         patterns: &[
             &["outdated sts certificates"],
@@ -206,6 +221,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Refresh the metadata, and schedule a daily refresh.", &["Get-FederationTrust | Set-FederationTrust -RefreshMetadata"])],
     },
     Known {
+        refines: false,
         id: "token-request",
         patterns: &[&["failed to request a delegation token"], &["FailureToGetDelegationToken"]],
         cause: "The broker issued no delegation token: outbound HTTPS to the broker blocked (as SYSTEM), the clock more than 5 minutes off, or the organization certificate unusable.",
@@ -216,6 +232,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "federation-information-failed",
         patterns: &[
             &["federation information could not be received from the external organization"],
@@ -234,6 +251,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "unsecure-redirect",
         patterns: &[&["returned an unsecure redirect"], &["unsecure redirect"]],
         cause: "Autodiscover answered through the unauthenticated HTTP redirect; for Exchange Online the AD SCP 'CN=Microsoft Exchange Online' is missing or lacks *.outlook.com in serviceBindingInformation.",
@@ -244,6 +262,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: true,
         id: "http-405",
         patterns: &[&["405", "method not allowed"], &["HTTP Error 405"]],
         cause: "The svc-Integrated handler mapping is missing in IIS on the Autodiscover/EWS virtual directory.",
@@ -254,6 +273,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "no-free-busy-access",
         patterns: &[
             &["you don t have permission to see free busy information"],
@@ -269,6 +289,7 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
         id: "remote-domains-missing",
         patterns: &[&["LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationsipDomains"], &["LocalFederatedDomainsAreMissingFromTheRemoteOrganizationRelationshipDomains"]],
         cause: "The partner's relationship with you does not list all your federated domains.",
@@ -276,6 +297,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Send the partner your federated domain list; the partner adds them to its relationship.", &["Get-FederatedOrganizationIdentifier | fl Domains"])],
     },
     Known {
+        refines: false,
         id: "server-not-found",
         patterns: &[&["the attendee s server couldn t be found"], &["5039"]],
         cause: "The server has no outbound Internet access (an outbound proxy is not configured), or its clock is off.",
@@ -283,6 +305,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Configure the outbound proxy and check the clock (within 5 minutes).", &["Set-ExchangeServer <server> -InternetWebProxy http://<proxy>:<port>"])],
     },
     Known {
+        refines: false,
         id: "server-not-contacted",
         patterns: &[&["the attendee s server couldn t be contacted"], &["5016"]],
         cause: "A wrong RemoteRoutingAddress or relationship target.",
@@ -290,6 +313,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Fix the target address.", &["Get-OrganizationRelationship | fl Name,Target*"])],
     },
     Known {
+        refines: false,
         id: "preauth-401",
         patterns: &[&["401", "unauthorized"], &["http status 401"], &["proxy web request failed", "401"]],
         cause: "A reverse proxy pre-authenticates /autodiscover or /ews, so partners (who present a token, not credentials) are refused.",
@@ -297,6 +321,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Publish /autodiscover/autodiscover.svc(/wssecurity) and /ews/exchange.asmx/wssecurity pass-through, without pre-authentication.", &[])],
     },
     Known {
+        refines: false,
         id: "autodiscover-404",
         patterns: &[&["autodiscover failed", "404"], &["404 not found"]],
         cause: "A wrong TargetAutodiscoverEpr (or DiscoveryEndpoint), or the svc handler mapping is missing.",
@@ -304,6 +329,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Fix the EPR from the partner's federation information; check the handler mappings.", &["Get-OrganizationRelationship <name> | fl TargetAutodiscoverEpr"])],
     },
     Known {
+        refines: false,
         id: "name-not-resolved",
         patterns: &[&["the remote name could not be resolved"]],
         cause: "The TargetAutodiscoverEpr host does not resolve in public DNS.",
@@ -311,6 +337,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Fix DNS or the EPR; as a workaround set TargetSharingEpr to the partner's external EWS URL.", &["Set-OrganizationRelationship <name> -TargetSharingEpr https://<partner host>/EWS/Exchange.asmx"])],
     },
     Known {
+        refines: false,
         id: "broker-unreachable",
         patterns: &[
             &["failed to communicate with", "login microsoftonline com"],
@@ -321,6 +348,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Open https://login.microsoftonline.com, https://nexus.microsoftonline-p.com and https://domains.live.com for SYSTEM, or configure the proxy.", &["Set-ExchangeServer <server> -InternetWebProxy http://<proxy>:<port>"])],
     },
     Known {
+        refines: false,
         id: "proxy-unable-to-connect",
         patterns: &[&["proxy web request failed", "unable to connect to the remote server"]],
         cause: "A firewall between the partner (or Exchange Online) and your published endpoints.",
@@ -328,6 +356,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Open inbound HTTPS to the published CAS for /autodiscover and /ews.", &[])],
     },
     Known {
+        refines: false,
         id: "no-relationship-for-domain",
         patterns: &[&["configuration information for forest domain", "could not be found in active directory"]],
         cause: "No organization relationship (or availability address space) covers the requested domain.",
@@ -335,6 +364,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Add the domain to the relationship's DomainNames.", &["$o = Get-OrganizationRelationship <name>; $o.DomainNames += '<domain>'; Set-OrganizationRelationship <name> -DomainNames $o.DomainNames"])],
     },
     Known {
+        refines: false,
         id: "request-timed-out",
         patterns: &[&["the request timed out"], &["waiting for request completion"]],
         cause: "A network or transient problem on the way to the partner.",
@@ -342,6 +372,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Run the three tests and check the server's Internet access as SYSTEM.", &["Test-OrganizationRelationship -Identity <name> -UserIdentity <mailbox>", "Test-FederationTrust -UserIdentity <mailbox>", "Test-FederationTrustCertificate"])],
     },
     Known {
+        refines: false,
         id: "hybrid-partner-cloud-users",
         patterns: &[&["cloud users"], &["exo users"]],
         cause: "The partner is hybrid: a relationship with its on-premises organization cannot reach its Exchange Online users, and Exchange 2013 does not proxy.",
@@ -349,6 +380,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Add a relationship with the partner's Exchange Online side (outlook.com, autodiscover-s.outlook.com, <tenant>.mail.onmicrosoft.com).", &[])],
     },
     Known {
+        refines: false,
         id: "exchange-2007-interval",
         patterns: &[&["maximumqueryintervaldays"], &["exchange 2007", "62 days"]],
         cause: "Exchange 2013 asks for 62 days of free/busy; Exchange 2007 allows 42 by default.",
@@ -356,6 +388,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Raise maximumQueryIntervalDays in the 2007 EWS web.config.", &[])],
     },
     Known {
+        refines: false,
         id: "windows-live-tls",
         patterns: &[&["an error occurred accessing windows live"], &["underlying connection was closed"]],
         cause: "TLS 1.2 is not fully enabled for .NET on the Exchange server, so calls to the broker fail.",
@@ -363,6 +396,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Enable TLS 1.2 for .NET (SchUseStrongCrypto, SystemDefaultTlsVersions) and restart.", &[])],
     },
     Known {
+        refines: false,
         id: "domain-in-another-relationship",
         patterns: &[&["already exist in another organization relationship"], &["DuplicateOrganizationRelationshipDomainException"]],
         cause: "The domain is already in another organization relationship.",
@@ -370,6 +404,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Remove the domain from the other relationship (or remove a left-over relationship).", &["Get-OrganizationRelationship | fl Name,DomainNames"])],
     },
     Known {
+        refines: false,
         id: "user-context-ambiguous",
         patterns: &[&["user specified by the user context in the token is ambiguous"], &["LID 43532"], &["43532"]],
         cause: "Duplicate UPN, SMTP or SIP addresses on-premises make the token's user ambiguous.",
@@ -377,6 +412,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Find and remove the duplicate address.", &["Get-Recipient -ResultSize Unlimited | ? {$_.EmailAddresses -match '<address>'}"])],
     },
     Known {
+        refines: false,
         id: "connection-forcibly-closed",
         patterns: &[&["an existing connection was forcibly closed by the remote host"]],
         cause: "A firewall blocks the partner's (or Exchange Online's) addresses; see ASAutoDiscover/CrossForest and ASProxy/CrossForest in the HttpProxy logs.",
@@ -384,6 +420,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Allow the partner's addresses to the published CAS.", &[])],
     },
     Known {
+        refines: false,
         id: "clock-skew",
         patterns: &[&["time", "5 minutes"], &["clock skew"], &["time skew"], &["clock", "more than 5 minutes"]],
         cause: "The server clock is more than 5 minutes off, so the broker's tokens are refused.",
@@ -391,6 +428,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Synchronise the clock.", &["w32tm /resync /rediscover"])],
     },
     Known {
+        refines: false,
         id: "relationship-targets-differ",
         patterns: &[&["ApplicationUrisDiffer"], &["AutodiscoverUrlsDiffer"]],
         cause: "The relationship's targets no longer match what the partner publishes.",
@@ -398,6 +436,7 @@ const KNOWN: &[Known] = &[
         fixes: &[("Update the relationship from the partner's federation information.", &["$fi = Get-FederationInformation -DomainName <domain>; Set-OrganizationRelationship <name> -TargetApplicationUri $fi.TargetApplicationUri -TargetAutodiscoverEpr $fi.TargetAutodiscoverEpr"])],
     },
     Known {
+        refines: false,
         id: "mismatched-sts",
         patterns: &[&["MismatchedSTS"], &["GetFederationInformationTokenIssuerDoesntMatchAny"], &["uri windowsliveid"]],
         cause: "The two organizations use different instances of the trust broker (business vs consumer).",
@@ -428,10 +467,10 @@ fn term_matches(haystack: &str, term: &str) -> bool {
     haystack.contains(&normalize(term))
 }
 
-/// The known causes matching `text`, most specific (longest match) first.
+/// The known causes matching `text`, most specific (refinements, then longest match) first.
 pub fn explain(text: &str) -> Vec<Explanation> {
     let haystack = normalize(text);
-    let mut found: Vec<(usize, Explanation)> = Vec::new();
+    let mut found: Vec<((bool, usize), Explanation)> = Vec::new();
     for k in KNOWN {
         let best = k
             .patterns
@@ -439,7 +478,7 @@ pub fn explain(text: &str) -> Vec<Explanation> {
             .filter(|terms| terms.iter().all(|t| term_matches(&haystack, t)))
             .max_by_key(|terms| terms.iter().map(|t| t.len()).sum::<usize>());
         let Some(terms) = best else { continue };
-        let weight = terms.iter().map(|t| t.len()).sum();
+        let weight = (k.refines, terms.iter().map(|t| t.len()).sum());
         found.push((
             weight,
             Explanation {
@@ -458,7 +497,7 @@ pub fn explain(text: &str) -> Vec<Explanation> {
             },
         ));
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, e)| e).collect()
 }
 

@@ -6,7 +6,6 @@ use time::OffsetDateTime;
 
 /// Exchange 2013 documentation topics (the links shown with each finding).
 pub(crate) mod doc {
-    const BASE: &str = "https://learn.microsoft.com/en-us/exchange/";
     pub const CONFIGURE_TRUST: &str = "https://learn.microsoft.com/en-us/exchange/configure-a-federation-trust-exchange-2013-help";
     pub const RENEW_CERTIFICATE: &str = "https://learn.microsoft.com/en-us/exchange/renew-the-federation-certificate-exchange-2013-help";
     pub const MANAGE_TRUST: &str =
@@ -31,8 +30,6 @@ pub(crate) mod doc {
         "https://learn.microsoft.com/en-us/entra/external-id/cross-tenant-access-overview";
     pub const GET_FEDERATION_INFORMATION: &str =
         "https://learn.microsoft.com/en-us/powershell/module/exchange/get-federationinformation";
-    #[allow(dead_code)]
-    pub const ROOT: &str = BASE;
 }
 
 pub(crate) fn check(

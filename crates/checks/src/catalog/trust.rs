@@ -224,7 +224,7 @@ fn application_uri(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {
     r
 }
 
-fn expiry_evidence(inputs: &Inputs, slot: &str, cert: &CertificateRef) -> (i64, String) {
+fn expiry_evidence(inputs: &Inputs, cert: &CertificateRef) -> (i64, String) {
     let days = days_until(&inputs.taken_at, &cert.not_after).unwrap_or(i64::MIN);
     let actual = if days == i64::MIN {
         format!("NotAfter {} (unreadable)", cert.not_after)
@@ -233,7 +233,6 @@ fn expiry_evidence(inputs: &Inputs, slot: &str, cert: &CertificateRef) -> (i64, 
     } else {
         format!("expires {} (in {days} days)", cert.not_after)
     };
-    let _ = slot;
     (days, actual)
 }
 
@@ -269,7 +268,7 @@ fn certificate_expiry(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {
         ));
         return r;
     };
-    let (days, actual) = expiry_evidence(inputs, "current", cert);
+    let (days, actual) = expiry_evidence(inputs, cert);
     r.evidence.push(ev(
         format!("Get-FederationTrust.OrgCertificate {}", cert.thumbprint),
         actual,
@@ -366,7 +365,7 @@ fn next_certificate(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {
         );
         return r;
     };
-    let (days, actual) = expiry_evidence(inputs, "next", next);
+    let (days, actual) = expiry_evidence(inputs, next);
     r.evidence.push(ev(
         format!("Get-FederationTrust.OrgNextCertificate {}", next.thumbprint),
         actual,

@@ -1,0 +1,84 @@
+//! The explainer against the reference's own error table (copied into a fixture), and its
+//! tolerance for the ways an error reaches an administrator (case, wrapping, quotes, ids).
+
+use fedshare_checks::explain;
+use fedshare_checks::explain::known_causes;
+
+const FIXTURE: &str = include_str!("fixtures/reference-errors.tsv");
+
+fn first(text: &str) -> Option<String> {
+    explain(text).first().map(|e| e.id.clone())
+}
+
+#[test]
+fn every_reference_error_maps_to_its_cause() {
+    let rows: Vec<(&str, &str)> = FIXTURE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_once('\t').expect("cause<TAB>text"))
+        .collect();
+    assert!(rows.len() >= 50, "the whole table: {}", rows.len());
+    let mut wrong = Vec::new();
+    for (cause, text) in &rows {
+        let got = explain(text);
+        if got.first().map(|e| e.id.as_str()) != Some(*cause) {
+            wrong.push(format!(
+                "{text:?}: expected {cause}, got {:?}",
+                got.iter().map(|e| &e.id).collect::<Vec<_>>()
+            ));
+        }
+        for e in &got {
+            assert!(!e.fixes.is_empty(), "{} has no fix", e.id);
+            assert!(!e.matched.is_empty());
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // Every cause the explainer knows is exercised by the table.
+    for id in known_causes() {
+        assert!(
+            rows.iter().any(|(c, _)| *c == id)
+                || [
+                    "mismatched-sts",
+                    "relationship-targets-differ",
+                    "token-request"
+                ]
+                .contains(&id),
+            "{id} untested"
+        );
+    }
+}
+
+#[test]
+fn matching_tolerates_case_wrapping_quotes_and_ids() {
+    let shell = "Set-FederatedOrganizationIdentifier : PROOF of domain\r\n    ownership   has failed.\n+ CategoryInfo : InvalidOperation, DomainProofOwnershipException";
+    assert_eq!(first(shell).as_deref(), Some("proof-failed"));
+    assert_eq!(
+        first("error Ex15B18C").as_deref(),
+        Some("federation-information-failed")
+    );
+    assert_eq!(
+        first("System.Exception: getfederationinformationfailedexception").as_deref(),
+        Some("federation-information-failed")
+    );
+    assert_eq!(
+        first("You don’t have permission to see free/busy information for this attendee")
+            .as_deref(),
+        Some("no-free-busy-access")
+    );
+    assert_eq!(
+        first("Test-OrganizationRelationship: Id ApplicationUrisDiffer Error").as_deref(),
+        Some("relationship-targets-differ")
+    );
+    // Error codes match as whole words only, not inside other numbers.
+    assert_eq!(first("request 150371 completed"), None);
+    assert!(explain("everything is fine").is_empty());
+}
+
+#[test]
+fn an_explanation_names_the_checks_that_confirm_it() {
+    let e = &explain("Proof of domain ownership has failed")[0];
+    assert!(e.confirm_with.contains(&"domain.proof:<domain>".to_owned()));
+    let e = &explain("Failed to validate delegation token.")[0];
+    assert!(e.confirm_with.contains(&"trust.metadata-fresh".to_owned()));
+    assert!(e.fixes[0].commands[0].contains("RefreshMetadata"));
+}
