@@ -7,8 +7,9 @@ use std::time::Duration;
 use fedshare_credentials::{load_credential, CredentialKey, Purpose, Store};
 use fedshare_exchange::client::{ClientOptions, HostCommand, ShellClient};
 use fedshare_exchange::host_ps::{self, PowerShell};
-use fedshare_exchange::protocol::{HelloRequest, LabEndpoints, PROTOCOL_VERSION};
+use fedshare_exchange::protocol::{HelloRequest, HostCredential, LabEndpoints, PROTOCOL_VERSION};
 use fedshare_exchange::Invocation;
+use fedshare_model::ErrorCode;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -59,15 +60,39 @@ impl Session {
         }
     }
 
-    fn hello(&self) -> HelloRequest {
-        let connection_uri = match &self.profile.backend {
-            Backend::Lab => None,
-            Backend::RemotePowerShell { connection_uri, .. } => Some(connection_uri.clone()),
+    fn hello(&self) -> Result<HelloRequest, EngineError> {
+        let (connection_uri, required) = match &self.profile.backend {
+            Backend::Lab => (None, false),
+            Backend::RemotePowerShell {
+                connection_uri,
+                stored_credential,
+            } => (Some(connection_uri.clone()), *stored_credential),
         };
-        HelloRequest {
+        Ok(HelloRequest {
             protocol: PROTOCOL_VERSION,
             connection_uri,
-            credential: None,
+            credential: self.exchange_credential(required)?,
+        })
+    }
+
+    /// The profile's Exchange credential from the keychain. It travels once, in the hello over
+    /// the host's stdin. Without one, a real organization uses the current Windows identity
+    /// (Kerberos) unless the profile asks for a stored credential; the lab accepts either.
+    fn exchange_credential(&self, required: bool) -> Result<Option<HostCredential>, EngineError> {
+        let key = CredentialKey::new(&self.profile.name, Purpose::Exchange)?;
+        match load_credential(&key, Store::Keychain) {
+            Ok(stored) => Ok(Some(HostCredential {
+                user_name: stored.user_name.clone(),
+                password: stored.secret.expose().to_owned(),
+            })),
+            Err(e) if required => Err(e.into()),
+            Err(e) => {
+                tracing::debug!(
+                    code = e.code(),
+                    "no stored Exchange credential; connecting without one"
+                );
+                Ok(None)
+            }
         }
     }
 
@@ -80,7 +105,7 @@ impl Session {
                 invoke_timeout: INVOKE_TIMEOUT,
                 hello_timeout: HELLO_TIMEOUT,
             };
-            let client = ShellClient::spawn(self.host_command(), self.hello(), opts).await?;
+            let client = ShellClient::spawn(self.host_command(), self.hello()?, opts).await?;
             *guard = Some(client);
         }
         Ok(guard.as_mut().expect("client was just set"))

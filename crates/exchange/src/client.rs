@@ -221,7 +221,8 @@ impl HostProcess {
         hello: &HelloRequest,
         options: &ClientOptions,
     ) -> Result<(HostProcess, HelloReply), ExchangeError> {
-        let mut process = Self::launch(command)?;
+        let secret = hello.credential.as_ref().map(|c| c.password.clone());
+        let mut process = Self::launch(command, secret)?;
         let secret = secret_of(hello);
         let handshake = async {
             if let Some(preamble) = &command.preamble {
@@ -252,7 +253,7 @@ impl HostProcess {
         }
     }
 
-    fn launch(command: &HostCommand) -> Result<HostProcess, ExchangeError> {
+    fn launch(command: &HostCommand, secret: Option<String>) -> Result<HostProcess, ExchangeError> {
         let mut cmd = Command::new(&command.program);
         cmd.args(&command.args)
             .stdin(Stdio::piped())
@@ -278,7 +279,7 @@ impl HostProcess {
         let stdout = child.stdout.take().ok_or_else(missing_pipe)?;
         let stderr_pipe = child.stderr.take().ok_or_else(missing_pipe)?;
         let stderr = Arc::new(Mutex::new(VecDeque::new()));
-        let stderr_task = tokio::spawn(drain_stderr(stderr_pipe, Arc::clone(&stderr)));
+        let stderr_task = tokio::spawn(drain_stderr(stderr_pipe, Arc::clone(&stderr), secret));
         Ok(HostProcess {
             child,
             stdin,
@@ -420,7 +421,12 @@ impl HostProcess {
 }
 
 /// Keeps the last lines of stderr; reading continuously means the child never blocks on it.
-async fn drain_stderr(pipe: impl AsyncRead + Unpin, ring: Arc<Mutex<VecDeque<String>>>) {
+/// Each line is also logged at debug level (redacted) so `-vv` shows what the host said.
+async fn drain_stderr(
+    pipe: impl AsyncRead + Unpin,
+    ring: Arc<Mutex<VecDeque<String>>>,
+    secret: Option<String>,
+) {
     let mut reader = BufReader::new(pipe);
     let mut line = Vec::new();
     loop {
@@ -433,6 +439,8 @@ async fn drain_stderr(pipe: impl AsyncRead + Unpin, ring: Arc<Mutex<VecDeque<Str
                     .chars()
                     .take(STDERR_LINE_CHARS)
                     .collect();
+                let text = redact(&text, secret.as_deref());
+                tracing::debug!(target: "fedshare::host", "{text}");
                 if let Ok(mut ring) = ring.lock() {
                     if ring.len() == STDERR_LINES {
                         ring.pop_front();

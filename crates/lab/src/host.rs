@@ -49,7 +49,14 @@ impl LabHost {
             }
             let reply = match serde_json::from_str::<HostMessage>(&line) {
                 Ok(HostMessage::Bye) => return Ok(()),
-                Ok(HostMessage::Hello(_)) => HostReply::Hello(self.hello()),
+                Ok(HostMessage::Hello(request)) => {
+                    // The lab needs no password, but it receives one exactly as the Windows
+                    // host would: the user name may be logged, the password never.
+                    if let Some(credential) = &request.credential {
+                        tracing::info!(user = %credential.user_name, "lab host received a credential");
+                    }
+                    HostReply::Hello(self.hello())
+                }
                 Ok(HostMessage::Invoke(req)) => HostReply::Result(self.invoke(req)),
                 Err(e) => match undecodable(&line, &e) {
                     Some(resp) => HostReply::Result(resp),
