@@ -7,7 +7,10 @@ use support::{click, open_app, screenshot, start_driver, text_of, wait_for_text}
 const RAIL: &[(&str, &str)] = &[
     ("rail-before-you-begin", "Before you begin"),
     ("rail-federation-trust", "Federation trust"),
-    ("rail-organization-relationships", "Organization relationships"),
+    (
+        "rail-organization-relationships",
+        "Organization relationships",
+    ),
     ("rail-sharing-policies", "Sharing policies"),
     ("rail-autodiscover-dns", "Autodiscover DNS"),
     ("rail-verify", "Verify"),
@@ -29,7 +32,10 @@ async fn wizard_rail_and_lab_header() {
     for (id, title) in RAIL {
         click(&client, id).await;
         let shown = text_of(&client, "page-title").await;
-        assert!(shown.contains(title), "{id} opened {shown:?}, expected {title:?}");
+        assert!(
+            shown.contains(title),
+            "{id} opened {shown:?}, expected {title:?}"
+        );
     }
 
     // Step 1 shows state read from Get-FederationTrust / Get-FederatedOrganizationIdentifier.

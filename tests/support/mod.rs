@@ -38,14 +38,22 @@ pub fn start_driver() -> Driver {
     let port = free_port();
     let native = free_port();
     let child = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("tauri-driver is not installed: run `make deps` (cargo install tauri-driver)");
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not start listening"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Driver {

@@ -219,5 +219,8 @@ fn dns_check_finds_a_mistyped_proof() {
     let out = fedshare(data, &["dns", "check", "contoso.com"]);
     assert_eq!(out.status.code(), Some(1), "a wrong proof is a finding");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Mismatch") && text.contains("differs at position"), "{text}");
+    assert!(
+        text.contains("Mismatch") && text.contains("differs at position"),
+        "{text}"
+    );
 }

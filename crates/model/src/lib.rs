@@ -8,7 +8,7 @@ pub mod error;
 pub mod journal;
 pub mod state;
 
-pub use error::{ErrorCode, ErrorPayload};
 pub use check::*;
+pub use error::{ErrorCode, ErrorPayload};
 pub use journal::*;
 pub use state::*;
