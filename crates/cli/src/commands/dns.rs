@@ -102,8 +102,12 @@ async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> 
 
 /// The proofs Exchange expects for each certificate slot (Get-FederatedDomainProof), so the TXT
 /// record is compared exactly without the administrator copying strings. None without a trust.
-async fn proofs_from_exchange(session: &fedshare_engine::Session, domain: &str) -> Vec<ExpectedProof> {
-    let read = fedshare_exchange::Invocation::new("Get-FederatedDomainProof").string("DomainName", domain);
+async fn proofs_from_exchange(
+    session: &fedshare_engine::Session,
+    domain: &str,
+) -> Vec<ExpectedProof> {
+    let read =
+        fedshare_exchange::Invocation::new("Get-FederatedDomainProof").string("DomainName", domain);
     let Ok(rows) = session.invoke(&read).await else {
         return Vec::new();
     };
