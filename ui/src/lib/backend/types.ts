@@ -2,6 +2,7 @@
 // will generate AppInfo.ts and ConnectionInfo.ts into ../bindings with the same field names;
 // when they appear, re-export them from here instead.
 import type { ErrorPayload } from '../bindings/ErrorPayload';
+import type { ExportedFile } from '../bindings/ExportedFile';
 import type { MapFormat } from '../bindings/MapFormat';
 import type { OrgState } from '../bindings/OrgState';
 import type { Profile } from '../bindings/Profile';
@@ -40,11 +41,6 @@ export type { ErrorPayload, OrgState };
 
 // ---- Map, Report and Connection pages ----
 
-/** Result of `export_map`, `export_report`, `partner_kit`: where the file was written. */
-export interface ExportedFile {
-  path: string;
-  bytes: number;
-}
 
 export type KeychainBackend = 'secretService' | 'kernelKeyring' | 'windowsCredentialManager' | 'macosKeychain';
 export type Purpose = 'exchange' | 'dns';
@@ -102,4 +98,4 @@ export interface MapReportBackend {
   forgetCredential(profile: string, purpose: Purpose, sessionOnly: boolean): Promise<ForgetReport>;
 }
 
-export type { MapFormat, Profile, ReportFormat };
+export type { ExportedFile, MapFormat, Profile, ReportFormat };

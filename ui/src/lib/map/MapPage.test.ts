@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -34,6 +34,26 @@ describe('Map page', () => {
     expect(navigate).toHaveBeenCalledWith('organization-relationships');
     await user.click(within(details).getByTestId('map-details-close'));
     expect(screen.queryByTestId('map-details')).toBeNull();
+  });
+
+  it('selects the pressed node when the release is reported on the capturing stage', async () => {
+    setup();
+    const stage = await screen.findByTestId('map-stage');
+    const trust = must(stage.querySelector('[data-id="trust"] rect'));
+    await fireEvent.pointerDown(trust, { button: 0, clientX: 5, clientY: 5 });
+    await fireEvent.pointerUp(stage, { button: 0, clientX: 5, clientY: 5 });
+    expect(await screen.findByTestId('map-details')).toHaveTextContent('Azure AD authentication');
+  });
+
+  it('pans on drag without opening details', async () => {
+    setup();
+    const stage = await screen.findByTestId('map-stage');
+    const trust = must(stage.querySelector('[data-id="trust"] rect'));
+    await fireEvent.pointerDown(trust, { button: 0, clientX: 5, clientY: 5 });
+    await fireEvent.pointerMove(stage, { clientX: 60, clientY: 40 });
+    await fireEvent.pointerUp(stage, { clientX: 60, clientY: 40 });
+    expect(screen.queryByTestId('map-details')).toBeNull();
+    await vi.waitFor(() => expect(stage.querySelector('svg > g')?.getAttribute('transform')).toContain('translate(55 35)'));
   });
 
   it('filters by status and access level, and highlights search matches', async () => {

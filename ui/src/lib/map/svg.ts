@@ -102,7 +102,8 @@ export function detailsOf(g: Element): Details {
       const at = line.indexOf(': ');
       return at === -1 ? { name: '', value: line } : { name: line.slice(0, at), value: line.slice(at + 2) };
     })
-    .filter((p) => p.value !== '');
+    // The status is shown on its own; the rest are the element's properties.
+    .filter((p) => p.value !== '' && p.name !== 'Status');
   return {
     id: data('id') ?? '',
     kind: data('kind') ?? '',
