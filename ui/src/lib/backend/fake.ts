@@ -2,6 +2,7 @@
 // a plain browser (`npm run dev`) and in component tests. It never pretends to be a real
 // organization: IsLab/isLab are always true.
 import { fakeMapReportBackend } from '../map/fake-backend';
+import { fakeWizardBackend } from '../wizard/fake-backend';
 import type { AppInfo, Backend, ConnectionInfo, OrgState } from './types';
 
 export const LAB_APP_INFO: AppInfo = {
@@ -101,6 +102,8 @@ export function createFakeBackend(overrides: Partial<Backend> = {}): Backend {
     orgStatus: () => Promise.resolve(structuredClone(LAB_ORG)),
     diagnostics: () => Promise.resolve(LAB_DIAGNOSTICS),
     ...fakeMapReportBackend(),
+    // Paced in the browser preview so the progress is visible; instant in tests.
+    ...fakeWizardBackend(import.meta.env.MODE === 'test' ? 0 : 150),
   };
   return { ...base, ...overrides };
 }

@@ -1,6 +1,8 @@
 // The only module that may import @tauri-apps/* (enforced by eslint no-restricted-imports).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
+import type { Progress } from '../bindings/Progress';
+import type { WizardBackend } from '../wizard/backend';
 import { toErrorPayload } from './errors';
 import type {
   AppInfo,
@@ -23,8 +25,31 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** A run with progress: the command streams `Progress` events through a Channel. */
+function withProgress<T>(command: string, onProgress: (p: Progress) => void): Promise<T> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onProgress;
+  return call<T>(command, { onProgress: channel });
+}
+
+function wizardCommands(): WizardBackend {
+  return {
+    planDocument: () => call('plan_document'),
+    savePlanDocument: (document) => call('save_plan_document', { document }),
+    planPreview: () => call('plan_preview'),
+    applyPlan: (onProgress) => withProgress('apply_plan', onProgress),
+    undoChanges: (onProgress) => withProgress('undo_changes', onProgress),
+    prerequisites: () => call('prerequisites'),
+    verifyPlan: () => call('verify_plan'),
+    domainProofs: () => call('domain_proofs'),
+    autodiscoverRecords: () => call('autodiscover_records'),
+    sharingActions: () => call('sharing_actions'),
+  };
+}
+
 export function createTauriBackend(): Backend {
   return {
+    ...wizardCommands(),
     appInfo: () => call<AppInfo>('app_info'),
     connection: () => call<ConnectionInfo>('connection_status'),
     orgStatus: () => call<OrgState>('org_status'),

@@ -1,0 +1,29 @@
+// What the wizard pages (Before you begin, steps 1–4) ask of the Rust side. The Backend
+// interface extends this; tauri.ts maps each method to one command.
+import type { ApplyReport } from '../bindings/ApplyReport';
+import type { CheckResult } from '../bindings/CheckResult';
+import type { LiveRecord } from '../bindings/LiveRecord';
+import type { PlanDocument } from '../bindings/PlanDocument';
+import type { PlanView } from '../bindings/PlanView';
+import type { Progress } from '../bindings/Progress';
+import type { UndoReport } from '../bindings/UndoReport';
+
+export interface WizardBackend {
+  /** The profile's current plan in the file's shape (`plan_document`). */
+  planDocument(): Promise<PlanDocument>;
+  /** Validates like a plan file and saves; rejects with line/column and the offending line. */
+  savePlanDocument(document: PlanDocument): Promise<PlanDocument>;
+  /** Observed state versus the plan: every step that would run, all pages' kinds. */
+  planPreview(): Promise<PlanView>;
+  /** Runs the whole plan (Exchange's order); progress arrives through `onProgress`. */
+  applyPlan(onProgress: (progress: Progress) => void): Promise<ApplyReport>;
+  /** Reverses what the journal says was applied, newest first. */
+  undoChanges(onProgress: (progress: Progress) => void): Promise<UndoReport>;
+  prerequisites(): Promise<CheckResult[]>;
+  /** One check per configuration step: does the organization match the plan now? */
+  verifyPlan(): Promise<CheckResult[]>;
+  domainProofs(): Promise<LiveRecord[]>;
+  autodiscoverRecords(): Promise<LiveRecord[]>;
+  /** The actions a sharing policy entry may grant (SharingPolicyAction). */
+  sharingActions(): Promise<string[]>;
+}
