@@ -57,6 +57,15 @@ pub enum Command {
     /// Credentials in the OS keychain (Exchange admin, DNS update keys).
     #[command(subcommand)]
     Credentials(crate::commands::credentials::CredentialsCommand),
+    /// Run every check (trust, domains, relationships, policies, DNS, Test-* cmdlets) and show
+    /// evidence and fixes; exits 1 when a failure or warning is not acknowledged.
+    Verify(crate::commands::verify::VerifyArgs),
+    /// Explain an error text: likely causes, the checks that confirm each, the fixes.
+    Explain(crate::commands::explain::ExplainArgs),
+    /// Acknowledge a finding with a reason until a date (shown, not hidden, in reports).
+    Ack(crate::commands::ack::AckArgs),
+    /// Compare two saved verification runs (`fedshare verify --save FILE`).
+    Drift(crate::commands::verify::DriftArgs),
     /// Manage the embedded lab world.
     #[command(subcommand)]
     Lab(LabCommand),

@@ -62,6 +62,10 @@ async fn dispatch(cli: Cli) -> output::Outcome {
         Command::Dns(cmd) => commands::dns::run(&global, cmd).await,
         Command::Partner(cmd) => commands::partner::run(&global, cmd).await,
         Command::Credentials(cmd) => commands::credentials::run(&global, cmd),
+        Command::Verify(args) => commands::verify::verify(&global, args).await,
+        Command::Explain(args) => commands::explain::run(&global, args),
+        Command::Ack(args) => commands::ack::run(&global, args),
+        Command::Drift(args) => commands::verify::drift(&global, args),
         Command::LabHost { .. } => unreachable!("handled before the runtime starts"),
         Command::Lab(cmd) => commands::lab::run(&global, cmd).await,
     }

@@ -2,12 +2,15 @@
 //!
 //! [`Output`]: crate::output::Output
 
+pub mod ack;
 pub mod credentials;
 pub mod dns;
+pub mod explain;
 pub mod lab;
 pub mod partner;
 pub mod plan;
 pub mod status;
+pub mod verify;
 
 use fedshare_engine::{AppPaths, Profile, Session};
 
