@@ -192,7 +192,7 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 verdict() { awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {
   if (v == "") { print "n/a"; exit }
   ok = (dir == "max") ? (v + 0 <= lim + 0) : (v + 0 >= lim + 0); print ok ? "PASS" : "MISS" }'; }
-row() { printf '%-44s %-18s %-14s %s\n' "$1" "$2" "$3" "$4"; }
+row() { printf '%-44s %-18s %-14s %s\n' "$1" "${2:-n/a}" "$3" "$4"; }
 value_of() { sed -n "s/^$1=//p" "$2" | tail -1; }
 
 need_apt xwininfo x11-utils
@@ -212,7 +212,8 @@ FIGURES=$(mktemp)
 trap 'rm -f "$FIGURES"' EXIT
 
 step "protocol benchmark"
-cargo bench -p fedshare-exchange --bench protocol | tee "$FIGURES.protocol"
+cargo bench -p fedshare-exchange --bench protocol | tee "$FIGURES.protocol" ||
+  echo "the protocol benchmark did not complete" >&2
 sed -n 's/^BENCH protocol //p' "$FIGURES.protocol" | tr ' ' '\n' >>"$FIGURES"
 rm -f "$FIGURES.protocol"
 
@@ -223,7 +224,9 @@ xvfb-run -a -s "-screen 0 1280x800x24" \
 
 if [ "${FEDSHARE_BENCH_DEB:-}" = 1 ]; then
   step "make deb"
-  CARGO_TARGET_DIR=$TARGET make -C "$ROOT" deb
+  mkdir -p "$TARGET/tmp/bench"
+  CARGO_TARGET_DIR=$TARGET make -C "$ROOT" deb 2>&1 | tee "$TARGET/tmp/bench/deb.log" ||
+    echo "make deb failed; its output is in $TARGET/tmp/bench/deb.log" >&2
 fi
 DEB=$(ls -t "$RELEASE"/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
@@ -259,15 +262,15 @@ deb_mb=${DEB:+$(mb "$(stat -c %s "$DEB")")}
 
 printf '\n==> Fedshare performance figures (%s, %s cores)\n' "$(uname -m)" "$(nproc)"
 row "figure" "value" "budget" ""
-row "protocol: invocations/s, one host" "${rate:-n/a}" ">= 1000/s" "$(verdict "$rate" 1000 min)"
-row "protocol: host per invocation (baseline)" "${base:-n/a}/s" "" "info"
+row "protocol: invocations/s, one host" "${rate:+$rate/s}" ">= 1000/s" "$(verdict "$rate" 1000 min)"
+row "protocol: host per invocation (baseline)" "${base:+$base/s}" "" "info"
 row "protocol: one host vs baseline" "${ratio:+${ratio}x}" ">= 50x" "$(verdict "$ratio" 50 min)"
 row "cold start to wizard page, median of $START_RUNS" "${start:+$start ms}" "<= $START_BUDGET_MS ms" "$(verdict "$start" "$START_BUDGET_MS" max)"
-row "  runs (ms)" "${runs:-n/a}" "" "info"
+row "  runs (ms)" "$runs" "" "info"
 row "  first launch, fresh data dir" "${first:+$first ms}" "" "info"
 row "memory ${RSS_SETTLE_S} s after start, RSS sum" "${rss_mb:+$rss_mb MB}" "<= $RSS_BUDGET_MB MB" "$(verdict "$rss_mb" "$RSS_BUDGET_MB" max)"
 row "  same, PSS sum (shared pages split)" "${pss_mb:+$pss_mb MB}" "" "info"
-row "  processes" "${procs:-n/a}" "" "info"
+row "  processes" "$procs" "" "info"
 row "release binary fedshare-app" "${app_mb:+$app_mb MB}" "<= $APP_SIZE_BUDGET_MB MB" "$(verdict "$app_mb" "$APP_SIZE_BUDGET_MB" max)"
 row "release binary fedshare (CLI)" "${cli_mb:+$cli_mb MB}" "" "info"
 if [ -n "$DEB" ]; then
