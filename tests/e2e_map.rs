@@ -99,5 +99,16 @@ async fn map_page_shows_a_partner_and_its_details() {
     // The button leads to the step.
     click(&client, "map-details-fix").await;
     wait_for_text(&client, "page-title", "Organization relationships").await;
+
+    // The Connection page lists the Lab profile from the store plugin's file, which is the
+    // very file the CLI reads through fedshare_engine::profiles.
+    click(&client, "rail-connection").await;
+    wait_for_text(&client, "profiles", "Lab").await;
+    let profiles = fedshare_engine::profiles::load(&AppPaths::from_os()).expect("profiles");
+    assert_eq!(profiles, vec![Profile::lab()]);
+    assert!(
+        fedshare_engine::profiles::store_path(&AppPaths::from_os()).exists(),
+        "the app wrote profiles.json where the CLI looks"
+    );
     client.close().await.expect("close the session");
 }
