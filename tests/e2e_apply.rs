@@ -66,8 +66,6 @@ async fn apply_verify_replan_and_undo_through_the_wizard() {
     click(&client, "apply").await;
     let progress = wait_for_text(&client, "run-step", " of ").await;
     assert!(progress.starts_with("Step "), "{progress}");
-    let shot = screenshot(&client, "apply-progress").await;
-    eprintln!("screenshot: {}", shot.display());
     let result = wait_long(&client, "run-result", "Applied").await;
     assert!(result.contains("on this page:"), "{result}");
     assert!(result.contains("Create the federation trust"), "{result}");
