@@ -29,6 +29,9 @@ pub struct Global {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// The connection profile to use (see the app's Connection page); the lab organization by default.
+    #[arg(long, global = true, value_name = "NAME", env = "FEDSHARE_PROFILE", default_value = fedshare_engine::profile::LAB_PROFILE)]
+    pub profile: String,
     /// Keep all Fedshare files (lab state, journals, profiles) under this folder.
     #[arg(long, global = true, value_name = "DIR", env = "FEDSHARE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -54,6 +57,10 @@ pub enum Command {
     /// Partner organizations: what their Autodiscover publishes (GetFederationInformation).
     #[command(subcommand)]
     Partner(crate::commands::partner::PartnerCommand),
+    /// Draw the relationship map: `-o map.svg` or `-o map.png`.
+    Map(crate::commands::report::MapArgs),
+    /// Export the setup report (`-o report.html|.pdf|.md|.json`) or a partner kit.
+    Report(crate::commands::report::ReportArgs),
     /// Credentials in the OS keychain (Exchange admin, DNS update keys).
     #[command(subcommand)]
     Credentials(crate::commands::credentials::CredentialsCommand),

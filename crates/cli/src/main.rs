@@ -61,6 +61,8 @@ async fn dispatch(cli: Cli) -> output::Outcome {
         Command::Script(args) => commands::plan::script(&global, args).await,
         Command::Dns(cmd) => commands::dns::run(&global, cmd).await,
         Command::Partner(cmd) => commands::partner::run(&global, cmd).await,
+        Command::Map(args) => commands::report::map(&global, args).await,
+        Command::Report(args) => commands::report::report(&global, args).await,
         Command::Credentials(cmd) => commands::credentials::run(&global, cmd),
         Command::Verify(args) => commands::verify::verify(&global, args).await,
         Command::Explain(args) => commands::explain::run(&global, args),

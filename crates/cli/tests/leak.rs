@@ -140,12 +140,19 @@ fn a_stored_secret_reaches_the_host_and_nothing_else() {
 
     let mut transcript = String::new();
     let plan = plan_path();
+    let report_html = data.join("report.html").display().to_string();
+    let report_pdf = data.join("report.pdf").display().to_string();
+    let report_json = data.join("report.json").display().to_string();
     for args in [
         vec!["status"],
         vec!["apply", plan.as_str(), "--yes"],
         vec!["plan", plan.as_str(), "--json"],
         vec!["script", plan.as_str(), "--undo"],
         vec!["dns", "check", "contoso.com", "--json"],
+        vec!["verify", "--json"],
+        vec!["report", "-o", report_html.as_str()],
+        vec!["report", "-o", report_pdf.as_str()],
+        vec!["report", "-o", report_json.as_str()],
         vec!["undo", "--yes"],
         vec![
             "credentials",

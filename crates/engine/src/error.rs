@@ -20,6 +20,9 @@ pub enum EngineError {
     Dns(#[from] fedshare_dns::DnsError),
 
     #[error(transparent)]
+    Checks(#[from] fedshare_checks::ChecksError),
+
+    #[error(transparent)]
     Map(#[from] fedshare_map::MapError),
 
     #[error(transparent)]
@@ -64,6 +67,7 @@ impl ErrorCode for EngineError {
             EngineError::Lab(e) => e.code(),
             EngineError::Credentials(e) => e.code(),
             EngineError::Dns(e) => e.code(),
+            EngineError::Checks(e) => e.code(),
             EngineError::Map(e) => e.code(),
             EngineError::Report(e) => e.code(),
             EngineError::LabProfile(_) => "engine.lab_profile",
@@ -84,6 +88,7 @@ impl ErrorCode for EngineError {
             EngineError::Lab(e) => e.detail(),
             EngineError::Credentials(e) => e.detail(),
             EngineError::Dns(e) => e.detail(),
+            EngineError::Checks(e) => e.detail(),
             EngineError::Io { source, .. } => Some(source.to_string()),
             EngineError::Map(e) => e.detail(),
             EngineError::Report(e) => e.detail(),

@@ -18,6 +18,7 @@ pub mod reporting;
 pub mod session;
 mod shell_adapter;
 pub mod status;
+pub mod verification;
 pub mod workflow;
 
 pub use error::EngineError;

@@ -23,7 +23,7 @@ pub fn current_plan_path(paths: &AppPaths, profile: &str) -> PathBuf {
     paths
         .data_dir
         .join("plans")
-        .join(format!("{}.toml", sanitize(profile)))
+        .join(format!("{}.toml", file_stem(profile)))
 }
 
 /// The profile's current plan, created from [`LAB_PLAN`] the first time.
@@ -113,10 +113,11 @@ pub fn journal_path(paths: &AppPaths, profile: &str) -> PathBuf {
     paths
         .data_dir
         .join("journal")
-        .join(format!("{}.jsonl", sanitize(profile)))
+        .join(format!("{}.jsonl", file_stem(profile)))
 }
 
-fn sanitize(name: &str) -> String {
+/// A profile name made safe for a file name (journals, plans, acknowledgements).
+pub fn file_stem(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {

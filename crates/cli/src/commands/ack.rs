@@ -33,8 +33,7 @@ pub struct AckArgs {
 }
 
 pub fn run(global: &Global, args: AckArgs) -> Outcome {
-    let session = super::session(global);
-    let path = super::verify::ack_path(&super::paths(global), &session.profile().name);
+    let path = fedshare_engine::verification::ack_path(&super::paths(global), &global.profile);
     Outcome::from(global.json, apply(&path, args))
 }
 

@@ -23,10 +23,9 @@ pub enum CredentialsCommand {
     Status,
 }
 
+/// The profile comes from the global `--profile`.
 #[derive(Debug, Args)]
 pub struct KeyArgs {
-    #[arg(long, default_value = fedshare_engine::profile::LAB_PROFILE)]
-    pub profile: String,
     /// exchange (the admin account) or dns (a TSIG update key).
     #[arg(long)]
     pub purpose: Purpose,
@@ -43,25 +42,28 @@ pub struct SetArgs {
 
 pub fn run(global: &Global, cmd: CredentialsCommand) -> Outcome {
     let result = match cmd {
-        CredentialsCommand::Set(args) => set(&args),
-        CredentialsCommand::Test(k) => {
-            test_credential(&k.profile, k.purpose, Store::Keychain).map(|r| {
+        CredentialsCommand::Set(args) => set(&global.profile, &args),
+        CredentialsCommand::Test(k) => test_credential(&global.profile, k.purpose, Store::Keychain)
+            .map(|r| {
                 Output::new(
                     &r,
                     format!(
                         "The {} credential of {} is readable.\n",
-                        k.purpose, k.profile
+                        k.purpose, global.profile
+                    ),
+                )
+            }),
+        CredentialsCommand::Forget(k) => {
+            forget_credential(&global.profile, k.purpose, Store::Keychain).map(|r| {
+                Output::new(
+                    &r,
+                    format!(
+                        "Forgot the {} credential of {}.\n",
+                        k.purpose, global.profile
                     ),
                 )
             })
         }
-        CredentialsCommand::Forget(k) => forget_credential(&k.profile, k.purpose, Store::Keychain)
-            .map(|r| {
-                Output::new(
-                    &r,
-                    format!("Forgot the {} credential of {}.\n", k.purpose, k.profile),
-                )
-            }),
         CredentialsCommand::Status => {
             let status = keychain_status();
             let text = match (&status.backend, status.available, status.locked) {
@@ -80,11 +82,11 @@ pub fn run(global: &Global, cmd: CredentialsCommand) -> Outcome {
     Outcome::from(global.json, result.map_err(explain_session_only))
 }
 
-fn set(args: &SetArgs) -> Result<Output, CredentialError> {
+fn set(profile: &str, args: &SetArgs) -> Result<Output, CredentialError> {
     let prompt = format!("Secret for {} ({}): ", args.user, args.key.purpose);
     let secret = read_secret_from_terminal_or_stdin(&prompt)?;
     let report = set_credential(
-        &args.key.profile,
+        profile,
         args.key.purpose,
         &args.user,
         secret,
@@ -92,7 +94,7 @@ fn set(args: &SetArgs) -> Result<Output, CredentialError> {
     )?;
     let text = format!(
         "Stored the {} credential of {} for {}.\n",
-        args.key.purpose, args.key.profile, args.user
+        args.key.purpose, profile, args.user
     );
     Ok(Output::new(&report, text))
 }

@@ -74,7 +74,7 @@ pub fn parse_resolvers(list: &[String]) -> Result<Vec<SocketAddr>, EngineError> 
 }
 
 async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> {
-    let session = super::session(global);
+    let session = super::session(global)?;
     let choice = NetworkChoice {
         resolvers: parse_resolvers(&args.resolvers)?,
         extra_ca_pem: None,
@@ -170,7 +170,7 @@ fn render(report: &DomainDnsReport) -> String {
 }
 
 async fn publish(global: &Global, args: PublishArgs) -> Result<Output, EngineError> {
-    let session = super::session(global);
+    let session = super::session(global)?;
     let server = fedshare_engine::net::socket_addr(&args.server, 53)?;
     let key = TsigKey {
         name: args.key_name,

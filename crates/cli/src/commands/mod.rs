@@ -9,10 +9,11 @@ pub mod explain;
 pub mod lab;
 pub mod partner;
 pub mod plan;
+pub mod report;
 pub mod status;
 pub mod verify;
 
-use fedshare_engine::{AppPaths, Profile, Session};
+use fedshare_engine::{AppPaths, EngineError, Session};
 
 use crate::args::Global;
 
@@ -24,8 +25,11 @@ pub fn paths(global: &Global) -> AppPaths {
     }
 }
 
-/// A session with the profile's shell; the lab host is this executable itself.
-pub fn session(global: &Global) -> Session {
+/// A session with the profile's shell; the lab host is this executable itself. An unknown
+/// profile name falls back to nothing: the error says which profiles exist.
+pub fn session(global: &Global) -> Result<Session, EngineError> {
+    let paths = paths(global);
+    let profile = fedshare_engine::profiles::find(&paths, &global.profile)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare".into());
-    Session::new(Profile::lab(), paths(global), exe)
+    Ok(Session::new(profile, paths, exe))
 }

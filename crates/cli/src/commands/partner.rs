@@ -36,7 +36,7 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Outcome {
 }
 
 async fn info(global: &Global, args: InfoArgs) -> Result<Output, EngineError> {
-    let session = super::session(global);
+    let session = super::session(global)?;
     let extra_ca_pem = match &args.ca_file {
         Some(path) => Some(
             std::fs::read_to_string(path).map_err(|source| EngineError::Io {

@@ -49,7 +49,7 @@ pub struct ScriptArgs {
 pub async fn plan(global: &Global, args: PlanArgs) -> Outcome {
     let result = async {
         let plan = workflow::load_plan(&args.plan)?;
-        let session = super::session(global);
+        let session = super::session(global)?;
         let (_, view) = workflow::preview(&session, &plan).await?;
         Ok::<_, EngineError>(Output::new(&view, render_view(&view)))
     }
@@ -60,7 +60,7 @@ pub async fn plan(global: &Global, args: PlanArgs) -> Outcome {
 pub async fn apply(global: &Global, args: ApplyArgs) -> Outcome {
     let result = async {
         let plan = workflow::load_plan(&args.plan)?;
-        let session = super::session(global);
+        let session = super::session(global)?;
         let (_, view) = workflow::preview(&session, &plan).await?;
         if view.steps.is_empty() {
             return Ok(Ok(Output::new(&view, render_view(&view))));
@@ -91,7 +91,7 @@ pub async fn apply(global: &Global, args: ApplyArgs) -> Outcome {
 pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
     let result = async {
         let paths = super::paths(global);
-        let session = super::session(global);
+        let session = super::session(global)?;
         let plan = match &args.plan {
             Some(path) => workflow::load_plan(path)?,
             None => workflow::current_plan(&paths, &session.profile().name)?,
@@ -115,7 +115,7 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
 pub async fn script(global: &Global, args: ScriptArgs) -> Outcome {
     let result = async {
         let plan = workflow::load_plan(&args.plan)?;
-        let session = super::session(global);
+        let session = super::session(global)?;
         let (planned, _) = workflow::preview(&session, &plan).await?;
         let text = if args.undo {
             fedshare_plan::script::plan_undo_script(&planned)?

@@ -9,10 +9,12 @@ use crate::args::Global;
 use crate::output::{Outcome, Output};
 
 pub async fn run(global: &Global) -> Outcome {
-    let session = super::session(global);
-    let result = status::read(&session)
-        .await
-        .map(|state| Output::new(&state, render(&state)));
+    let result = async {
+        let session = super::session(global)?;
+        let state = status::read(&session).await?;
+        Ok::<_, fedshare_engine::EngineError>(Output::new(&state, render(&state)))
+    }
+    .await;
     Outcome::from(global.json, result)
 }
 

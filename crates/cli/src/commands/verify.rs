@@ -5,13 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use fedshare_checks::inputs::GatherOptions;
-use fedshare_checks::{AckStore, SavedRun, VerifiedCheck};
-use fedshare_engine::network::{self, NetworkChoice};
-use fedshare_engine::{workflow, AppPaths, EngineError, Session};
+use fedshare_checks::{SavedRun, VerifiedCheck};
+use fedshare_engine::network::NetworkChoice;
+use fedshare_engine::verification::{self, VerifyRequest};
+use fedshare_engine::{AppPaths, EngineError, Session};
 use fedshare_model::{CheckStatus, ErrorCode, ErrorPayload, Severity, StepKind};
-use fedshare_plan::file::MailboxSelection;
-use fedshare_plan::SharingPlan;
 use serde_json::json;
 
 use crate::args::Global;
@@ -49,77 +47,6 @@ fn payload<E: ErrorCode>(e: E) -> ErrorPayload {
     e.to_payload()
 }
 
-/// Where a profile's acknowledgements are kept.
-pub fn ack_path(paths: &AppPaths, profile: &str) -> PathBuf {
-    let safe: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    paths
-        .data_dir
-        .join("acknowledgements")
-        .join(format!("{safe}.json"))
-}
-
-/// The profile's plan when there is one (the lab's example plan for the lab): it names the
-/// mailboxes to test with and the domains whose Autodiscover record is managed.
-fn profile_plan(paths: &AppPaths, session: &Session) -> Option<SharingPlan> {
-    let path = workflow::current_plan_path(paths, &session.profile().name);
-    if path.exists() {
-        return workflow::load_plan(&path).ok();
-    }
-    session
-        .profile()
-        .is_lab()
-        .then(|| SharingPlan::parse(workflow::LAB_PLAN, "contoso-lab.toml").ok())
-        .flatten()
-}
-
-fn default_user(plan: Option<&SharingPlan>) -> Option<String> {
-    plan?.policies.iter().find_map(|p| match &p.mailboxes {
-        MailboxSelection::List(list) => list.first().cloned(),
-        _ => None,
-    })
-}
-
-async fn gather_options(
-    session: &Session,
-    paths: &AppPaths,
-    args: &VerifyArgs,
-) -> Result<GatherOptions, EngineError> {
-    let extra_ca_pem = match &args.ca_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path).map_err(|source| EngineError::Io {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    let choice = NetworkChoice {
-        resolvers: super::dns::parse_resolvers(&args.resolvers)?,
-        extra_ca_pem,
-    };
-    let plan = profile_plan(paths, session);
-    Ok(GatherOptions {
-        identity: Some(fedshare_engine::status::identity(session).await?),
-        test_user: args.user.clone().or_else(|| default_user(plan.as_ref())),
-        partners: args.partners.clone(),
-        autodiscover_domains: plan
-            .map(|p| p.autodiscover.iter().map(|a| a.domain.clone()).collect())
-            .unwrap_or_default(),
-        dns: network::check_options(session, &choice).await?,
-        discovery: network::discovery_options(session, &choice).await?,
-        clock_skew_seconds: None,
-    })
-}
-
 pub async fn verify(global: &Global, args: VerifyArgs) -> Outcome {
     Outcome {
         json: global.json,
@@ -128,13 +55,15 @@ pub async fn verify(global: &Global, args: VerifyArgs) -> Outcome {
 }
 
 async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPayload> {
-    let session = super::session(global);
+    let session = super::session(global).map_err(payload)?;
     let paths = super::paths(global);
-    let options = gather_options(&session, &paths, &args)
-        .await
-        .map_err(payload)?;
+    let request = VerifyRequest {
+        partners: args.partners.clone(),
+        test_user: args.user.clone(),
+        network: network_choice(&args).map_err(payload)?,
+    };
     let quiet = global.json;
-    let (inputs, results) = fedshare_checks::verify(&session, &options, |p| {
+    let run = verification::run(&session, &paths, &request, |p| {
         if !quiet {
             eprintln!(
                 "[{}/{}] {}{}",
@@ -147,13 +76,6 @@ async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPa
     })
     .await
     .map_err(payload)?;
-    let store = AckStore::load(&ack_path(&paths, &session.profile().name)).map_err(payload)?;
-    let checked = store.apply(results, fedshare_checks::ack::today());
-    let run = SavedRun::new(
-        inputs.taken_at.clone(),
-        inputs.org.organization_name.clone(),
-        checked,
-    );
     if let Some(path) = &args.save {
         run.save(path).map_err(payload)?;
     }
@@ -163,6 +85,30 @@ async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPa
     );
     out.findings = run.results.iter().any(VerifiedCheck::is_open_finding);
     Ok(out)
+}
+
+fn network_choice(args: &VerifyArgs) -> Result<NetworkChoice, EngineError> {
+    let extra_ca_pem = match &args.ca_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path).map_err(|source| EngineError::Io {
+                path: path.display().to_string(),
+                source,
+            })?,
+        ),
+        None => None,
+    };
+    Ok(NetworkChoice {
+        resolvers: super::dns::parse_resolvers(&args.resolvers)?,
+        extra_ca_pem,
+    })
+}
+
+/// The check results a map or report colours its elements with.
+pub async fn checks_for_report(
+    session: &Session,
+    paths: &AppPaths,
+) -> Vec<fedshare_model::CheckResult> {
+    verification::results_for_report(session, paths).await
 }
 
 fn summary(results: &[VerifiedCheck]) -> serde_json::Value {

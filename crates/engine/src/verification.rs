@@ -1,0 +1,105 @@
+//! `verify` for both front ends: gather what the checks need through the session and the
+//! network views, run the catalogue, and mark acknowledged findings (shown, never hidden).
+
+use std::path::PathBuf;
+
+use fedshare_checks::inputs::{GatherOptions, GatherProgress};
+use fedshare_checks::{AckStore, SavedRun};
+use fedshare_model::CheckResult;
+use fedshare_plan::file::MailboxSelection;
+use fedshare_plan::SharingPlan;
+
+use crate::network::{self, NetworkChoice};
+use crate::{workflow, AppPaths, EngineError, Session};
+
+/// What one verification run asks for beyond the profile's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyRequest {
+    /// Partner domains to discover besides those of the relationships.
+    pub partners: Vec<String>,
+    /// The mailbox Test-FederationTrust and Test-OrganizationRelationship run as.
+    pub test_user: Option<String>,
+    pub network: NetworkChoice,
+}
+
+/// Where a profile's acknowledgements are kept.
+pub fn ack_path(paths: &AppPaths, profile: &str) -> PathBuf {
+    paths
+        .data_dir
+        .join("acknowledgements")
+        .join(format!("{}.json", workflow::file_stem(profile)))
+}
+
+/// The profile's plan when there is one (the lab's example plan for the lab): it names the
+/// mailboxes to test with and the domains whose Autodiscover record is managed.
+fn profile_plan(paths: &AppPaths, session: &Session) -> Option<SharingPlan> {
+    let path = workflow::current_plan_path(paths, &session.profile().name);
+    if path.exists() {
+        return workflow::load_plan(&path).ok();
+    }
+    session
+        .profile()
+        .is_lab()
+        .then(|| SharingPlan::parse(workflow::LAB_PLAN, "contoso-lab.toml").ok())
+        .flatten()
+}
+
+fn default_user(plan: Option<&SharingPlan>) -> Option<String> {
+    plan?.policies.iter().find_map(|p| match &p.mailboxes {
+        MailboxSelection::List(list) => list.first().cloned(),
+        _ => None,
+    })
+}
+
+async fn gather_options(
+    session: &Session,
+    paths: &AppPaths,
+    request: &VerifyRequest,
+) -> Result<GatherOptions, EngineError> {
+    let plan = profile_plan(paths, session);
+    Ok(GatherOptions {
+        identity: Some(crate::status::identity(session).await?),
+        test_user: request
+            .test_user
+            .clone()
+            .or_else(|| default_user(plan.as_ref())),
+        partners: request.partners.clone(),
+        autodiscover_domains: plan
+            .map(|p| p.autodiscover.iter().map(|a| a.domain.clone()).collect())
+            .unwrap_or_default(),
+        dns: network::check_options(session, &request.network).await?,
+        discovery: network::discovery_options(session, &request.network).await?,
+        clock_skew_seconds: None,
+    })
+}
+
+/// Runs every check concurrently (progress per item) and applies the profile's
+/// acknowledgements; the result can be saved for drift.
+pub async fn run(
+    session: &Session,
+    paths: &AppPaths,
+    request: &VerifyRequest,
+    progress: impl Fn(GatherProgress) + Send + Sync,
+) -> Result<SavedRun, EngineError> {
+    let options = gather_options(session, paths, request).await?;
+    let (inputs, results) = fedshare_checks::verify(session, &options, progress).await?;
+    let store = AckStore::load(&ack_path(paths, &session.profile().name))?;
+    let checked = store.apply(results, fedshare_checks::ack::today());
+    Ok(SavedRun::new(
+        inputs.taken_at.clone(),
+        inputs.org.organization_name.clone(),
+        checked,
+    ))
+}
+
+/// The plain results for maps and reports; when verification cannot run, the map shows
+/// every element as "not checked" rather than failing the export.
+pub async fn results_for_report(session: &Session, paths: &AppPaths) -> Vec<CheckResult> {
+    match run(session, paths, &VerifyRequest::default(), |_| {}).await {
+        Ok(run) => run.results.into_iter().map(|c| c.result).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "verification for the report failed; checks shown as not checked");
+            Vec::new()
+        }
+    }
+}
