@@ -25,10 +25,11 @@ pub struct ExportedFile {
     pub bytes: u64,
 }
 
-/// The report input for the connected organization. The checks module is not wired yet, so
-/// the report and map carry no check results ("not checked") until it is.
+/// The report input for the connected organization, coloured by a fresh verification run.
 pub async fn gather(state: &AppState) -> Result<ReportInput, EngineError> {
-    reporting::report_input(&state.session, &state.paths, Vec::new()).await
+    let checks =
+        fedshare_engine::verification::results_for_report(&state.session(), &state.paths).await;
+    reporting::report_input(&state.session(), &state.paths, checks).await
 }
 
 #[tauri::command]
@@ -46,7 +47,7 @@ pub async fn export_report<R: Runtime>(
 /// Partner domains a kit can be made for.
 #[tauri::command]
 pub async fn partner_domains(state: State<'_, AppState>) -> Result<Vec<String>, ErrorPayload> {
-    let org = fedshare_engine::status::read(&state.session).await?;
+    let org = fedshare_engine::status::read(&state.session()).await?;
     Ok(reporting::partner_domains(&org))
 }
 
