@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use fedshare_model::{CheckResult, CheckStatus};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use time::macros::format_description;
 use time::Date;
 
@@ -27,8 +28,9 @@ pub struct Ack {
 }
 
 /// The acknowledgement as shown next to a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Acknowledged {
     pub reason: String,
     pub expires: String,
@@ -37,11 +39,13 @@ pub struct Acknowledged {
 
 /// A check result with its acknowledgement, if one is in force. Serialises as the result's
 /// own fields plus `acknowledged`, so a plain result list reads as a list of these too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct VerifiedCheck {
     #[serde(flatten)]
     pub result: CheckResult,
+    #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<Acknowledged>,
 }

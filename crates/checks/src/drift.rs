@@ -4,12 +4,14 @@ use std::path::Path;
 
 use fedshare_model::{CheckResult, CheckStatus};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::ack::VerifiedCheck;
 use crate::error::{io, ChecksError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RunHeader {
     /// RFC 3339 time of the run.
     pub time: String,
@@ -24,8 +26,9 @@ fn schema() -> u32 {
 }
 
 /// One verification run as `fedshare verify --save FILE` writes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SavedRun {
     pub header: RunHeader,
     pub results: Vec<VerifiedCheck>,

@@ -8,9 +8,11 @@
 
 use fedshare_model::Fix;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Explanation {
     /// Stable id of the cause (`proof-failed`, ...).
     pub id: String,

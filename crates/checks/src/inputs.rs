@@ -17,6 +17,7 @@ use fedshare_plan::{OrgIdentity, Shell};
 use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::error::ChecksError;
 
@@ -172,8 +173,9 @@ pub struct GatherOptions {
 }
 
 /// One read finished (`done` of `total`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct GatherProgress {
     pub done: usize,
     pub total: usize,
