@@ -12,6 +12,6 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub async fn copy_diagnostics(state: State<'_, AppState>) -> Result<String, ()> {
-    let connection = state.session.connection().await.ok();
+    let connection = state.session().connection().await.ok();
     Ok(diagnostics::gather(&state.paths, connection.as_ref()))
 }

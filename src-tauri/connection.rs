@@ -8,10 +8,10 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn connection_status(state: State<'_, AppState>) -> Result<ConnectionInfo, ErrorPayload> {
-    Ok(state.session.connection().await?)
+    Ok(state.session().connection().await?)
 }
 
 #[tauri::command]
 pub async fn org_status(state: State<'_, AppState>) -> Result<OrgState, ErrorPayload> {
-    Ok(status::read(&state.session).await?)
+    Ok(status::read(&state.session()).await?)
 }

@@ -8,10 +8,12 @@ mod credentials;
 mod map;
 mod plan;
 mod policies;
+mod relationships;
 mod report;
 mod settings;
 mod state;
 mod trust;
+mod verify;
 
 use fedshare_engine::AppPaths;
 
@@ -77,6 +79,13 @@ fn run() {
             settings::save_profile,
             settings::remove_profile,
             settings::test_profile,
+            settings::use_profile,
+            settings::active_profile,
+            verify::run_verification,
+            verify::acknowledge,
+            verify::remove_acknowledgement,
+            verify::explain_error,
+            relationships::partner_preview,
             credentials::keychain_status,
             credentials::set_credential,
             credentials::test_credential,

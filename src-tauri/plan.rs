@@ -23,7 +23,7 @@ use crate::state::AppState;
 fn current(state: &AppState) -> Result<SharingPlan, ErrorPayload> {
     Ok(workflow::current_plan(
         &state.paths,
-        &state.session.profile().name,
+        &state.session().profile().name,
     )?)
 }
 
@@ -39,7 +39,7 @@ pub fn save_plan_document(
     document: PlanDocument,
 ) -> Result<PlanDocument, ErrorPayload> {
     current(&state)?; // creates the plans directory on first use
-    let path = workflow::current_plan_path(&state.paths, &state.session.profile().name);
+    let path = workflow::current_plan_path(&state.paths, &state.session().profile().name);
     let text = document.to_toml();
     let plan = SharingPlan::parse(&text, &path.display().to_string())
         .map_err(|e| positioned(&e, &text))?;
@@ -73,7 +73,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), EngineError> {
 #[tauri::command]
 pub async fn plan_preview(state: State<'_, AppState>) -> Result<PlanView, ErrorPayload> {
     let plan = current(&state)?;
-    Ok(workflow::preview(&state.session, &plan).await?.1)
+    Ok(workflow::preview(&state.session(), &plan).await?.1)
 }
 
 #[tauri::command]
@@ -87,7 +87,7 @@ pub async fn apply_plan(
         let _ = on_progress.send(p.clone());
     };
     let options = ApplyOptions::default();
-    Ok(workflow::apply(&state.session, &state.paths, &plan, options, progress).await?)
+    Ok(workflow::apply(&state.session(), &state.paths, &plan, options, progress).await?)
 }
 
 #[tauri::command]
@@ -99,26 +99,26 @@ pub async fn undo_changes(
     let progress = move |p: &Progress| {
         let _ = on_progress.send(p.clone());
     };
-    Ok(workflow::undo(&state.session, &state.paths, &plan, progress).await?)
+    Ok(workflow::undo(&state.session(), &state.paths, &plan, progress).await?)
 }
 
 #[tauri::command]
 pub async fn prerequisites(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
     let plan = current(&state)?;
-    Ok(workflow::prerequisites(&state.session, &plan).await?)
+    Ok(workflow::prerequisites(&state.session(), &plan).await?)
 }
 
 #[tauri::command]
 pub async fn verify_plan(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
     let plan = current(&state)?;
-    Ok(workflow::verify(&state.session, &plan).await?)
+    Ok(workflow::verify(&state.session(), &plan).await?)
 }
 
 /// The current plan and what the organization and DNS look like now.
 pub(crate) async fn observe(state: &AppState) -> Result<(SharingPlan, Snapshot), ErrorPayload> {
     let plan = current(state)?;
-    let dns = workflow::dns_ops(&state.session, &plan).await?;
-    let snap = workflow::snapshot(&state.session, &dns, &plan).await?;
+    let dns = workflow::dns_ops(&state.session(), &plan).await?;
+    let snap = workflow::snapshot(&state.session(), &dns, &plan).await?;
     Ok((plan, snap))
 }
 

@@ -92,3 +92,28 @@ pub async fn test_profile(
     let session = Session::new(profile, state.paths.clone(), exe);
     Ok(session.connection().await?)
 }
+
+/// "Use this profile": the app's session becomes this saved profile's (read from the same
+/// store the list comes from, so a profile edited in the form is used as saved). Its shell
+/// starts on first use; the returned info is that first connection.
+#[tauri::command]
+pub async fn use_profile<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ConnectionInfo, ErrorPayload> {
+    let store = store(&app, &state.paths)?;
+    let profile = read(&store, &state.paths)?
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or(EngineError::UnknownProfile(name))?;
+    tracing::info!(profile = %profile.name, "switching the active profile");
+    let session = state.use_profile(profile);
+    Ok(session.connection().await?)
+}
+
+/// The name of the profile the app's session uses (no connection needed).
+#[tauri::command]
+pub fn active_profile(state: State<'_, AppState>) -> String {
+    state.session().profile().name.clone()
+}

@@ -1,17 +1,46 @@
-//! What the shell keeps between commands: the paths and the one engine session.
+//! What the shell keeps between commands: the paths and the engine session of the active
+//! profile. "Use this profile" replaces the session, so it sits behind a lock; commands take a
+//! clone of the `Arc` and never hold the lock across an await, so a long apply keeps its own
+//! session even when the user switches meanwhile.
+
+use std::sync::{Arc, PoisonError, RwLock};
 
 use fedshare_engine::{AppPaths, Profile, Session};
 
 pub struct AppState {
     pub paths: AppPaths,
-    pub session: Session,
+    session: RwLock<Arc<Session>>,
 }
 
 impl AppState {
     pub fn new(paths: AppPaths) -> Self {
+        let session = Self::session_for(Profile::lab(), &paths);
+        Self {
+            paths,
+            session: RwLock::new(session),
+        }
+    }
+
+    fn session_for(profile: Profile, paths: &AppPaths) -> Arc<Session> {
         // The lab host is this very executable started with `lab-host`.
         let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare-app".into());
-        let session = Session::new(Profile::lab(), paths.clone(), exe);
-        Self { paths, session }
+        Arc::new(Session::new(profile, paths.clone(), exe))
+    }
+
+    /// The active profile's session.
+    pub fn session(&self) -> Arc<Session> {
+        // A panic elsewhere cannot leave an Arc half-written, so a poisoned lock is still valid.
+        self.session
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Makes `profile` the active one; its shell starts on first use. The previous session's
+    /// shell stops once the last command using it finishes.
+    pub fn use_profile(&self, profile: Profile) -> Arc<Session> {
+        let session = Self::session_for(profile, &self.paths);
+        *self.session.write().unwrap_or_else(PoisonError::into_inner) = session.clone();
+        session
     }
 }

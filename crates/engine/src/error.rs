@@ -48,6 +48,9 @@ pub enum EngineError {
     #[error("'{0}' is not an address: use ADDR, ADDR:PORT, HOST or HOST:PORT")]
     BadAddress(String),
 
+    #[error("'{0}' is not a domain name: type the partner's SMTP domain, e.g. fabrikam.com")]
+    PartnerDomain(String),
+
     #[error("{cmdlet} returned output Fedshare could not read ({reason}); check that the server runs Exchange 2013")]
     UnexpectedOutput { cmdlet: String, reason: String },
 
@@ -76,6 +79,7 @@ impl ErrorCode for EngineError {
             EngineError::ProfileStore { .. } => "engine.profile_store",
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
+            EngineError::PartnerDomain(_) => "engine.partner_domain",
             EngineError::UnexpectedOutput { .. } => "engine.unexpected_output",
             EngineError::Io { .. } => "engine.io",
         }
@@ -98,7 +102,8 @@ impl ErrorCode for EngineError {
             | EngineError::UnknownProfile(_)
             | EngineError::ProfileStore { .. }
             | EngineError::NotLab
-            | EngineError::BadAddress(_) => None,
+            | EngineError::BadAddress(_)
+            | EngineError::PartnerDomain(_) => None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod info;
 pub mod logging;
 pub mod net;
 pub mod network;
+pub mod partners;
 pub mod paths;
 pub mod profile;
 pub mod profiles;
