@@ -24,8 +24,24 @@ export XDG_DATA_HOME=$SANDBOX/data XDG_CONFIG_HOME=$SANDBOX/config \
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 
-step "Rust tests (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
+step "the engine stays free of the desktop stack"
 cargo build --workspace --bins --locked
+for crate in $(cargo metadata --no-deps --format-version 1 --locked \
+    | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"] if p["name"] != "fedshare-app"))'); do
+  if cargo tree --locked -p "$crate" -e normal,build | grep -Eiq '^[^a-z]*(tauri|wry|webkit|gtk)'; then
+    echo "$crate depends on the desktop stack (tauri/wry/webkit/gtk):" >&2
+    cargo tree --locked -p "$crate" -e normal,build -i tauri >&2 || true
+    exit 1
+  fi
+done
+if ldd target/debug/fedshare | grep -Eiq 'webkit|gtk|javascriptcore'; then
+  echo "the fedshare CLI links WebKit or GTK:" >&2
+  ldd target/debug/fedshare >&2
+  exit 1
+fi
+echo "engine crates and the CLI: no tauri, wry, webkit or gtk"
+
+step "Rust tests (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   dbus-run-session -- \
   keyctl session fedshare-tests \
