@@ -1,7 +1,9 @@
 // The only module that may import @tauri-apps/* (enforced by eslint no-restricted-imports).
 import { Channel, invoke } from '@tauri-apps/api/core';
 
+import type { GatherProgress } from '../bindings/GatherProgress';
 import type { Progress } from '../bindings/Progress';
+import type { VerifyBackend } from '../verify/backend';
 import type { WizardBackend } from '../wizard/backend';
 import { toErrorPayload } from './errors';
 import type {
@@ -47,9 +49,26 @@ function wizardCommands(): WizardBackend {
   };
 }
 
+function verifyCommands(): VerifyBackend {
+  return {
+    runVerification: (onProgress) => {
+      const channel = new Channel<GatherProgress>();
+      channel.onmessage = onProgress;
+      return call('run_verification', { onProgress: channel });
+    },
+    acknowledge: (checkId, reason, expires) => call('acknowledge', { checkId, reason, expires }),
+    removeAcknowledgement: (checkId) => call('remove_acknowledgement', { checkId }),
+    explainError: (text) => call('explain_error', { text }),
+    partnerPreview: (domain) => call('partner_preview', { domain }),
+    useProfile: (name) => call('use_profile', { name }),
+    activeProfile: () => call('active_profile'),
+  };
+}
+
 export function createTauriBackend(): Backend {
   return {
     ...wizardCommands(),
+    ...verifyCommands(),
     appInfo: () => call<AppInfo>('app_info'),
     connection: () => call<ConnectionInfo>('connection_status'),
     orgStatus: () => call<OrgState>('org_status'),

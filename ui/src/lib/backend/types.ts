@@ -7,6 +7,7 @@ import type { MapFormat } from '../bindings/MapFormat';
 import type { OrgState } from '../bindings/OrgState';
 import type { Profile } from '../bindings/Profile';
 import type { ReportFormat } from '../bindings/ReportFormat';
+import type { VerifyBackend } from '../verify/backend';
 import type { WizardBackend } from '../wizard/backend';
 
 /** Result of the `app_info` command. */
@@ -30,7 +31,7 @@ export interface ConnectionInfo {
 }
 
 /** Everything the UI asks of the Rust side. Every method rejects with an ErrorPayload. */
-export interface Backend extends MapReportBackend, WizardBackend {
+export interface Backend extends MapReportBackend, WizardBackend, VerifyBackend {
   appInfo(): Promise<AppInfo>;
   connection(): Promise<ConnectionInfo>;
   orgStatus(): Promise<OrgState>;

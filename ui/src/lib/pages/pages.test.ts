@@ -11,7 +11,6 @@ import BeforeYouBegin from './BeforeYouBegin.svelte';
 import FederationTrust from './FederationTrust.svelte';
 import OrganizationRelationships from './OrganizationRelationships.svelte';
 import SharingPolicies from './SharingPolicies.svelte';
-import Verify from './Verify.svelte';
 
 const orgWith = (patch: Partial<OrgState>) => createOrgSource(createFakeBackend({ orgStatus: () => Promise.resolve({ ...structuredClone(LAB_ORG), ...patch }) }));
 /** Cell texts of one table row; list cells come out as their items joined by spaces. */
@@ -176,14 +175,5 @@ describe('4 Autodiscover DNS', () => {
       org: orgWith({ OrganizationIdentifier: { ...LAB_ORG.OrganizationIdentifier, Domains: [] } }),
     });
     expect(await screen.findByTestId('no-federated-domains')).toBeInTheDocument();
-  });
-});
-
-describe.each([{ name: 'Verify', component: Verify }])('$name placeholder', ({ name, component }) => {
-  it('states honestly that the feature comes later', () => {
-    render(component);
-    expect(screen.getByTestId('page-title')).toHaveTextContent(name);
-    expect(screen.getByTestId('not-yet-available')).toHaveTextContent('later release');
-    expect(screen.queryByRole('table')).toBeNull();
   });
 });

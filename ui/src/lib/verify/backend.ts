@@ -1,0 +1,24 @@
+// What the Verify page, the explainer, page 2's partner preview and profile switching ask of
+// the Rust side. The Backend interface extends this; tauri.ts maps each method to one command.
+import type { Acknowledged } from '../bindings/Acknowledged';
+import type { ConnectionInfo } from '../backend/types';
+import type { Explanation } from '../bindings/Explanation';
+import type { GatherProgress } from '../bindings/GatherProgress';
+import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
+import type { SavedRun } from '../bindings/SavedRun';
+
+export interface VerifyBackend {
+  /** Every check of the catalogue, concurrently; each finished read arrives through `onProgress`. */
+  runVerification(onProgress: (progress: GatherProgress) => void): Promise<SavedRun>;
+  /** Accepts a finding until `expires` (YYYY-MM-DD); it keeps its status, marked acknowledged. */
+  acknowledge(checkId: string, reason: string, expires: string): Promise<Acknowledged>;
+  /** Resolves false when the check was not acknowledged. */
+  removeAcknowledgement(checkId: string): Promise<boolean>;
+  /** Likely causes of a pasted error text; empty when nothing known matches. */
+  explainError(text: string): Promise<Explanation[]>;
+  /** GetFederationInformation discovery for a partner domain, before anything is created. */
+  partnerPreview(domain: string): Promise<PartnerDiscovery>;
+  /** Makes a saved profile the app's active one; resolves with its first connection. */
+  useProfile(name: string): Promise<ConnectionInfo>;
+  activeProfile(): Promise<string>;
+}

@@ -1,0 +1,188 @@
+// The Verify page's part of the fake backend: the lab's results after the lab plan is applied
+// (one warning left), the explainer's table for a few known errors, and Fabrikam's discovery.
+import type { Explanation } from '../bindings/Explanation';
+import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
+import type { SavedRun } from '../bindings/SavedRun';
+import type { VerifiedCheck } from '../bindings/VerifiedCheck';
+import type { VerifyBackend } from './backend';
+
+const DOC = 'https://learn.microsoft.com/exchange/sharing/federation/federation';
+
+function check(partial: Partial<VerifiedCheck> & Pick<VerifiedCheck, 'id' | 'title' | 'step'>): VerifiedCheck {
+  return {
+    severity: 'error',
+    status: 'pass',
+    evidence: [],
+    explanation: '',
+    docLink: DOC,
+    ...partial,
+  };
+}
+
+export const LAB_RUN: SavedRun = {
+  header: { time: '2025-11-26T10:00:00Z', organization: 'Contoso Lab', schema: 1 },
+  results: [
+    check({
+      id: 'clock.skew',
+      title: 'Clock skew to the Exchange server',
+      step: 'prerequisites',
+      evidence: [{ subject: 'Server time − workstation time', actual: '2 s', expected: 'under 5 minutes' }],
+      explanation: 'Security tokens are refused when the clocks differ by more than five minutes.',
+    }),
+    check({
+      id: 'trust.present',
+      title: 'A federation trust exists',
+      step: 'federationTrust',
+      evidence: [{ subject: 'Get-FederationTrust.Name', actual: 'Azure AD authentication', expected: 'a trust' }],
+      explanation: 'Without a federation trust the organization cannot request delegation tokens.',
+    }),
+    check({
+      id: 'domain.proof:contoso.test',
+      title: 'Domain proof TXT record for contoso.test',
+      step: 'federationTrust',
+      subject: 'contoso.test',
+      evidence: [{ subject: 'TXT contoso.test', actual: 'Zm9vYmFy…', expected: 'Zm9vYmFy…' }],
+      explanation: 'The Microsoft Federation Gateway checks this record before it accepts the domain.',
+    }),
+    check({
+      id: 'trust.certificate-expiry',
+      title: 'Federation certificate expiry',
+      step: 'federationTrust',
+      severity: 'warning',
+      status: 'warning',
+      evidence: [{ subject: 'Get-FederationTrust.OrgCertificate.NotAfter', actual: '2026-01-10', expected: 'more than 60 days away' }],
+      explanation: 'When the certificate expires, every free/busy request to partners fails.',
+      fix: {
+        summary: 'Create a new federation certificate and make it the next certificate.',
+        commands: ["Set-FederationTrust -Identity 'Azure AD authentication' -Thumbprint <new thumbprint> -PublishFederationCertificate"],
+      },
+    }),
+    check({
+      id: 'orgrel.target:Fabrikam',
+      title: 'Fabrikam targets match what fabrikam.test publishes',
+      step: 'organizationRelationships',
+      subject: 'Fabrikam',
+      evidence: [
+        {
+          subject: 'TargetApplicationUri',
+          actual: 'FYDIBOHF25SPDLT.fabrikam.test',
+          expected: 'FYDIBOHF25SPDLT.fabrikam.test',
+        },
+      ],
+      explanation: 'Requests go to the partner values the relationship holds.',
+    }),
+    check({
+      id: 'policy.contradiction',
+      title: 'Sharing policy entries agree',
+      step: 'sharingPolicies',
+      explanation: 'Two entries for one domain grant different actions.',
+    }),
+    check({
+      id: 'dns.autodiscover:contoso.test',
+      title: 'autodiscover.contoso.test resolves',
+      step: 'autodiscoverDns',
+      subject: 'contoso.test',
+      evidence: [{ subject: 'CNAME autodiscover.contoso.test', actual: 'mail.contoso.test', expected: 'mail.contoso.test' }],
+      explanation: 'Partners find this organization through Autodiscover.',
+    }),
+  ],
+};
+
+const KNOWN: { terms: string; explanation: Explanation }[] = [
+  {
+    terms: 'proof of domain ownership has failed',
+    explanation: {
+      id: 'proof-failed',
+      cause:
+        "The domain proof TXT record is missing or differs from Get-FederatedDomainProof's Proof (the broker answered ProofOfOwnershipNotValid), or it has not replicated yet.",
+      confirmWith: ['domain.proof:<domain>', 'domain.active:<domain>', 'dns.txt-size:<domain>'],
+      fixes: [
+        {
+          summary: 'Publish the exact Proof as a TXT record at the domain itself, check it, wait for replication, then retry.',
+          commands: ['Get-FederatedDomainProof -DomainName <domain> | fl Thumbprint,Proof', 'nslookup -querytype=txt <domain>'],
+        },
+      ],
+      matched: 'proof of domain ownership has failed',
+    },
+  },
+];
+
+export const FABRIKAM_DISCOVERY: PartnerDiscovery = {
+  domain: 'fabrikam.test',
+  attempts: [
+    {
+      step: 'autodiscoverHost',
+      method: 'POST',
+      url: 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.svc',
+      outcome: { kind: 'success' },
+      elapsedMs: 41,
+    },
+  ],
+  result: {
+    domainName: 'fabrikam.test',
+    targetApplicationUri: 'FYDIBOHF25SPDLT.fabrikam.test',
+    targetAutodiscoverEpr: 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.svc/WSSecurity',
+    tokenIssuerUris: ['urn:federation:MicrosoftOnline'],
+    tokenIssuers: [{ uri: 'urn:federation:MicrosoftOnline', endpoint: 'https://login.microsoftonline.com/extSTS.srf' }],
+    domainNames: ['fabrikam.test', 'eu.fabrikam.test'],
+    sourceUrl: 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.svc',
+    exchangeOnline: null,
+  },
+  unsecuredRedirect: null,
+  warnings: [],
+  elapsedMs: 43,
+};
+
+/** A partner without Autodiscover: both secure URLs fail, as Exchange would see it. */
+function unreachable(domain: string): PartnerDiscovery {
+  const attempt = (step: 'autodiscoverHost' | 'domainHost', host: string) => ({
+    step,
+    method: 'POST',
+    url: `https://${host}/autodiscover/autodiscover.svc`,
+    outcome: { kind: 'failed' as const, failure: { kind: 'dns' as const, message: `${host}: no such name (NXDOMAIN)` } },
+    elapsedMs: 12,
+  });
+  return {
+    domain,
+    attempts: [attempt('autodiscoverHost', `autodiscover.${domain}`), attempt('domainHost', domain)],
+    result: null,
+    unsecuredRedirect: null,
+    warnings: [],
+    elapsedMs: 25,
+  };
+}
+
+export function fakeVerifyBackend(): VerifyBackend {
+  let active = 'lab';
+  return {
+    runVerification: (onProgress) => {
+      const items = ['Get-FederationTrust', 'Get-OrganizationRelationship', 'TXT contoso.test', 'GetFederationInformation fabrikam.test'];
+      items.forEach((item, i) => onProgress({ done: i + 1, total: items.length, item, ok: true }));
+      return Promise.resolve(structuredClone(LAB_RUN));
+    },
+    acknowledge: (_checkId, reason, expires) => {
+      if (reason.trim() === '') {
+        return Promise.reject({ code: 'checks.empty_reason', message: 'an acknowledgement needs a reason' });
+      }
+      return Promise.resolve({ reason, expires, by: 'admin' });
+    },
+    removeAcknowledgement: () => Promise.resolve(true),
+    explainError: (text) => {
+      const t = text.toLowerCase().replace(/\s+/g, ' ');
+      return Promise.resolve(KNOWN.filter((k) => t.includes(k.terms)).map((k) => structuredClone(k.explanation)));
+    },
+    partnerPreview: (domain) =>
+      Promise.resolve(domain.trim().toLowerCase() === 'fabrikam.test' ? structuredClone(FABRIKAM_DISCOVERY) : unreachable(domain.trim())),
+    useProfile: (name) => {
+      active = name;
+      return Promise.resolve({
+        profile: name,
+        organization: name === 'lab' ? 'Contoso Lab' : name,
+        isLab: name === 'lab',
+        host: 'Lab shell',
+        hostVersion: 'Version 15.0 (Build 1497.2)',
+      });
+    },
+    activeProfile: () => Promise.resolve(active),
+  };
+}
