@@ -260,7 +260,9 @@ app_mb=$([ -f "$APP" ] && mb "$(stat -c %s "$APP")" || true)
 cli_mb=$([ -f "$CLI" ] && mb "$(stat -c %s "$CLI")" || true)
 deb_mb=${DEB:+$(mb "$(stat -c %s "$DEB")")}
 
-printf '\n==> Fedshare performance figures (%s, %s cores)\n' "$(uname -m)" "$(nproc)"
+# The load average says whether other work shared the CPUs while the figures were taken.
+printf '\n==> Fedshare performance figures (%s, %s cores, load average %s)\n' \
+  "$(uname -m)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 row "figure" "value" "budget" ""
 row "protocol: invocations/s, one host" "${rate:+$rate/s}" ">= 1000/s" "$(verdict "$rate" 1000 min)"
 row "protocol: host per invocation (baseline)" "${base:+$base/s}" "" "info"
