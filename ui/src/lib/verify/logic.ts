@@ -35,6 +35,15 @@ export const STATUS_WORDS: Record<CheckStatus, string> = {
   notChecked: 'Not checked',
 };
 
+/** Like `fedshare verify`: a passing check of severity info is a note (e.g. an Exchange Online partner). */
+export function isNote(check: VerifiedCheck): boolean {
+  return check.status === 'pass' && check.severity === 'info';
+}
+
+export function statusWord(check: VerifiedCheck): string {
+  return isNote(check) ? 'Note' : STATUS_WORDS[check.status];
+}
+
 /** `open`: failures and warnings no acknowledgement covers. */
 export type StatusFilter = 'all' | 'open' | CheckStatus;
 

@@ -1,0 +1,58 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { createFakeBackend, LAB_CONNECTION } from '../backend/fake';
+import { createOrgSource } from '../backend/org-source';
+import type { Profile } from '../bindings/Profile';
+import Header from '../components/Header.svelte';
+import Connection from '../pages/Connection.svelte';
+
+const WOODGROVE: Profile = {
+  name: 'Woodgrove',
+  backend: { kind: 'remotePowerShell', connectionUri: 'https://mail.woodgrove.test/PowerShell/', storedCredential: false },
+} as Profile;
+
+describe('Use this profile', () => {
+  it('switches the session, marks the profile in use, and the header reads the connection again', async () => {
+    let active = 'Lab';
+    const connection = vi.fn(() =>
+      Promise.resolve({ ...LAB_CONNECTION, profile: active, organization: active === 'Lab' ? 'Contoso Lab' : 'Woodgrove Bank' }),
+    );
+    const useProfile = vi.fn((name: string) => {
+      active = name;
+      return connection();
+    });
+    const backend = createFakeBackend({
+      connection,
+      useProfile,
+      activeProfile: () => Promise.resolve(active),
+      listProfiles: () => Promise.resolve([{ name: 'Lab', backend: { kind: 'lab' } } as Profile, WOODGROVE]),
+    });
+    const orgStatus = vi.spyOn(backend, 'orgStatus');
+    render(Header, { backend, onAbout: () => {} });
+    render(Connection, { backend, org: createOrgSource(backend) });
+    expect(await screen.findByTestId('active-profile')).toHaveTextContent('Profile: Lab');
+    const labRow = (await screen.findByTestId('use-Lab')).closest('tr') as HTMLElement;
+    expect(await within(labRow).findByTestId('active-marker')).toHaveTextContent('(in use)');
+    expect(screen.getByTestId('use-Lab')).toBeDisabled();
+
+    await userEvent.click(screen.getByTestId('use-Woodgrove'));
+    expect(useProfile).toHaveBeenCalledWith('Woodgrove');
+    expect(await screen.findByTestId('test-result')).toHaveTextContent('Woodgrove: connected to Woodgrove Bank');
+    await vi.waitFor(() => expect(screen.getByTestId('active-profile')).toHaveTextContent('Profile: Woodgrove'));
+    expect(screen.getByTestId('org-name')).toHaveTextContent('Woodgrove Bank');
+    expect(screen.getByTestId('use-Woodgrove')).toBeDisabled();
+    expect(orgStatus).toHaveBeenCalled();
+  });
+
+  it('shows why the switched profile could not connect', async () => {
+    const backend = createFakeBackend({
+      useProfile: () => Promise.reject({ code: 'exchange.connect', message: 'Could not reach https://mail.woodgrove.test/PowerShell/' }),
+      listProfiles: () => Promise.resolve([{ name: 'Lab', backend: { kind: 'lab' } } as Profile, WOODGROVE]),
+    });
+    render(Connection, { backend, org: createOrgSource(backend) });
+    await userEvent.click(await screen.findByTestId('use-Woodgrove'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not reach');
+  });
+});
