@@ -64,15 +64,27 @@ async fn preview_partner(client: &Client) {
         .await
         .expect("partner domain box");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while input.prop("value").await.expect("value").unwrap_or_default() != "fabrikam.com" {
-        assert!(Instant::now() < deadline, "the partner box was not prefilled");
+    while input
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+        != "fabrikam.com"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the partner box was not prefilled"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     click(client, "partner-preview-run").await;
     let uri = wait_long(client, "target-application-uri", "fabrikam").await;
     assert!(uri.contains("FYDIBOHF25SPDLT"), "{uri}");
     let epr = text_of(client, "target-autodiscover-epr").await;
-    assert!(epr.ends_with("/WSSecurity") || epr.contains("/WSSecurity "), "{epr}");
+    assert!(
+        epr.ends_with("/WSSecurity") || epr.contains("/WSSecurity "),
+        "{epr}"
+    );
     let attempts = texts(client, "discovery-attempt").await;
     assert!(
         attempts.iter().any(|a| a.contains("answered")),
@@ -115,7 +127,10 @@ async fn verify_groups_results_and_the_explainer_finds_the_cause() {
         ]
     );
     let statuses = texts(&client, "result-status").await;
-    assert!(statuses.iter().filter(|s| *s == "Passed").count() >= 30, "{statuses:?}");
+    assert!(
+        statuses.iter().filter(|s| *s == "Passed").count() >= 30,
+        "{statuses:?}"
+    );
     assert!(!statuses.iter().any(|s| s == "Failed"), "{statuses:?}");
 
     // The explainer: paste the broker's error, see the cause and follow it to its check.
@@ -130,7 +145,10 @@ async fn verify_groups_results_and_the_explainer_finds_the_cause() {
     let cause = wait_long(&client, "cause", "domain proof TXT record").await;
     assert!(cause.contains("Get-FederatedDomainProof"), "{cause}");
     let confirm = texts(&client, "confirm-check").await;
-    assert!(confirm.iter().any(|c| c == "domain.proof:<domain>"), "{confirm:?}");
+    assert!(
+        confirm.iter().any(|c| c == "domain.proof:<domain>"),
+        "{confirm:?}"
+    );
     click(&client, "confirm-check").await;
     let highlighted = client
         .wait()
