@@ -8,7 +8,7 @@ use fedshare_dns::{
     check_domain, publish_record, DomainDnsReport, ExpectedProof, PublishMode, PublishType,
     RecordStatus, TsigAlgo, TsigKey, UpdateTarget,
 };
-use fedshare_engine::network::{self, NetworkChoice};
+use fedshare_engine::network;
 use fedshare_engine::EngineError;
 
 use crate::args::Global;
@@ -75,10 +75,7 @@ pub fn parse_resolvers(list: &[String]) -> Result<Vec<SocketAddr>, EngineError> 
 
 async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> {
     let session = super::session(global)?;
-    let choice = NetworkChoice {
-        resolvers: parse_resolvers(&args.resolvers)?,
-        extra_ca_pem: None,
-    };
+    let choice = super::network_choice(&args.resolvers, None)?;
     let mut opts = network::check_options(&session, &choice).await?;
     opts.expected_proofs = if args.proofs.is_empty() {
         proofs_from_exchange(&session, &args.domain).await

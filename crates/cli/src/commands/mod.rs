@@ -13,6 +13,9 @@ pub mod report;
 pub mod status;
 pub mod verify;
 
+use std::path::Path;
+
+use fedshare_engine::network::NetworkChoice;
 use fedshare_engine::{AppPaths, EngineError, Session};
 
 use crate::args::Global;
@@ -32,4 +35,25 @@ pub fn session(global: &Global) -> Result<Session, EngineError> {
     let profile = fedshare_engine::profiles::find(&paths, &global.profile)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare".into());
     Ok(Session::new(profile, paths, exe))
+}
+
+/// The network a command uses: `--resolver` addresses and the extra CA certificates of
+/// `--ca-file` (PEM), read here so every command reports an unreadable file the same way.
+pub fn network_choice(
+    resolvers: &[String],
+    ca_file: Option<&Path>,
+) -> Result<NetworkChoice, EngineError> {
+    let extra_ca_pem = match ca_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path).map_err(|source| EngineError::Io {
+                path: path.display().to_string(),
+                source,
+            })?,
+        ),
+        None => None,
+    };
+    Ok(NetworkChoice {
+        resolvers: dns::parse_resolvers(resolvers)?,
+        extra_ca_pem,
+    })
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use fedshare_dns::{Discoverer, PartnerDiscovery};
-use fedshare_engine::network::{self, NetworkChoice};
+use fedshare_engine::network;
 use fedshare_engine::EngineError;
 
 use crate::args::Global;
@@ -37,19 +37,7 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Outcome {
 
 async fn info(global: &Global, args: InfoArgs) -> Result<Output, EngineError> {
     let session = super::session(global)?;
-    let extra_ca_pem = match &args.ca_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path).map_err(|source| EngineError::Io {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    let choice = NetworkChoice {
-        resolvers: super::dns::parse_resolvers(&args.resolvers)?,
-        extra_ca_pem,
-    };
+    let choice = super::network_choice(&args.resolvers, args.ca_file.as_deref())?;
     let opts = network::discovery_options(&session, &choice).await?;
     let discovery = Discoverer::new(opts)?.discover(&args.domain).await;
     let mut out = Output::new(&discovery, render(&discovery));

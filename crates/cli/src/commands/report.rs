@@ -1,7 +1,7 @@
 //! `fedshare map -o FILE.svg|FILE.png` and `fedshare report -o FILE.html|.pdf|.md|.json`
 //! (or `--partner-kit DOMAIN`): the same map and documents the app exports.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use fedshare_engine::reporting::{self, MapFormat, ReportFormat, ReportInput};
@@ -37,16 +37,33 @@ fn usage(message: String) -> ErrorPayload {
     }
 }
 
+/// The format the output file's extension names, or the usage error listing the `choices`.
+fn format_of<F>(
+    global: &Global,
+    path: &Path,
+    from_path: fn(&Path) -> Option<F>,
+    what: &str,
+    choices: &str,
+) -> Result<F, Outcome> {
+    from_path(path).ok_or_else(|| Outcome {
+        json: global.json,
+        result: Err(usage(format!(
+            "{}: name the {what} file {choices}",
+            path.display()
+        ))),
+    })
+}
+
 pub async fn map(global: &Global, args: MapArgs) -> Outcome {
-    let Some(format) = MapFormat::from_path(&args.output) else {
-        let err = usage(format!(
-            "{}: name the map file .svg or .png",
-            args.output.display()
-        ));
-        return Outcome {
-            json: global.json,
-            result: Err(err),
-        };
+    let format = match format_of(
+        global,
+        &args.output,
+        MapFormat::from_path,
+        "map",
+        ".svg or .png",
+    ) {
+        Ok(format) => format,
+        Err(outcome) => return outcome,
     };
     let result = async {
         let input = gather(global).await?;
@@ -58,15 +75,15 @@ pub async fn map(global: &Global, args: MapArgs) -> Outcome {
 }
 
 pub async fn report(global: &Global, args: ReportArgs) -> Outcome {
-    let Some(format) = ReportFormat::from_path(&args.output) else {
-        let err = usage(format!(
-            "{}: name the report file .html, .pdf, .md or .json",
-            args.output.display()
-        ));
-        return Outcome {
-            json: global.json,
-            result: Err(err),
-        };
+    let format = match format_of(
+        global,
+        &args.output,
+        ReportFormat::from_path,
+        "report",
+        ".html, .pdf, .md or .json",
+    ) {
+        Ok(format) => format,
+        Err(outcome) => return outcome,
     };
     let result = async {
         let input = gather(global).await?;

@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use fedshare_checks::{SavedRun, VerifiedCheck};
-use fedshare_engine::network::NetworkChoice;
 use fedshare_engine::verification::{self, VerifyRequest};
-use fedshare_engine::{AppPaths, EngineError, Session};
+use fedshare_engine::{AppPaths, Session};
 use fedshare_model::{CheckStatus, ErrorCode, ErrorPayload, Severity, StepKind};
 use serde_json::json;
 
@@ -60,7 +59,8 @@ async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPa
     let request = VerifyRequest {
         partners: args.partners.clone(),
         test_user: args.user.clone(),
-        network: network_choice(&args).map_err(payload)?,
+        network: super::network_choice(&args.resolvers, args.ca_file.as_deref())
+            .map_err(payload)?,
     };
     let quiet = global.json;
     let run = verification::run(&session, &paths, &request, |p| {
@@ -85,22 +85,6 @@ async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPa
     );
     out.findings = run.results.iter().any(VerifiedCheck::is_open_finding);
     Ok(out)
-}
-
-fn network_choice(args: &VerifyArgs) -> Result<NetworkChoice, EngineError> {
-    let extra_ca_pem = match &args.ca_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path).map_err(|source| EngineError::Io {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    Ok(NetworkChoice {
-        resolvers: super::dns::parse_resolvers(&args.resolvers)?,
-        extra_ca_pem,
-    })
 }
 
 /// The check results a map or report colours its elements with.
