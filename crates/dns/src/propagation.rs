@@ -32,7 +32,7 @@ pub struct ViewProgress {
 /// Reported after every poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "PropagationProgress")]
 pub struct Progress {
     pub attempt: u32,
     #[ts(type = "number")]
