@@ -5,9 +5,10 @@ use std::fmt::Write;
 
 use fedshare_model::{CheckResult, CheckStatus};
 
-use crate::document::{outcome_word, status_word, step_word, yes_no, Report, SECTIONS};
+use crate::document::{status_word, step_word, Report, SECTIONS};
 use crate::escape::html as esc;
 use crate::input::ReportInput;
+use crate::section::{self, Block, Cell};
 
 const CSS: &str = r#"
 :root{--pass:#1e7b34;--warning:#b26a00;--failure:#c5221f;--nc:#5f6368}
@@ -38,10 +39,32 @@ fn badge(status: CheckStatus) -> String {
     )
 }
 
-fn opt(v: &Option<String>) -> String {
-    v.as_deref()
-        .map(esc)
-        .unwrap_or_else(|| "<em>not set</em>".into())
+fn cell(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) | Cell::Plain(t) => esc(t),
+        Cell::Code(t) | Cell::Thumbprint(t) => format!("<code>{}</code>", esc(t)),
+        Cell::Status(s) => badge(*s),
+        Cell::Missing(what) => format!("<em>{}</em>", esc(what)),
+        Cell::Join(cells) => cells.iter().map(cell).collect(),
+        Cell::Lines(cells) => cells.iter().map(cell).collect::<Vec<_>>().join("<br>"),
+        Cell::Commands(commands) => {
+            format!("<pre><code>{}</code></pre>", esc(&commands.join("\n")))
+        }
+    }
+}
+
+fn block(out: &mut String, b: &Block) {
+    match b {
+        Block::Items(rows) => kv(out, rows),
+        Block::Table { headers, rows } => table(
+            out,
+            headers,
+            rows.iter().map(|r| r.iter().map(cell).collect()),
+        ),
+        Block::Note(text) => {
+            let _ = write!(out, "<p>{}</p>", esc(text));
+        }
+    }
 }
 
 /// A table; cells are already HTML.
@@ -61,13 +84,14 @@ fn table(out: &mut String, headers: &[&str], rows: impl IntoIterator<Item = Vec<
     out.push_str("</tbody></table>");
 }
 
-fn kv(out: &mut String, rows: Vec<(&str, String)>) {
+fn kv(out: &mut String, rows: &[(&str, Cell)]) {
     out.push_str("<table class=\"kv\"><tbody>");
     for (k, v) in rows {
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{}</th><td>{v}</td></tr>",
-            esc(k)
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            esc(k),
+            cell(v)
         );
     }
     out.push_str("</tbody></table>");
@@ -106,211 +130,29 @@ pub fn html_document(r: &Report) -> String {
         let _ = write!(out, r##"<li><a href="#{id}">{}</a></li>"##, esc(t));
     }
     out.push_str("</ol></nav>");
-    summary(&mut out, r);
-    trust(&mut out, r);
-    domains(&mut out, r);
-    autodiscover(&mut out, r);
-    relationships(&mut out, r);
-    policies(&mut out, r);
-    checks(&mut out, r);
-    acknowledgements(&mut out, r);
-    journal(&mut out, r);
-    scripts(&mut out, r);
-    section_start(&mut out, "map");
-    let _ = write!(
-        out,
-        r#"<figure class="map">{}</figure></section>"#,
-        r.map_svg.trim_end()
-    );
-    out.push_str("</body></html>\n");
-    out
-}
-
-fn summary(out: &mut String, r: &Report) {
-    let o = &r.organization;
-    section_start(out, "summary");
-    let c = o.checks;
-    kv(
-        out,
-        vec![
-            ("Organization", esc(&o.name)),
-            ("Overall status", badge(o.status)),
-            (
-                "Checks",
-                format!(
-                    "{} pass · {} warning · {} failure · {} not checked",
-                    c.pass, c.warning, c.failure, c.not_checked
-                ),
-            ),
-            ("Exchange version", esc(&o.exchange_version)),
-            ("Federation enabled", yes_no(o.federation_enabled).into()),
-            ("Account namespace", opt(&o.account_namespace)),
-            ("Primary shared domain", opt(&o.primary_domain)),
-            ("Accepted domains", esc(&o.accepted_domains.join(", "))),
-            (
-                "Organization relationships",
-                o.relationship_count.to_string(),
-            ),
-            ("Sharing policies", o.policy_count.to_string()),
-        ],
-    );
-    out.push_str("</section>");
-}
-
-fn trust(out: &mut String, r: &Report) {
-    section_start(out, "trust");
-    match &r.trust {
-        None => out.push_str("<p>No federation trust is configured.</p>"),
-        Some(t) => {
-            let cert = |c: &Option<crate::document::Certificate>| {
-                c.as_ref()
-                    .map(|c| {
-                        format!(
-                            "<code>{}</code>, expires {}",
-                            esc(&c.thumbprint),
-                            esc(&c.not_after)
-                        )
-                    })
-                    .unwrap_or_else(|| "<em>none</em>".into())
-            };
-            kv(
-                out,
-                vec![
-                    ("Status", badge(t.status)),
-                    ("Name", esc(&t.name)),
-                    ("ApplicationUri", opt(&t.application_uri)),
-                    ("ApplicationIdentifier", opt(&t.application_identifier)),
-                    ("Token issuer", esc(&t.token_issuer_uri)),
-                    (
-                        "Token issuer endpoint",
-                        format!("<code>{}</code>", esc(&t.token_issuer_epr)),
-                    ),
-                    ("Namespace provisioner", esc(&t.namespace_provisioner)),
-                    ("Certificate", cert(&t.certificate)),
-                    ("Next certificate", cert(&t.next_certificate)),
-                    ("Metadata last refreshed", opt(&t.metadata_refreshed)),
-                ],
-            );
+    for (id, _) in SECTIONS {
+        match id {
+            "checks" => checks(&mut out, r),
+            "scripts" => scripts(&mut out, r),
+            "map" => {
+                section_start(&mut out, id);
+                let _ = write!(
+                    out,
+                    r#"<figure class="map">{}</figure></section>"#,
+                    r.map_svg.trim_end()
+                );
+            }
+            _ => {
+                if let Some(b) = section::block(r, id) {
+                    section_start(&mut out, id);
+                    block(&mut out, &b);
+                    out.push_str("</section>");
+                }
+            }
         }
     }
-    out.push_str("</section>");
-}
-
-fn domains(out: &mut String, r: &Report) {
-    section_start(out, "domains");
-    table(
-        out,
-        &["Domain", "Exchange state", "Proof status", "Checks"],
-        r.federated_domains.iter().map(|d| {
-            vec![
-                esc(&d.domain),
-                esc(&d.state),
-                badge(d.proof_status),
-                esc(&d.check_ids.join(", ")),
-            ]
-        }),
-    );
-    out.push_str("</section>");
-}
-
-fn autodiscover(out: &mut String, r: &Report) {
-    section_start(out, "autodiscover");
-    let a = &r.autodiscover;
-    kv(
-        out,
-        vec![
-            ("Status", badge(a.status)),
-            ("Record", opt(&a.host)),
-            (
-                "Endpoint partners use",
-                a.endpoint
-                    .as_deref()
-                    .map(|e| format!("<code>{}</code>", esc(e)))
-                    .unwrap_or_default(),
-            ),
-        ],
-    );
-    out.push_str("</section>");
-}
-
-fn relationships(out: &mut String, r: &Report) {
-    section_start(out, "relationships");
-    table(
-        out,
-        &[
-            "Name",
-            "Domains",
-            "Deployment",
-            "Enabled",
-            "Free/busy",
-            "Scope",
-            "TargetApplicationUri",
-            "TargetAutodiscoverEpr",
-            "Status",
-        ],
-        r.relationships.iter().map(|x| {
-            vec![
-                esc(&x.name),
-                esc(&x.domains.join(", ")),
-                if x.exchange_online {
-                    "Exchange Online"
-                } else {
-                    "on-premises"
-                }
-                .into(),
-                yes_no(x.enabled).into(),
-                format!(
-                    "{} ({})",
-                    esc(&x.free_busy_access_level),
-                    if x.free_busy_access_enabled {
-                        "enabled"
-                    } else {
-                        "disabled"
-                    }
-                ),
-                x.free_busy_access_scope
-                    .as_deref()
-                    .map(esc)
-                    .unwrap_or_else(|| "everyone".into()),
-                opt(&x.target_application_uri),
-                opt(&x.target_autodiscover_epr),
-                badge(x.status),
-            ]
-        }),
-    );
-    out.push_str("</section>");
-}
-
-fn policies(out: &mut String, r: &Report) {
-    section_start(out, "policies");
-    table(
-        out,
-        &[
-            "Policy",
-            "Enabled",
-            "Default",
-            "Entries (domain: actions)",
-            "Assigned mailboxes",
-            "Status",
-        ],
-        r.sharing_policies.iter().map(|p| {
-            let entries: Vec<String> = p
-                .entries
-                .iter()
-                .map(|e| format!("{}: {}", esc(&e.domain), esc(&e.actions.join(", "))))
-                .collect();
-            vec![
-                esc(&p.name),
-                yes_no(p.enabled).into(),
-                yes_no(p.default).into(),
-                entries.join("<br>"),
-                p.assigned_mailboxes
-                    .map_or_else(|| "not counted".into(), |n| n.to_string()),
-                badge(p.status),
-            ]
-        }),
-    );
-    out.push_str("</section>");
+    out.push_str("</body></html>\n");
+    out
 }
 
 fn check(out: &mut String, r: &Report, c: &CheckResult) {
@@ -336,14 +178,8 @@ fn check(out: &mut String, r: &Report, c: &CheckResult) {
             esc(&a.expires)
         );
     }
-    if !c.evidence.is_empty() {
-        table(
-            out,
-            &["Evidence", "Actual", "Expected"],
-            c.evidence
-                .iter()
-                .map(|e| vec![esc(&e.subject), esc(&e.actual), esc(&e.expected)]),
-        );
+    if let Some(evidence) = section::evidence(c) {
+        block(out, &evidence);
     }
     let _ = write!(out, "<p>{}</p>", esc(&c.explanation));
     if let Some(fix) = &c.fix {
@@ -368,58 +204,8 @@ fn checks(out: &mut String, r: &Report) {
     if r.checks.is_empty() {
         out.push_str("<p>No checks were run.</p>");
     }
-    // Problems first; the order inside a status is the engine's.
-    let mut ordered: Vec<&CheckResult> = r.checks.iter().collect();
-    ordered.sort_by_key(|c| fedshare_map::status::group_order(c.status));
-    for c in ordered {
+    for c in section::checks_in_order(r) {
         check(out, r, c);
-    }
-    out.push_str("</section>");
-}
-
-fn acknowledgements(out: &mut String, r: &Report) {
-    section_start(out, "acknowledgements");
-    if r.acknowledgements.is_empty() {
-        out.push_str("<p>No finding is acknowledged.</p>");
-    } else {
-        table(
-            out,
-            &["Check", "Reason", "Expires"],
-            r.acknowledgements.iter().map(|a| {
-                vec![
-                    format!("<code>{}</code>", esc(&a.check_id)),
-                    esc(&a.reason),
-                    esc(&a.expires),
-                ]
-            }),
-        );
-    }
-    out.push_str("</section>");
-}
-
-fn journal(out: &mut String, r: &Report) {
-    section_start(out, "journal");
-    if r.journal.is_empty() {
-        out.push_str("<p>No change was applied.</p>");
-    } else {
-        table(
-            out,
-            &["When", "By", "Step", "What", "Outcome", "Commands"],
-            r.journal.iter().map(|j| {
-                let outcome = match &j.error {
-                    Some(e) => format!("{}: {}", outcome_word(&j.outcome), esc(e)),
-                    None => outcome_word(&j.outcome).into(),
-                };
-                vec![
-                    esc(&j.at),
-                    esc(&j.by),
-                    format!("<code>{}</code>", esc(&j.step_id)),
-                    esc(&j.title),
-                    outcome,
-                    format!("<pre><code>{}</code></pre>", esc(&j.commands.join("\n"))),
-                ]
-            }),
-        );
     }
     out.push_str("</section>");
 }

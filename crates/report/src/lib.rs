@@ -14,6 +14,7 @@ pub mod kit;
 pub mod markdown;
 pub mod pdf;
 mod pdf_layout;
+pub mod section;
 
 pub use document::{Report, SCHEMA_VERSION, SECTIONS};
 pub use error::ReportError;

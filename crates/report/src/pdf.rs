@@ -17,6 +17,7 @@ use crate::document::{outcome_word, status_word, step_word, yes_no, Report, SECT
 use crate::error::ReportError;
 use crate::input::ReportInput;
 use crate::pdf_layout::{Flow, FontKind, Item, Rgb, GREY, INK, MARGIN};
+use crate::section::{self, Block, Cell};
 
 struct Fonts {
     regular: Font,
@@ -93,6 +94,52 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "not set".into())
 }
 
+/// A cell as PDF text: no markup to escape, a line break where the others break lines.
+fn text(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) | Cell::Plain(t) | Cell::Code(t) | Cell::Thumbprint(t) => t.clone(),
+        Cell::Status(s) => status_word(*s).into(),
+        Cell::Missing(what) => (*what).into(),
+        Cell::Join(cells) => cells.iter().map(text).collect(),
+        Cell::Lines(cells) => cells.iter().map(text).collect::<Vec<_>>().join("\n"),
+        Cell::Commands(commands) => commands.join("\n"),
+    }
+}
+
+fn block(f: &mut Flow, b: &Block, widths: &[f32]) {
+    match b {
+        Block::Items(rows) => {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(k, v)| vec![(*k).to_owned(), text(v)])
+                .collect();
+            f.table(&["Item", "Value"], &[1.0, 2.2], &rows);
+        }
+        Block::Table { headers, rows } => {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(text).collect())
+                .collect();
+            f.table(headers, widths, &rows);
+        }
+        Block::Note(note) => f.paragraph(note, 10.0, FontKind::Regular),
+    }
+}
+
+/// A section the PDF shows as HTML and Markdown do; the page is narrower, so tables with
+/// many columns (relationships, policies, journal) have their own PDF layout below.
+fn shared_section(f: &mut Flow, r: &Report, id: &str) {
+    f.section(title_of(id), false);
+    let widths: &[f32] = match id {
+        "domains" => &[2.0, 1.2, 1.0, 2.0],
+        "acknowledgements" => &[1.2, 2.5, 1.0],
+        _ => &[],
+    };
+    if let Some(b) = section::block(r, id) {
+        block(f, &b, widths);
+    }
+}
+
 fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
     let mut f = Flow::new();
     let o = &r.organization;
@@ -121,102 +168,9 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
         f.text_line(MARGIN + 10.0, "", 10.0, FontKind::Regular, INK);
     }
 
-    f.section(title_of("summary"), false);
-    let c = o.checks;
-    let kv = |rows: Vec<(&str, String)>| -> Vec<Vec<String>> {
-        rows.into_iter()
-            .map(|(k, v)| vec![k.to_owned(), v])
-            .collect()
-    };
-    f.table(
-        &["Item", "Value"],
-        &[1.0, 2.2],
-        &kv(vec![
-            ("Organization", o.name.clone()),
-            ("Overall status", status_word(o.status).into()),
-            (
-                "Checks",
-                format!(
-                    "{} pass · {} warning · {} failure · {} not checked",
-                    c.pass, c.warning, c.failure, c.not_checked
-                ),
-            ),
-            ("Exchange version", o.exchange_version.clone()),
-            ("Federation enabled", yes_no(o.federation_enabled).into()),
-            ("Account namespace", opt(&o.account_namespace)),
-            ("Primary shared domain", opt(&o.primary_domain)),
-            ("Accepted domains", o.accepted_domains.join(", ")),
-            (
-                "Organization relationships",
-                o.relationship_count.to_string(),
-            ),
-            ("Sharing policies", o.policy_count.to_string()),
-        ]),
-    );
-
-    f.section(title_of("trust"), false);
-    match &r.trust {
-        None => f.paragraph(
-            "No federation trust is configured.",
-            10.0,
-            FontKind::Regular,
-        ),
-        Some(t) => {
-            let cert = |c: &Option<crate::document::Certificate>| {
-                c.as_ref().map_or_else(
-                    || "none".into(),
-                    |c| format!("{}, expires {}", c.thumbprint, c.not_after),
-                )
-            };
-            f.table(
-                &["Item", "Value"],
-                &[1.0, 2.2],
-                &kv(vec![
-                    ("Status", status_word(t.status).into()),
-                    ("Name", t.name.clone()),
-                    ("ApplicationUri", opt(&t.application_uri)),
-                    ("ApplicationIdentifier", opt(&t.application_identifier)),
-                    ("Token issuer", t.token_issuer_uri.clone()),
-                    ("Token issuer endpoint", t.token_issuer_epr.clone()),
-                    ("Namespace provisioner", t.namespace_provisioner.clone()),
-                    ("Certificate", cert(&t.certificate)),
-                    ("Next certificate", cert(&t.next_certificate)),
-                    ("Metadata last refreshed", opt(&t.metadata_refreshed)),
-                ]),
-            );
-        }
+    for id in ["summary", "trust", "domains", "autodiscover"] {
+        shared_section(&mut f, r, id);
     }
-
-    f.section(title_of("domains"), false);
-    let rows: Vec<Vec<String>> = r
-        .federated_domains
-        .iter()
-        .map(|d| {
-            vec![
-                d.domain.clone(),
-                d.state.clone(),
-                status_word(d.proof_status).into(),
-                d.check_ids.join(", "),
-            ]
-        })
-        .collect();
-    f.table(
-        &["Domain", "Exchange state", "Proof status", "Checks"],
-        &[2.0, 1.2, 1.0, 2.0],
-        &rows,
-    );
-
-    f.section(title_of("autodiscover"), false);
-    let a = &r.autodiscover;
-    f.table(
-        &["Item", "Value"],
-        &[1.0, 2.2],
-        &kv(vec![
-            ("Status", status_word(a.status).into()),
-            ("Record", opt(&a.host)),
-            ("Endpoint partners use", opt(&a.endpoint)),
-        ]),
-    );
 
     f.section(title_of("relationships"), false);
     let rows: Vec<Vec<String>> = r
@@ -292,8 +246,7 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
     );
 
     f.section(title_of("checks"), true);
-    let mut ordered: Vec<&CheckResult> = r.checks.iter().collect();
-    ordered.sort_by_key(|c| fedshare_map::status::group_order(c.status));
+    let ordered = section::checks_in_order(r);
     if ordered.is_empty() {
         f.paragraph("No checks were run.", 10.0, FontKind::Regular);
     }
@@ -301,17 +254,7 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
         check(&mut f, r, c);
     }
 
-    f.section(title_of("acknowledgements"), false);
-    if r.acknowledgements.is_empty() {
-        f.paragraph("No finding is acknowledged.", 10.0, FontKind::Regular);
-    } else {
-        let rows: Vec<Vec<String>> = r
-            .acknowledgements
-            .iter()
-            .map(|a| vec![a.check_id.clone(), a.reason.clone(), a.expires.clone()])
-            .collect();
-        f.table(&["Check", "Reason", "Expires"], &[1.2, 2.5, 1.0], &rows);
-    }
+    shared_section(&mut f, r, "acknowledgements");
 
     f.section(title_of("journal"), false);
     if r.journal.is_empty() {
@@ -381,13 +324,8 @@ fn check(f: &mut Flow, r: &Report, c: &CheckResult) {
             FontKind::Bold,
         );
     }
-    if !c.evidence.is_empty() {
-        let rows: Vec<Vec<String>> = c
-            .evidence
-            .iter()
-            .map(|e| vec![e.subject.clone(), e.actual.clone(), e.expected.clone()])
-            .collect();
-        f.table(&["Evidence", "Actual", "Expected"], &[1.5, 1.5, 1.5], &rows);
+    if let Some(evidence) = section::evidence(c) {
+        block(f, &evidence, &[1.5, 1.5, 1.5]);
     }
     f.paragraph(&c.explanation, 9.0, FontKind::Regular);
     if let Some(fix) = &c.fix {
