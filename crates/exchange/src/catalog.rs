@@ -427,7 +427,7 @@ mod tests {
     #[test]
     fn catalog_loads_every_cmdlet() {
         let names = cmdlet_names();
-        assert_eq!(names.len(), 27);
+        assert_eq!(names.len(), 28);
         assert!(names.contains(&"New-FederationTrust"));
         assert!(!names.iter().any(|n| n.starts_with('_')));
         let mut sorted = names.to_vec();

@@ -20,3 +20,4 @@ mod uri;
 pub use client::{ClientOptions, HostCommand, ShellClient};
 pub use error::ExchangeError;
 pub use invocation::{Invocation, ParamValue};
+pub use uri::ws_security_url;

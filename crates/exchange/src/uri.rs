@@ -39,6 +39,20 @@ pub(crate) fn is_host_name(value: &str) -> bool {
         })
 }
 
+/// Exchange's `EwsWsSecurityUrl.Fix`: the `TargetAutodiscoverEpr` it derives from an
+/// Autodiscover URL, with `/WSSecurity` appended unless the URL already ends in it
+/// (case-insensitive). The lab's `Get-FederationInformation` and partner discovery both use it.
+pub fn ws_security_url(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if lower.ends_with("/wssecurity") || lower.ends_with("/wssecurity/") {
+        url.to_owned()
+    } else if url.ends_with('/') {
+        format!("{url}WSSecurity")
+    } else {
+        format!("{url}/WSSecurity")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +73,26 @@ mod tests {
         assert!(check("https://").is_err());
         assert!(check("https://x/\n").is_err());
         assert!(check("/relative/path").is_err());
+    }
+
+    #[test]
+    fn ws_security_suffix_follows_exchange() {
+        assert_eq!(
+            ws_security_url("https://a/autodiscover/autodiscover.svc"),
+            "https://a/autodiscover/autodiscover.svc/WSSecurity"
+        );
+        assert_eq!(ws_security_url("https://a/x/"), "https://a/x/WSSecurity");
+        assert_eq!(
+            ws_security_url("https://a/x/wssecurity"),
+            "https://a/x/wssecurity"
+        );
+        assert_eq!(
+            ws_security_url("https://a/x/wssecurity/"),
+            "https://a/x/wssecurity/"
+        );
+        assert_eq!(
+            ws_security_url("https://a/x/WSSecurity"),
+            "https://a/x/WSSecurity"
+        );
     }
 }
