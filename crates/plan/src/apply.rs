@@ -173,6 +173,51 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
         }
     }
 
+    fn started(&mut self, step: &Step, pos: Pos) {
+        (self.progress)(&Progress::Step {
+            index: pos.index,
+            total: pos.total,
+            id: step.id.clone(),
+            title: step.title.clone(),
+        });
+    }
+
+    fn done(&mut self, step: &Step, pos: Pos) {
+        (self.progress)(&Progress::StepDone {
+            index: pos.index,
+            total: pos.total,
+            id: step.id.clone(),
+        });
+    }
+
+    /// A step that failed, in apply or undo alike: reported, journalled with the commands it
+    /// ran, and its error handed back (or the journal's, when even that cannot be written).
+    fn failed(
+        &mut self,
+        step: &Step,
+        pos: Pos,
+        commands: Vec<String>,
+        error: PlanError,
+    ) -> PlanError {
+        (self.progress)(&Progress::StepFailed {
+            index: pos.index,
+            total: pos.total,
+            id: step.id.clone(),
+            error: error.to_string(),
+        });
+        let entry = self.entry(
+            step,
+            JournalOutcome::Failed,
+            commands,
+            None,
+            Some(error.to_string()),
+        );
+        match self.journal.append(&entry) {
+            Ok(()) => error,
+            Err(journal) => journal,
+        }
+    }
+
     /// Runs the plan's steps in order. Re-plan from a fresh snapshot before calling it again
     /// after an interruption: what already holds is then not in the plan.
     pub async fn apply(&mut self, plan: &Plan) -> Result<ApplyReport, PlanError> {
@@ -185,38 +230,13 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 index: i + 1,
                 total,
             };
-            (self.progress)(&Progress::Step {
-                index: pos.index,
-                total,
-                id: step.id.clone(),
-                title: step.title.clone(),
-            });
+            self.started(step, pos);
             match self.run_step(step, pos, &mut resolved).await {
                 Ok(()) => {
-                    (self.progress)(&Progress::StepDone {
-                        index: pos.index,
-                        total,
-                        id: step.id.clone(),
-                    });
+                    self.done(step, pos);
                     applied.push(step.id.clone());
                 }
-                Err(e) => {
-                    (self.progress)(&Progress::StepFailed {
-                        index: pos.index,
-                        total,
-                        id: step.id.clone(),
-                        error: e.to_string(),
-                    });
-                    let failed = self.entry(
-                        step,
-                        JournalOutcome::Failed,
-                        Vec::new(),
-                        None,
-                        Some(e.to_string()),
-                    );
-                    self.journal.append(&failed)?;
-                    return Err(e);
-                }
+                Err(e) => return Err(self.failed(step, pos, Vec::new(), e)),
             }
         }
         Ok(ApplyReport {
@@ -401,41 +421,18 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 format!("Undo: {}", entry.title),
                 fedshare_model::StepKind::Prerequisites,
             );
-            (self.progress)(&Progress::Step {
-                index: pos.index,
-                total,
-                id: step.id.clone(),
-                title: step.title.clone(),
-            });
+            self.started(&step, pos);
             let actions = undo_actions(entry);
             let mut commands = Vec::new();
             for action in &actions {
                 commands.push(render_action(action));
                 if let Err(e) = self.run_action(&step, action, pos).await {
-                    (self.progress)(&Progress::StepFailed {
-                        index: pos.index,
-                        total,
-                        id: step.id.clone(),
-                        error: e.to_string(),
-                    });
-                    let failed = self.entry(
-                        &step,
-                        JournalOutcome::Failed,
-                        commands,
-                        None,
-                        Some(e.to_string()),
-                    );
-                    self.journal.append(&failed)?;
-                    return Err(e);
+                    return Err(self.failed(&step, pos, commands, e));
                 }
             }
             let done = self.entry(&step, JournalOutcome::Undone, commands, None, None);
             self.journal.append(&done)?;
-            (self.progress)(&Progress::StepDone {
-                index: pos.index,
-                total,
-                id: step.id.clone(),
-            });
+            self.done(&step, pos);
             undone.push(entry.step_id.clone());
         }
         Ok(UndoReport { undone })

@@ -24,6 +24,23 @@ pub struct DomainProof {
     pub proof: String,
 }
 
+impl DomainProof {
+    /// The proofs in `Get-FederatedDomainProof` output for `domain`; objects without a
+    /// thumbprint or proof are skipped.
+    pub fn parse_all(domain: &str, values: &[Value]) -> Vec<DomainProof> {
+        values
+            .iter()
+            .filter_map(|o| {
+                Some(DomainProof {
+                    domain: domain.to_owned(),
+                    thumbprint: o.get("Thumbprint")?.as_str()?.to_owned(),
+                    proof: o.get("Proof")?.as_str()?.to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// What one DNS name answered for one type when the snapshot was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -230,16 +247,7 @@ async fn read_proofs<S: Shell>(shell: &S, domain: &str) -> Result<Vec<DomainProo
         Invocation::new("Get-FederatedDomainProof").string("DomainName", domain),
     )
     .await?;
-    Ok(out
-        .iter()
-        .filter_map(|o| {
-            Some(DomainProof {
-                domain: domain.to_owned(),
-                thumbprint: o.get("Thumbprint")?.as_str()?.to_owned(),
-                proof: o.get("Proof")?.as_str()?.to_owned(),
-            })
-        })
-        .collect())
+    Ok(DomainProof::parse_all(domain, &out))
 }
 
 async fn read_dns<D: Dns>(dns: &D, plan: &SharingPlan) -> Result<Vec<DnsAnswer>, PlanError> {
