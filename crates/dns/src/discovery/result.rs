@@ -51,7 +51,7 @@ impl FederationInfo {
             domain_name: domain.to_owned(),
             exchange_online: exchange_online(&application_uri, url),
             target_application_uri: application_uri,
-            target_autodiscover_epr: ws_security_fix(url.as_str()),
+            target_autodiscover_epr: fedshare_exchange::ws_security_url(url.as_str()),
             token_issuer_uris,
             token_issuers: resp.token_issuers,
             domain_names: resp.domains,
@@ -74,18 +74,6 @@ impl FederationInfo {
     }
 }
 
-/// `EwsWsSecurityUrl.Fix`: append `WSSecurity` unless the URL already ends in it.
-pub fn ws_security_fix(url: &str) -> String {
-    let lower = url.to_ascii_lowercase();
-    if lower.ends_with("/wssecurity") || lower.ends_with("/wssecurity/") {
-        url.to_owned()
-    } else if url.ends_with('/') {
-        format!("{url}WSSecurity")
-    } else {
-        format!("{url}/WSSecurity")
-    }
-}
-
 fn exchange_online(application_uri: &str, url: &Url) -> Option<ExchangeOnline> {
     let app = application_uri.trim_end_matches('/').to_ascii_lowercase();
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
@@ -97,26 +85,4 @@ fn exchange_online(application_uri: &str, url: &Url) -> Option<ExchangeOnline> {
         return Some(ExchangeOnline::Worldwide);
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ws_security_suffix_follows_exchange() {
-        assert_eq!(
-            ws_security_fix("https://a/autodiscover/autodiscover.svc"),
-            "https://a/autodiscover/autodiscover.svc/WSSecurity"
-        );
-        assert_eq!(ws_security_fix("https://a/x/"), "https://a/x/WSSecurity");
-        assert_eq!(
-            ws_security_fix("https://a/x/wssecurity/"),
-            "https://a/x/wssecurity/"
-        );
-        assert_eq!(
-            ws_security_fix("https://a/x/WSSecurity"),
-            "https://a/x/WSSecurity"
-        );
-    }
 }
