@@ -2,9 +2,10 @@
 //! from the partner table, Contoso itself from its own federation state. The lab HTTPS
 //! endpoints (labnet) must serve the same answers; [`own_answer`] is what they publish for us.
 
+use fedshare_exchange::ws_security_url;
 use serde::{Deserialize, Serialize};
 
-use crate::partners::{wssecurity_url, BUSINESS_TOKEN_EPR, BUSINESS_TOKEN_ISSUER};
+use crate::partners::{BUSINESS_TOKEN_EPR, BUSINESS_TOKEN_ISSUER};
 use crate::views;
 use crate::world::World;
 use crate::zones::{resolves, Zone};
@@ -21,7 +22,7 @@ pub struct FederationAnswer {
 
 impl FederationAnswer {
     pub fn target_autodiscover_epr(&self) -> String {
-        wssecurity_url(&self.autodiscover_url)
+        ws_security_url(&self.autodiscover_url)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The partner organizations the lab knows: what their Autodiscover answers to
 //! `GetFederationInformation`, and how their organization relationship with Contoso looks.
 
+use fedshare_exchange::ws_security_url;
 use fedshare_model::FreeBusyAccessLevel;
 use serde::{Deserialize, Serialize};
 
@@ -50,23 +51,11 @@ impl Partner {
 
     /// `TargetAutodiscoverEpr` as `Get-FederationInformation` reports it (EwsWsSecurityUrl.Fix).
     pub fn target_autodiscover_epr(&self) -> String {
-        wssecurity_url(&self.autodiscover_url)
+        ws_security_url(&self.autodiscover_url)
     }
 
     pub fn has_domain(&self, domain: &str) -> bool {
         self.domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
-    }
-}
-
-/// Appends `/WSSecurity` unless the URL already ends in it (case-insensitive), as Exchange does.
-pub fn wssecurity_url(url: &str) -> String {
-    let lower = url.to_ascii_lowercase();
-    if lower.ends_with("/wssecurity") || lower.ends_with("/wssecurity/") {
-        url.to_owned()
-    } else if url.ends_with('/') {
-        format!("{url}WSSecurity")
-    } else {
-        format!("{url}/WSSecurity")
     }
 }
 
@@ -111,22 +100,4 @@ pub fn initial_partners(partners_extra: usize) -> Vec<Partner> {
         ));
     }
     partners
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wssecurity_suffix_follows_exchange() {
-        assert_eq!(
-            wssecurity_url("https://a/autodiscover/autodiscover.svc"),
-            "https://a/autodiscover/autodiscover.svc/WSSecurity"
-        );
-        assert_eq!(wssecurity_url("https://a/x/"), "https://a/x/WSSecurity");
-        assert_eq!(
-            wssecurity_url("https://a/x/wssecurity"),
-            "https://a/x/wssecurity"
-        );
-    }
 }

@@ -84,6 +84,18 @@ fn is_federated(world: &World, domain: &str) -> bool {
         .any(|d| d.domain.eq_ignore_ascii_case(domain))
 }
 
+/// A domain joins the federation once, and only with its proof published in DNS.
+fn check_can_federate(ctx: &Ctx<'_>, cmdlet: &str, domain: &str) -> Result<(), ShellError> {
+    if is_federated(ctx.world, domain) {
+        return Err(errors::invalid_operation(
+            cmdlet,
+            "DomainAlreadyFederatedException",
+            format!("The domain {domain} is already federated."),
+        ));
+    }
+    check_proof(ctx, cmdlet, domain)
+}
+
 fn first_configuration(
     ctx: &mut Ctx<'_>,
     cmdlet: &str,
@@ -97,14 +109,7 @@ fn first_configuration(
         .position(|t| t.name.eq_ignore_ascii_case(trust_name))
         .ok_or_else(|| errors::not_found(cmdlet, trust_name))?;
     let domain = check_accepted_domain(ctx.world, cmdlet, namespace)?;
-    if is_federated(ctx.world, &domain) {
-        return Err(errors::invalid_operation(
-            cmdlet,
-            "DomainAlreadyFederatedException",
-            format!("The domain {domain} is already federated."),
-        ));
-    }
-    check_proof(ctx, cmdlet, &domain)?;
+    check_can_federate(ctx, cmdlet, &domain)?;
     let account_namespace = format!("{ORGID_PREFIX}{domain}");
     let trust = &mut ctx.world.federation_trusts[trust_idx];
     trust.application_identifier = Some(application_identifier(&account_namespace));
@@ -195,14 +200,7 @@ pub fn add_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     let cmdlet = args.cmdlet;
     require_configured(ctx.world, cmdlet)?;
     let domain = check_accepted_domain(ctx.world, cmdlet, &args.required("DomainName")?)?;
-    if is_federated(ctx.world, &domain) {
-        return Err(errors::invalid_operation(
-            cmdlet,
-            "DomainAlreadyFederatedException",
-            format!("The domain {domain} is already federated."),
-        ));
-    }
-    check_proof(ctx, cmdlet, &domain)?;
+    check_can_federate(ctx, cmdlet, &domain)?;
     ctx.world
         .organization_identifier
         .domains

@@ -8,7 +8,11 @@ use crate::crypto::FixedKeys;
 use crate::proof::ZoneDataVerifier;
 use crate::world::World;
 
-pub const TRUST: &str = "Azure AD Authentication";
+pub use invocations::*;
+
+// The invocation builders are shared with the integration tests (tests/common).
+#[path = "../../tests/common/invocations.rs"]
+mod invocations;
 
 pub fn shell() -> Shell {
     Shell::new(
@@ -54,16 +58,7 @@ pub fn fails_with(shell: &mut Shell, inv: Invocation, exception: &str) -> ShellE
 }
 
 pub fn federation_certificate(shell: &mut Shell) -> String {
-    let out = ok(
-        shell,
-        Invocation::new("New-ExchangeCertificate")
-            .string("FriendlyName", "Exchange Delegation Federation")
-            .list("DomainName", vec!["Federation".into()])
-            .enumeration("Services", "Federation")
-            .param("KeySize", fedshare_exchange::ParamValue::Int(2048))
-            .bool("PrivateKeyExportable", true)
-            .string("SubjectKeyIdentifier", "6d5c4b3a29184f7e8d6c5b4a39281706"),
-    );
+    let out = ok(shell, certificate());
     out.output[0]["Thumbprint"]
         .as_str()
         .expect("thumbprint")
@@ -72,33 +67,13 @@ pub fn federation_certificate(shell: &mut Shell) -> String {
 
 pub fn with_trust(shell: &mut Shell) -> String {
     let tp = federation_certificate(shell);
-    ok(
-        shell,
-        Invocation::new("New-FederationTrust")
-            .string("Name", TRUST)
-            .string("Thumbprint", &tp),
-    );
+    ok(shell, trust(&tp));
     tp
 }
 
 pub fn publish_proof(shell: &mut Shell, domain: &str) {
-    let out = ok(
-        shell,
-        Invocation::new("Get-FederatedDomainProof").string("DomainName", domain),
-    );
-    let proofs: Vec<String> = out
-        .output
-        .iter()
-        .map(|o| o["Proof"].as_str().expect("proof").to_owned())
-        .collect();
-    assert!(shell.world.set_records(domain, "TXT", &proofs));
-}
-
-pub fn set_orgid(domain: &str) -> Invocation {
-    Invocation::new("Set-FederatedOrganizationIdentifier")
-        .string("DelegationFederationTrust", TRUST)
-        .string("AccountNamespace", domain)
-        .bool("Enabled", true)
+    let out = ok(shell, proof(domain));
+    assert!(shell.world.set_records(domain, "TXT", &proofs(&out.output)));
 }
 
 /// Trust, proof and OrgID for contoso.com.

@@ -22,7 +22,8 @@ use hickory_proto::rr::rdata::tsig::TsigAlgorithm;
 use hickory_proto::rr::rdata::TXT;
 use hickory_proto::rr::{Name, RData, Record, TSigner};
 
-pub const TRUST: &str = "Azure AD Authentication";
+mod invocations;
+pub use invocations::*;
 
 /// Appends one TXT value at `owner` in `zone` with an RFC 2136 update signed by `key`;
 /// returns the server's response code, or the client's error (a refusal of a wrongly signed
@@ -107,41 +108,6 @@ pub async fn get_federation_information(
         .expect("TLS verified against the lab CA, answer received");
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     response.text().await.expect("body")
-}
-
-pub fn certificate() -> Invocation {
-    Invocation::new("New-ExchangeCertificate")
-        .string("FriendlyName", "Exchange Delegation Federation")
-        .list("DomainName", vec!["Federation".into()])
-        .enumeration("Services", "Federation")
-        .param("KeySize", fedshare_exchange::ParamValue::Int(2048))
-        .bool("PrivateKeyExportable", true)
-        .string("SubjectKeyIdentifier", "6d5c4b3a29184f7e8d6c5b4a39281706")
-}
-
-pub fn trust(thumbprint: &str) -> Invocation {
-    Invocation::new("New-FederationTrust")
-        .string("Name", TRUST)
-        .string("Thumbprint", thumbprint)
-}
-
-pub fn proof(domain: &str) -> Invocation {
-    Invocation::new("Get-FederatedDomainProof").string("DomainName", domain)
-}
-
-pub fn set_orgid(domain: &str) -> Invocation {
-    Invocation::new("Set-FederatedOrganizationIdentifier")
-        .string("DelegationFederationTrust", TRUST)
-        .string("AccountNamespace", domain)
-        .bool("Enabled", true)
-}
-
-/// The proof values of `Get-FederatedDomainProof` output.
-pub fn proofs(output: &[serde_json::Value]) -> Vec<String> {
-    output
-        .iter()
-        .map(|o| o["Proof"].as_str().expect("Proof").to_owned())
-        .collect()
 }
 
 /// The real lab host binary, driven over stdin/stdout as the engine does.
