@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use fedshare_model::{CheckResult, CheckStatus};
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use time::macros::format_description;
 use time::Date;
+use ts_rs::TS;
 
 use crate::error::{io, ChecksError};
 

@@ -303,19 +303,6 @@ fn parse_relationship_test(values: Vec<Value>) -> RelationshipTestOutput {
     out
 }
 
-fn parse_proofs(domain: &str, values: &[Value]) -> Vec<DomainProof> {
-    values
-        .iter()
-        .filter_map(|o| {
-            Some(DomainProof {
-                domain: domain.to_owned(),
-                thumbprint: o.get("Thumbprint")?.as_str()?.to_owned(),
-                proof: o.get("Proof")?.as_str()?.to_owned(),
-            })
-        })
-        .collect()
-}
-
 /// The primary shared domain: the part of `AccountNamespace` after `FYDIBOHF25SPDLT.`.
 pub fn primary_domain(org: &OrgState) -> Option<String> {
     let ns = org.organization_identifier.account_namespace.as_deref()?;
@@ -521,7 +508,7 @@ async fn read_proofs<S: Shell>(
     for d in domains {
         let inv = Invocation::new("Get-FederatedDomainProof").string("DomainName", d);
         match invoke(shell, &inv).await {
-            Observed::Ok { value } => out.extend(parse_proofs(d, &value)),
+            Observed::Ok { value } => out.extend(DomainProof::parse_all(d, &value)),
             Observed::Failed { exception, message } => {
                 return Observed::Failed { exception, message }
             }
@@ -552,7 +539,7 @@ async fn discoveries<F: Fn(GatherProgress)>(
 }
 
 /// The host partners should reach: the Autodiscover virtual directory's external URL host.
-fn autodiscover_target(inputs: &Inputs) -> Option<String> {
+pub(crate) fn autodiscover_target(inputs: &Inputs) -> Option<String> {
     inputs
         .virtual_directories
         .iter()

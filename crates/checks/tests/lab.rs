@@ -13,23 +13,20 @@ use std::time::Duration;
 
 use fedshare_checks::inputs::lab_network;
 use fedshare_checks::{gather, run_checks, GatherOptions, Inputs};
-use fedshare_dns::{
-    publish_record, LookupType, PublishMode, PublishType, TsigAlgo, TsigKey, UpdateTarget,
-};
+use fedshare_dns::{TsigAlgo, TsigKey};
+use fedshare_engine::dns_ops::DnsOps;
 use fedshare_exchange::Invocation;
 use fedshare_lab::crypto::FixedKeys;
 use fedshare_lab::{Break, LabNetwork, LiveWorld, Ports, World, ZoneDataVerifier};
 use fedshare_model::{CheckResult, CheckStatus};
 use fedshare_plan::{
-    Applier, ApplyOptions, Dns, DnsFailure, DnsRecord, Journal, OrgIdentity, RecordType,
-    SharingPlan, Shell, ShellFailure, Snapshot,
+    Applier, ApplyOptions, Journal, OrgIdentity, SharingPlan, Shell, ShellFailure, Snapshot,
 };
 use serde_json::Value;
 
 const EXAMPLE: &str = include_str!("../../../examples/contoso-lab.toml");
 const KEY: &str = include_str!("../../lab/testdata/federation-test-key.pem");
 const USER: &str = "alexw@contoso.com";
-const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running lab: the live world and its network.
 struct Lab {
@@ -64,6 +61,22 @@ impl Lab {
 
     fn dns_addr(&self) -> SocketAddr {
         self.net().dns_addr()
+    }
+
+    /// DNS as the engine's applier does it: TSIG-signed RFC 2136 updates to the lab DNS
+    /// server with the lab's key, lookups on the same server.
+    fn dns(&self) -> DnsOps {
+        let tsig = self.live.snapshot().tsig;
+        let server = self.dns_addr();
+        let key = TsigKey {
+            name: tsig.name,
+            algorithm: TsigAlgo::HmacSha256,
+            secret: tsig.secret,
+        };
+        DnsOps {
+            update: Some((server, key)),
+            resolvers: vec![server],
+        }
     }
 
     fn identity(&self) -> OrgIdentity {
@@ -121,73 +134,12 @@ impl Shell for Lab {
     }
 }
 
-/// DNS through the lab DNS server: TSIG-signed RFC 2136 updates and plain lookups.
-impl Dns for Lab {
-    async fn publish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
-        self.send(record, false).await
-    }
-
-    async fn unpublish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
-        self.send(record, true).await
-    }
-
-    async fn lookup(&self, name: &str, rtype: RecordType) -> Result<Vec<String>, DnsFailure> {
-        let kind = match rtype {
-            RecordType::Txt => LookupType::Txt,
-            RecordType::Cname => LookupType::Cname,
-        };
-        let outcome = fedshare_dns::lookup(self.dns_addr(), name, kind, TIMEOUT)
-            .await
-            .map_err(|e| DnsFailure(e.to_string()))?;
-        Ok(outcome
-            .values()
-            .iter()
-            .map(|v| v.trim_end_matches('.').to_owned())
-            .collect())
-    }
-}
-
-impl Lab {
-    async fn send(&self, record: &DnsRecord, remove: bool) -> Result<(), DnsFailure> {
-        let server = self.dns_addr();
-        let tsig = self.live.snapshot().tsig;
-        let zone = fedshare_dns::zone_of(server, &record.name, TIMEOUT)
-            .await
-            .map_err(|e| DnsFailure(e.to_string()))?;
-        let (record_type, mode) = match (record.rtype, remove) {
-            (RecordType::Txt, true) => (PublishType::Txt, PublishMode::Remove),
-            (RecordType::Cname, true) => (PublishType::Cname, PublishMode::Remove),
-            (RecordType::Txt, false) => (PublishType::Txt, PublishMode::Add),
-            (RecordType::Cname, false) => (PublishType::Cname, PublishMode::ReplaceRrset),
-        };
-        let target = UpdateTarget {
-            server,
-            key: TsigKey {
-                name: tsig.name,
-                algorithm: TsigAlgo::HmacSha256,
-                secret: tsig.secret,
-            },
-            timeout: TIMEOUT,
-        };
-        let update = fedshare_dns::DnsRecord {
-            zone,
-            name: record.name.clone(),
-            record_type,
-            value: record.value.clone(),
-            ttl: 3600,
-        };
-        publish_record(&target, &update, &mode)
-            .await
-            .map(|_| ())
-            .map_err(|e| DnsFailure(e.to_string()))
-    }
-}
-
 /// Contoso after applying the example plan, as the world the lab host would persist.
 async fn healthy_world() -> World {
     let lab = Lab::start(World::contoso(0));
     let plan = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
-    let snapshot = Snapshot::read(&lab, &lab, &plan, lab.identity())
+    let dns = lab.dns();
+    let snapshot = Snapshot::read(&lab, &dns, &plan, lab.identity())
         .await
         .unwrap();
     let steps = fedshare_plan::plan(&plan, &snapshot).unwrap();
@@ -200,7 +152,7 @@ async fn healthy_world() -> World {
         max_steps: None,
         verify: true,
     };
-    Applier::new(&lab, &lab, &mut journal, options)
+    Applier::new(&lab, &dns, &mut journal, options)
         .apply(&steps)
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 use fedshare_dns::{DomainDnsReport, RecordStatus};
 use fedshare_model::{CheckResult, CheckStatus, Severity, StepKind};
 
-use crate::inputs::{DnsObservation, Inputs, VdirKind};
+use crate::inputs::{DnsObservation, Inputs};
 use crate::result::{check, conclude, doc, ev, fix};
 
 pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
@@ -22,19 +22,6 @@ pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
     out
 }
 
-fn expected_target(inputs: &Inputs) -> Option<String> {
-    inputs
-        .virtual_directories
-        .iter()
-        .filter(|o| o.kind == VdirKind::Autodiscover)
-        .filter_map(|o| o.vdirs.value())
-        .flatten()
-        .find_map(|v| {
-            let rest = v.external_url.as_deref()?.split("://").nth(1)?;
-            Some(rest.split(['/', ':']).next()?.to_ascii_lowercase())
-        })
-}
-
 fn autodiscover(inputs: &Inputs, obs: &DnsObservation) -> CheckResult {
     let d = &obs.domain;
     let mut r = check(
@@ -46,7 +33,7 @@ fn autodiscover(inputs: &Inputs, obs: &DnsObservation) -> CheckResult {
         doc::CONFIGURE_SHARING,
     );
     r.subject = Some(d.clone());
-    let target = expected_target(inputs);
+    let target = crate::inputs::autodiscover_target(inputs);
     let target_text = target
         .clone()
         .unwrap_or_else(|| "your Internet-facing CAS".into());
