@@ -4,8 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use fedshare_dns::{Discoverer, PartnerDiscovery};
-use fedshare_engine::network;
+use fedshare_dns::PartnerDiscovery;
 use fedshare_engine::EngineError;
 
 use crate::args::Global;
@@ -38,8 +37,7 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Outcome {
 async fn info(global: &Global, args: InfoArgs) -> Result<Output, EngineError> {
     let session = super::session(global)?;
     let choice = super::network_choice(&args.resolvers, args.ca_file.as_deref())?;
-    let opts = network::discovery_options(&session, &choice).await?;
-    let discovery = Discoverer::new(opts)?.discover(&args.domain).await;
+    let discovery = fedshare_engine::partners::discover(&session, &args.domain, &choice).await?;
     let mut out = Output::new(&discovery, render(&discovery));
     out.findings = discovery.result.is_none();
     Ok(out)
