@@ -17,6 +17,7 @@ const PARTNER: &str = "partner:fabrikam";
 /// Applies examples/contoso-lab.toml to the lab world under the app's data folder
 /// ($XDG_DATA_HOME/io.fedshare.desktop, the folder the app itself opens).
 async fn federate_the_lab() {
+    support::isolate_home();
     let paths = AppPaths::from_os();
     let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_fedshare-app"));
     let session = Session::new(Profile::lab(), paths.clone(), exe);

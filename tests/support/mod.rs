@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -29,8 +30,30 @@ fn free_port() -> u16 {
         .expect("no free loopback port")
 }
 
+/// Gives this test process (and the app tauri-driver starts for it) its own empty data,
+/// config and cache folders, so each end-to-end test starts from a fresh lab organization
+/// whatever the tests before it did. Idempotent; call it before anything reads the paths.
+pub fn isolate_home() -> &'static Path {
+    static HOME: OnceLock<tempfile::TempDir> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let home = tempfile::tempdir().expect("a temp folder for the app's files");
+        for (var, sub) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            let dir = home.path().join(sub);
+            std::fs::create_dir_all(&dir).expect("create the folder");
+            std::env::set_var(var, &dir);
+        }
+        home
+    })
+    .path()
+}
+
 /// Starts tauri-driver on free ports and waits until it accepts connections.
 pub fn start_driver() -> Driver {
+    isolate_home();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "the end-to-end tests need an X display: run them through `make test` (Xvfb)"
