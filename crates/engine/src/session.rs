@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fedshare_credentials::{load_credential, CredentialKey, Purpose, Store};
+use fedshare_credentials::{load_credential, CredentialKey, Purpose, Store, StoredCredential};
 use fedshare_exchange::client::{ClientOptions, HostCommand, ShellClient};
 use fedshare_exchange::host_ps::{self, PowerShell};
 use fedshare_exchange::protocol::{HelloRequest, HostCredential, LabEndpoints, PROTOCOL_VERSION};
@@ -28,6 +28,8 @@ pub struct Session {
     /// The executable that serves `lab-host` (the CLI or the desktop app itself).
     host_program: PathBuf,
     client: Mutex<Option<ShellClient>>,
+    /// A credential the user chose to keep for this session only (no usable keychain).
+    session_credential: Option<StoredCredential>,
 }
 
 impl Session {
@@ -37,7 +39,15 @@ impl Session {
             paths,
             host_program,
             client: Mutex::new(None),
+            session_credential: None,
         }
+    }
+
+    /// Uses this credential instead of the keychain's: the "for this session only" choice
+    /// when the keychain is unavailable or locked. It lives in memory only.
+    pub fn with_session_credential(mut self, credential: Option<StoredCredential>) -> Self {
+        self.session_credential = credential;
+        self
     }
 
     pub fn profile(&self) -> &Profile {
@@ -79,12 +89,12 @@ impl Session {
     /// the host's stdin. Without one, a real organization uses the current Windows identity
     /// (Kerberos) unless the profile asks for a stored credential; the lab accepts either.
     fn exchange_credential(&self, required: bool) -> Result<Option<HostCredential>, EngineError> {
+        if let Some(stored) = &self.session_credential {
+            return Ok(Some(host_credential(stored)));
+        }
         let key = CredentialKey::new(&self.profile.name, Purpose::Exchange)?;
         match load_credential(&key, Store::Keychain) {
-            Ok(stored) => Ok(Some(HostCredential {
-                user_name: stored.user_name.clone(),
-                password: stored.secret.expose().to_owned(),
-            })),
+            Ok(stored) => Ok(Some(host_credential(&stored))),
             Err(e) if required => Err(e.into()),
             Err(e) => {
                 tracing::debug!(
@@ -157,5 +167,13 @@ impl Session {
         let mut guard = self.client.lock().await;
         let client = self.ensure_client(&mut guard).await?;
         Ok(client.invoke(invocation).await?.output)
+    }
+}
+
+/// The hello's form of a stored credential; the secret is copied only into that message.
+fn host_credential(stored: &StoredCredential) -> HostCredential {
+    HostCredential {
+        user_name: stored.user_name.clone(),
+        password: stored.secret.expose().to_owned(),
     }
 }
