@@ -14,6 +14,14 @@ use tauri::State;
 #[derive(Default)]
 pub struct SessionSecrets(pub SessionCredentials);
 
+impl SessionSecrets {
+    /// The Exchange credential kept in memory for `profile`, if the user chose that.
+    pub fn exchange(&self, profile: &str) -> Option<credentials::StoredCredential> {
+        let key = credentials::CredentialKey::new(profile, Purpose::Exchange).ok()?;
+        self.0.get(&key)
+    }
+}
+
 fn store(secrets: &SessionSecrets, session_only: bool) -> Store<'_> {
     if session_only {
         Store::Session(&secrets.0)

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use fedshare_engine::{profiles, AppPaths, ConnectionInfo, EngineError, Profile, Session};
+use fedshare_engine::{profiles, AppPaths, ConnectionInfo, EngineError, Profile};
 use fedshare_model::ErrorPayload;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_store::{Store, StoreExt};
 
+use crate::credentials::SessionSecrets;
 use crate::state::AppState;
 
 /// The store at the engine's path. An absolute path makes the plugin use it as is, so the app
@@ -85,11 +86,12 @@ pub fn remove_profile<R: Runtime>(
 #[tauri::command]
 pub async fn test_profile(
     state: State<'_, AppState>,
+    secrets: State<'_, SessionSecrets>,
     profile: Profile,
 ) -> Result<ConnectionInfo, ErrorPayload> {
     profiles::validate_name(&profile.name)?;
-    let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare-app".into());
-    let session = Session::new(profile, state.paths.clone(), exe);
+    let session_only = secrets.exchange(&profile.name);
+    let session = AppState::session_for(profile, &state.paths, session_only);
     Ok(session.connection().await?)
 }
 
@@ -100,6 +102,7 @@ pub async fn test_profile(
 pub async fn use_profile<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    secrets: State<'_, SessionSecrets>,
     name: String,
 ) -> Result<ConnectionInfo, ErrorPayload> {
     let store = store(&app, &state.paths)?;
@@ -108,7 +111,8 @@ pub async fn use_profile<R: Runtime>(
         .find(|p| p.name == name)
         .ok_or(EngineError::UnknownProfile(name))?;
     tracing::info!(profile = %profile.name, "switching the active profile");
-    let session = state.use_profile(profile);
+    let session_only = secrets.exchange(&profile.name);
+    let session = state.use_profile(profile, session_only);
     Ok(session.connection().await?)
 }
 
