@@ -73,7 +73,10 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
     expect(await screen.findByTestId('run-wait')).toHaveTextContent('contoso.com IN TXT "abc" does not resolve yet (attempt 4); re-checking, gives up in 29:15');
     finish.resolve({ applied: ['dns.proof:contoso.com'], remaining: 0 });
     expect(await screen.findByTestId('run-result')).toHaveTextContent('on this page: Publish the domain proof TXT record for contoso.com');
-    expect(screen.queryByTestId('run-progress')).toBeNull();
+    // The last step stays on screen as a record of the run; the live parts go.
+    expect(screen.getByTestId('run-step')).toHaveTextContent('Step 3 of 9');
+    expect(screen.queryByTestId('run-wait')).toBeNull();
+    expect(screen.queryByTestId('run-line')).toBeNull();
   });
 
   it('says where a failed run stopped and what to do', async () => {
