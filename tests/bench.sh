@@ -40,13 +40,11 @@ now_ns() { date +%s%N; }
 
 # ---- inner mode: the window measurements, run inside Xvfb + a D-Bus session ----------------
 
-# Prints "pid" of every process in the tree rooted at $1 (including $1), from /proc.
+# Prints the pid of every process in the tree rooted at $1 (including $1). From `ps`, which
+# copes with processes vanishing mid-listing (reading /proc/*/status directly races with them).
 process_tree() {
-  local root=$1
-  awk -v root="$root" '
-    FNR == 1 { pid = ""; ppid = "" }
-    /^Pid:/  { pid = $2 }
-    /^PPid:/ { ppid = $2; parent[pid] = ppid; nextfile }
+  ps -e -o pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
     END {
       keep[root] = 1; changed = 1
       while (changed) {
@@ -54,7 +52,7 @@ process_tree() {
         for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 }
       }
       for (p in keep) print p
-    }' /proc/[0-9]*/status 2>/dev/null
+    }'
 }
 
 # Sums a /proc field in kB over the given pids: VmRSS from status, Pss from smaps_rollup.
@@ -83,7 +81,7 @@ fedshare_window() {
 # the app stays this shell's child.
 launch_once() {
   local keep=$1 shot=$2 t0 t1 win="" colors deadline
-  LAUNCH_MS=""
+  LAUNCH_MS="" MAPPED_MS=""
   t0=$(now_ns)
   "$APP" >>"$SANDBOX/app.log" 2>&1 &
   APP_PID=$!
@@ -93,7 +91,10 @@ launch_once() {
       echo "the app exited during start-up; see $SANDBOX/app.log" >&2
       return 1
     fi
-    if [ -z "$win" ]; then win=$(fedshare_window || true); fi
+    if [ -z "$win" ]; then
+      win=$(fedshare_window || true)
+      [ -z "$win" ] || MAPPED_MS=$((($(now_ns) - t0) / 1000000))
+    fi
     if [ -n "$win" ]; then
       # Only the header, the rail's top and the page title: a small capture keeps each poll
       # short, so it samples finely and steals little CPU from the starting app.
@@ -109,7 +110,7 @@ launch_once() {
       stop_app
       return 1
     fi
-    sleep 0.005
+    sleep 0.025
   done
   LAUNCH_MS=$(((t1 - t0) / 1000000))
   [ "$keep" = keep ] || stop_app
@@ -119,7 +120,7 @@ launch_once() {
 stop_app() {
   local pids
   mapfile -t pids < <(process_tree "$APP_PID")
-  kill "${pids[@]}" 2>/dev/null || true
+  kill "$APP_PID" "${pids[@]}" 2>/dev/null || true
   wait "$APP_PID" 2>/dev/null || true
   # Children re-parented away from the app are not waited for; give them a moment to exit.
   for _ in $(seq 50); do
@@ -132,7 +133,7 @@ stop_app() {
 }
 
 ui_figures() {
-  local out=$1 runs=() pids rss pss
+  local out=$1 runs=() mapped=() pids rss pss
   SANDBOX=$(mktemp -d)
   trap 'rm -rf "$SANDBOX"' EXIT
   export XDG_DATA_HOME=$SANDBOX/data XDG_CONFIG_HOME=$SANDBOX/config \
@@ -148,9 +149,11 @@ ui_figures() {
     [ "$i" = "$START_RUNS" ] && keep=keep
     launch_once "$keep" "$SANDBOX/run$i.ppm" || return 0
     runs+=("$LAUNCH_MS")
-    echo "cold start run $i: $LAUNCH_MS ms" >&2
+    mapped+=("$MAPPED_MS")
+    echo "cold start run $i: window mapped after $MAPPED_MS ms, page rendered after $LAUNCH_MS ms" >&2
   done
   echo "start_runs=${runs[*]}" >>"$out"
+  echo "mapped_runs=${mapped[*]}" >>"$out"
   echo "start_ms=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((START_RUNS + 1) / 2))p")" >>"$out"
   # The probe that counted as rendered and the whole window, to check by eye what it meant.
   mkdir -p "$TARGET/tmp/bench"
@@ -165,13 +168,16 @@ ui_figures() {
   {
     echo "rss_kb=$rss"
     echo "pss_kb=$pss"
-    echo "procs=$(for p in "${pids[@]}"; do cat "/proc/$p/comm" 2>/dev/null; done | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep=", " } END { print "" }')"
+    # Per process, to see where the memory goes.
+    echo "procs=$(for p in "${pids[@]}"; do
+      printf '%s:%s ' "$(cat "/proc/$p/comm" 2>/dev/null)" "$(sum_kb status VmRSS "$p")"
+    done | tr ' ' '\n' | awk -F: 'NF == 2 { printf "%s%s %.0f MB", sep, $1, $2 / 1024; sep = ", " }')"
   } >>"$out"
   stop_app
 }
 
 if [ "${1:-}" = "--ui-figures" ]; then
-  APP_PID="" LAUNCH_MS=""
+  APP_PID="" LAUNCH_MS="" MAPPED_MS=""
   ui_figures "$2"
   exit 0
 fi
@@ -209,6 +215,7 @@ step "release build: fedshare-cli, fedshare-app"
 cargo build --release -p fedshare-cli -p fedshare-app
 
 FIGURES=$(mktemp)
+DEB_FAILED=""
 trap 'rm -f "$FIGURES"' EXIT
 
 step "protocol benchmark"
@@ -225,10 +232,14 @@ xvfb-run -a -s "-screen 0 1280x800x24" \
 if [ "${FEDSHARE_BENCH_DEB:-}" = 1 ]; then
   step "make deb"
   mkdir -p "$TARGET/tmp/bench"
-  CARGO_TARGET_DIR=$TARGET make -C "$ROOT" deb 2>&1 | tee "$TARGET/tmp/bench/deb.log" ||
+  if ! CARGO_TARGET_DIR=$TARGET make -C "$ROOT" deb 2>&1 | tee "$TARGET/tmp/bench/deb.log"; then
+    DEB_FAILED=1
     echo "make deb failed; its output is in $TARGET/tmp/bench/deb.log" >&2
+  fi
 fi
+# A .deb left by an earlier build is reported, unless this run's build of it failed.
 DEB=$(ls -t "$RELEASE"/bundle/deb/*.deb 2>/dev/null | head -1 || true)
+[ -z "$DEB_FAILED" ] || DEB=""
 
 OTHER=()
 [ -f crates/dns/benches/partners.rs ] && OTHER+=("-p fedshare-dns --bench partners")
@@ -251,6 +262,7 @@ base=$(value_of baseline_rate "$FIGURES")
 start=$(value_of start_ms "$FIGURES")
 first=$(value_of first_ms "$FIGURES")
 runs=$(value_of start_runs "$FIGURES")
+mapped=$(value_of mapped_runs "$FIGURES")
 rss_kb=$(value_of rss_kb "$FIGURES")
 pss_kb=$(value_of pss_kb "$FIGURES")
 procs=$(value_of procs "$FIGURES")
@@ -268,15 +280,22 @@ row "protocol: invocations/s, one host" "${rate:+$rate/s}" ">= 1000/s" "$(verdic
 row "protocol: host per invocation (baseline)" "${base:+$base/s}" "" "info"
 row "protocol: one host vs baseline" "${ratio:+${ratio}x}" ">= 50x" "$(verdict "$ratio" 50 min)"
 row "cold start to wizard page, median of $START_RUNS" "${start:+$start ms}" "<= $START_BUDGET_MS ms" "$(verdict "$start" "$START_BUDGET_MS" max)"
-row "  runs (ms)" "$runs" "" "info"
 row "  first launch, fresh data dir" "${first:+$first ms}" "" "info"
 row "memory ${RSS_SETTLE_S} s after start, RSS sum" "${rss_mb:+$rss_mb MB}" "<= $RSS_BUDGET_MB MB" "$(verdict "$rss_mb" "$RSS_BUDGET_MB" max)"
 row "  same, PSS sum (shared pages split)" "${pss_mb:+$pss_mb MB}" "" "info"
-row "  processes" "$procs" "" "info"
 row "release binary fedshare-app" "${app_mb:+$app_mb MB}" "<= $APP_SIZE_BUDGET_MB MB" "$(verdict "$app_mb" "$APP_SIZE_BUDGET_MB" max)"
 row "release binary fedshare (CLI)" "${cli_mb:+$cli_mb MB}" "" "info"
 if [ -n "$DEB" ]; then
   row ".deb ($(basename "$DEB"))" "$deb_mb MB" "<= $DEB_SIZE_BUDGET_MB MB" "$(verdict "$deb_mb" "$DEB_SIZE_BUDGET_MB" max)"
 else
-  row ".deb" "not built" "<= $DEB_SIZE_BUDGET_MB MB" "n/a (FEDSHARE_BENCH_DEB=1 or make deb)"
+  row ".deb" "not built" "<= $DEB_SIZE_BUDGET_MB MB" "n/a"
+fi
+echo
+echo "cold start runs, page rendered (ms): ${runs:-n/a}"
+echo "cold start runs, window mapped (ms): ${mapped:-n/a}"
+echo "memory by process (RSS): ${procs:-n/a}"
+if [ -n "$DEB_FAILED" ]; then
+  echo ".deb: make deb failed, see $TARGET/tmp/bench/deb.log"
+elif [ -z "$DEB" ]; then
+  echo ".deb: not built; run with FEDSHARE_BENCH_DEB=1 (or run make deb first)"
 fi
