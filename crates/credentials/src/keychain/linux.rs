@@ -102,7 +102,11 @@ fn own_session_keyring() -> Result<bool, KeyError> {
 }
 
 fn kernel_round_trip() -> keyring::Result<()> {
-    let description = format!("fedshare:probe:{}", std::process::id());
+    // Unique per probe, not only per process: two threads probing at once (the app's
+    // commands, parallel tests) must not delete each other's key mid-check.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let description = format!("fedshare:probe:{}:{n}", std::process::id());
     let probe = KeyutilsCredential::new_with_target(Some(&description), SERVICE, "probe")?;
     let written = probe.set_secret(b"probe");
     let read_back = written.and_then(|()| probe.get_secret());
