@@ -134,12 +134,8 @@ stop_app() {
 
 ui_figures() {
   local out=$1 runs=() mapped=() pids rss pss
-  SANDBOX=$(mktemp -d)
-  trap 'rm -rf "$SANDBOX"' EXIT
-  export XDG_DATA_HOME=$SANDBOX/data XDG_CONFIG_HOME=$SANDBOX/config \
-    XDG_CACHE_HOME=$SANDBOX/cache XDG_RUNTIME_DIR=$SANDBOX/runtime
-  mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
-  chmod 700 "$XDG_RUNTIME_DIR"
+  # shellcheck source=tests/sandbox.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/sandbox.sh"
 
   # The first launch also creates the lab organization and WebKit's caches: reported apart.
   launch_once "" "$SANDBOX/first.ppm" || true

@@ -4,38 +4,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
-use fantoccini::{Client, Locator};
-use support::{click, open_app, screenshot, start_driver, text_of, wait_for_text};
-
-/// Applying creates a certificate and waits for DNS re-checks: far longer than a page read.
-const RUN_TIMEOUT: Duration = Duration::from_secs(240);
-
-/// Waits until the element shows `needle`, for as long as a whole run may take.
-async fn wait_long(client: &Client, test_id: &str, needle: &str) -> String {
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let css = format!("[data-testid='{test_id}']");
-    loop {
-        if let Ok(el) = client.find(Locator::Css(&css)).await {
-            if let Ok(text) = el.text().await {
-                if text.contains(needle) {
-                    return text;
-                }
-                assert!(!text.contains("Stopped at step"), "the run failed: {text}");
-            }
-        }
-        if let Ok(err) = client.find(Locator::Css("[data-testid='error']")).await {
-            let text = err.text().await.unwrap_or_default();
-            panic!("an error was shown while waiting for {test_id}: {text}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{test_id} never showed {needle:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use support::{click, open_app, screenshot, start_driver, text_of, wait_for_text, wait_long};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_verify_replan_and_undo_through_the_wizard() {

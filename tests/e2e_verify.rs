@@ -8,35 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use support::{click, open_app, screenshot, start_driver, text_of, wait_for_text};
-
-/// Applying and a full verification run both take far longer than a page read.
-const RUN_TIMEOUT: Duration = Duration::from_secs(240);
-
-/// Waits until the element shows `needle`, failing early when an error panel appears.
-async fn wait_long(client: &Client, test_id: &str, needle: &str) -> String {
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let css = format!("[data-testid='{test_id}']");
-    loop {
-        if let Ok(el) = client.find(Locator::Css(&css)).await {
-            if let Ok(text) = el.text().await {
-                if text.contains(needle) {
-                    return text;
-                }
-                assert!(!text.contains("Stopped at step"), "the run failed: {text}");
-            }
-        }
-        if let Ok(err) = client.find(Locator::Css("[data-testid='error']")).await {
-            let text = err.text().await.unwrap_or_default();
-            panic!("an error was shown while waiting for {test_id}: {text}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{test_id} never showed {needle:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
+use support::{click, open_app, screenshot, start_driver, text_of, wait_for_text, wait_long};
 
 async fn texts(client: &Client, test_id: &str) -> Vec<String> {
     let css = format!("[data-testid='{test_id}']");

@@ -16,13 +16,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "frontend: type check, lint, unit tests, build"
 npm --prefix ui run ci
 
-# Hermetic home for everything the app and the tests write (keyring, WebKit storage, lab).
-SANDBOX=$(mktemp -d)
-trap 'rm -rf "$SANDBOX"' EXIT
-export XDG_DATA_HOME=$SANDBOX/data XDG_CONFIG_HOME=$SANDBOX/config \
-  XDG_CACHE_HOME=$SANDBOX/cache XDG_RUNTIME_DIR=$SANDBOX/runtime
-mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
+# shellcheck source=tests/sandbox.sh
+source tests/sandbox.sh
 
 step "the engine stays free of the desktop stack"
 cargo build --workspace --bins --locked
