@@ -31,6 +31,9 @@ pub fn main() {
 
 /// `lab-host --data-dir DIR`: the same contract as `fedshare lab-host`.
 fn run_lab_host(args: &[String]) -> i32 {
+    // The host's stdout is the protocol; its log goes to stderr, which the engine forwards
+    // (redacted) into the app's own log.
+    fedshare_engine::logging::init_stderr(0);
     let data_dir = match args {
         [flag, dir] if flag == "--data-dir" => std::path::PathBuf::from(dir),
         _ => AppPaths::from_os().lab_dir,
