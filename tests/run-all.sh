@@ -36,12 +36,24 @@ if ldd target/debug/fedshare | grep -Eiq 'webkit|gtk|javascriptcore'; then
 fi
 echo "engine crates and the CLI: no tauri, wry, webkit or gtk"
 
-step "Rust tests (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
-xvfb-run -a -s "-screen 0 1280x800x24" \
-  dbus-run-session -- \
-  keyctl session fedshare-tests \
-  bash -c 'printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-           cargo test --workspace --locked --no-fail-fast'
+# Each group gets its own D-Bus session, unlocked gnome-keyring and kernel session keyring:
+# the keychain crate's own tests lock and probe keyrings, and must not share a daemon with
+# the rest of the suite.
+in_session() {
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+    dbus-run-session -- \
+    keyctl session fedshare-tests \
+    bash -c 'printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+             exec "$@"' in-session "$@"
+}
+
+step "Rust tests: the keychain crate (real Secret Service and kernel keyring)"
+status=0
+in_session cargo test --locked --no-fail-fast -p fedshare-credentials || status=1
+
+step "Rust tests: everything else (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
+in_session cargo test --workspace --locked --no-fail-fast --exclude fedshare-credentials || status=1
+[ "$status" = 0 ] || { echo "Rust tests failed" >&2; exit 1; }
 
 step "TypeScript bindings are up to date"
 if ! git -C "$ROOT" diff --exit-code --stat -- ui/src/lib/bindings \
