@@ -25,8 +25,8 @@ pub async fn check_options(
     if !choice.resolvers.is_empty() {
         opts.resolvers = choice.resolvers.clone();
         opts.pinned = true;
-    } else if let Some(dns) = lab_addr(session, |l| Some(l.dns.clone())).await? {
-        opts.resolvers = vec![dns];
+    } else if let Some(lab) = session.lab_endpoints().await? {
+        opts.resolvers = vec![lab_addr(&lab.dns)?];
         opts.pinned = true;
     }
     Ok(opts)
@@ -47,17 +47,12 @@ pub async fn discovery_options(
         opts.resolver = HostResolver::Servers(choice.resolvers.clone());
     }
     if let Some(lab) = session.lab_endpoints().await? {
-        let parse = |text: &str| -> Result<SocketAddr, EngineError> {
-            text.parse()
-                .map_err(|_| EngineError::BadAddress(text.to_owned()))
-        };
-        let https = parse(&lab.https)?;
-        opts.https_port = https.port();
+        opts.https_port = lab_addr(&lab.https)?.port();
         if let Some(http) = &lab.http {
-            opts.http_port = parse(http)?.port();
+            opts.http_port = lab_addr(http)?.port();
         }
         if choice.resolvers.is_empty() {
-            opts.resolver = HostResolver::Servers(vec![parse(&lab.dns)?]);
+            opts.resolver = HostResolver::Servers(vec![lab_addr(&lab.dns)?]);
         }
         // The lab CA is trusted for lab traffic only, beside the OS store.
         let mut pem = lab.ca_pem.clone();
@@ -70,18 +65,8 @@ pub async fn discovery_options(
     Ok(opts)
 }
 
-async fn lab_addr(
-    session: &Session,
-    pick: impl Fn(&fedshare_exchange::protocol::LabEndpoints) -> Option<String>,
-) -> Result<Option<SocketAddr>, EngineError> {
-    let Some(lab) = session.lab_endpoints().await? else {
-        return Ok(None);
-    };
-    match pick(&lab) {
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| EngineError::BadAddress(text)),
-        None => Ok(None),
-    }
+/// An address the lab host announced in its hello (`127.0.0.1:PORT`).
+fn lab_addr(text: &str) -> Result<SocketAddr, EngineError> {
+    text.parse()
+        .map_err(|_| EngineError::BadAddress(text.to_owned()))
 }
