@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use fedshare_dns::batch::{bounded, DEFAULT_CONCURRENCY};
 use fedshare_dns::{
     check_domain, CheckOptions, Discoverer, DiscoveryOptions, DomainDnsReport, ExpectedProof,
     PartnerDiscovery,
@@ -526,7 +527,7 @@ async fn discoveries<F: Fn(GatherProgress)>(
     let Some(discoverer) = discoverer else {
         return Vec::new();
     };
-    join_all(partners.iter().map(|(domain, rel)| async move {
+    bounded(partners, DEFAULT_CONCURRENCY, |(domain, rel)| async move {
         let discovery = discoverer.discover(domain).await;
         counter.tick(format!("discover {domain}"), discovery.result.is_some());
         PartnerObservation {
@@ -534,7 +535,7 @@ async fn discoveries<F: Fn(GatherProgress)>(
             relationship: rel.clone(),
             discovery,
         }
-    }))
+    })
     .await
 }
 
