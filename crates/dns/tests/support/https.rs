@@ -117,6 +117,8 @@ pub async fn start(cert: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'st
             let Ok((tcp, _)) = listener.accept().await else {
                 continue;
             };
+            // As web servers do: small answers go out at once (no Nagle wait for an ACK).
+            let _ = tcp.set_nodelay(true);
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 let tls = acceptor.is_some();

@@ -109,6 +109,8 @@ where
             () = shutdown.wait() => return,
         };
         if let Ok((stream, _)) = accepted {
+            // Small SOAP answers go out at once, not after the peer's delayed ACK (Nagle).
+            let _ = stream.set_nodelay(true);
             tokio::spawn(on_stream(stream));
         }
     }
