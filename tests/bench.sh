@@ -5,8 +5,9 @@
 #
 # Figures: shell-protocol throughput (vs a host-per-invocation baseline), the desktop app's cold
 # start to the first rendered wizard page under Xvfb, its memory with all child processes, the
-# release binary sizes, the .deb size (FEDSHARE_BENCH_DEB=1 builds it via `make deb`), then the
-# other crates' own benchmarks.
+# release binary sizes, the .deb size (FEDSHARE_BENCH_DEB=1 builds it via `make deb`), 200
+# partner checks pooled vs sequential (through a 20 ms round-trip link, and on bare loopback),
+# then the other crates' own benchmarks.
 #
 # Honours CARGO_TARGET_DIR (default: ./target).
 set -euo pipefail
@@ -237,8 +238,13 @@ fi
 DEB=$(ls -t "$RELEASE"/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 [ -z "$DEB_FAILED" ] || DEB=""
 
+step "partner checks: 200 partners, pooled vs sequential"
+cargo bench -p fedshare-dns --bench partners | tee "$FIGURES.partners" ||
+  echo "the partner benchmark did not complete" >&2
+sed -n 's/^BENCH partners //p' "$FIGURES.partners" | tr ' ' '\n' >>"$FIGURES"
+rm -f "$FIGURES.partners"
+
 OTHER=()
-[ -f crates/dns/benches/partners.rs ] && OTHER+=("-p fedshare-dns --bench partners")
 MAP_REPORT=()
 for c in map report; do
   [ -d "crates/$c/benches" ] && MAP_REPORT+=(-p "fedshare-$c")
@@ -255,6 +261,11 @@ done
 rate=$(value_of rate "$FIGURES")
 ratio=$(value_of ratio "$FIGURES")
 base=$(value_of baseline_rate "$FIGURES")
+wan_ratio=$(value_of wan_ratio "$FIGURES")
+wan_pooled=$(value_of wan_pooled_s "$FIGURES")
+wan_seq=$(value_of wan_seq_s "$FIGURES")
+loop_ratio=$(value_of loop_ratio "$FIGURES")
+loop_pooled=$(value_of loop_pooled_s "$FIGURES")
 start=$(value_of start_ms "$FIGURES")
 first=$(value_of first_ms "$FIGURES")
 runs=$(value_of start_runs "$FIGURES")
@@ -275,6 +286,10 @@ row "figure" "value" "budget" ""
 row "protocol: invocations/s, one host" "${rate:+$rate/s}" ">= 1000/s" "$(verdict "$rate" 1000 min)"
 row "protocol: host per invocation (baseline)" "${base:+$base/s}" "" "info"
 row "protocol: one host vs baseline" "${ratio:+${ratio}x}" ">= 50x" "$(verdict "$ratio" 50 min)"
+row "200 partners, 20 ms RTT: pooled vs sequential" "${wan_ratio:+${wan_ratio}x}" ">= 20x" "$(verdict "$wan_ratio" 20 min)"
+row "  pooled run" "${wan_pooled:+$wan_pooled s}" "<= 2 s" "$(verdict "$wan_pooled" 2 max)"
+row "  sequential run (baseline)" "${wan_seq:+$wan_seq s}" "" "info"
+row "  same on bare loopback (CPU-bound)" "${loop_ratio:+${loop_ratio}x, $loop_pooled s}" "" "info"
 row "cold start to wizard page, median of $START_RUNS" "${start:+$start ms}" "<= $START_BUDGET_MS ms" "$(verdict "$start" "$START_BUDGET_MS" max)"
 row "  first launch, fresh data dir" "${first:+$first ms}" "" "info"
 row "memory ${RSS_SETTLE_S} s after start, RSS sum" "${rss_mb:+$rss_mb MB}" "<= $RSS_BUDGET_MB MB" "$(verdict "$rss_mb" "$RSS_BUDGET_MB" max)"

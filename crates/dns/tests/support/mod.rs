@@ -3,3 +3,4 @@
 
 pub mod https;
 pub mod knot;
+pub mod link;
