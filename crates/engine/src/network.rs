@@ -66,7 +66,7 @@ pub async fn discovery_options(
 }
 
 /// An address the lab host announced in its hello (`127.0.0.1:PORT`).
-fn lab_addr(text: &str) -> Result<SocketAddr, EngineError> {
+pub(crate) fn lab_addr(text: &str) -> Result<SocketAddr, EngineError> {
     text.parse()
         .map_err(|_| EngineError::BadAddress(text.to_owned()))
 }

@@ -132,7 +132,12 @@ pub fn file_stem(name: &str) -> String {
 /// DNS for this plan: where to publish (if Fedshare publishes) and whom to ask.
 pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, EngineError> {
     let lab = session.lab_endpoints().await?;
-    let lab_dns = lab.as_ref().and_then(|l| l.dns.parse().ok());
+    // A lab host that announces an address we cannot read is broken: say so, rather than
+    // report later that this is "not the lab".
+    let lab_dns = lab
+        .as_ref()
+        .map(|l| crate::network::lab_addr(&l.dns))
+        .transpose()?;
     let resolvers = |server| lab_dns.or(server).into_iter().collect::<Vec<_>>();
     Ok(match &plan.dns {
         DnsMode::None => DnsOps {
