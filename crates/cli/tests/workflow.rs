@@ -137,6 +137,29 @@ fn apply_without_yes_outside_a_terminal_is_refused() {
 }
 
 #[test]
+fn a_second_apply_is_refused_while_another_process_holds_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    // This test process plays the first run: it holds the Lab profile's journal open.
+    let held = fedshare_plan::journal::Journal::open(&data.join("journal").join("Lab.jsonl"))
+        .expect("the first run opens the journal");
+    let out = fedshare(data, &["apply", &plan_path(), "--yes", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out: Value = serde_json::from_slice(&out.stdout).expect("JSON error on stdout");
+    let err = &out["error"];
+    assert_eq!(err["code"], "plan.journal_busy", "{out}");
+    let message = err["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("process {}", std::process::id())),
+        "names the run that holds it: {message}"
+    );
+    let undo = fedshare(data, &["undo", "--yes"]);
+    assert_eq!(undo.status.code(), Some(1), "undo waits its turn too");
+    drop(held);
+    assert_eq!(planned_steps(data), 12, "nothing was applied");
+}
+
+#[test]
 fn a_malformed_plan_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("bad.toml");

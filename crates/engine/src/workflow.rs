@@ -207,10 +207,11 @@ pub async fn apply(
     options: ApplyOptions,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<ApplyReport, EngineError> {
+    // The journal first: it is the lock that keeps a second apply from planning meanwhile.
+    let mut journal = open_journal(paths, session)?;
     let dns = dns_ops(session, plan).await?;
     let snap = snapshot(session, &dns, plan).await?;
     let planned = fedshare_plan::plan(plan, &snap)?;
-    let mut journal = open_journal(paths, session)?;
     let report = Applier::new(session, &dns, &mut journal, options)
         .on_progress(progress)
         .apply(&planned)
@@ -225,8 +226,8 @@ pub async fn undo(
     plan: &SharingPlan,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<UndoReport, EngineError> {
-    let dns = dns_ops(session, plan).await?;
     let mut journal = open_journal(paths, session)?;
+    let dns = dns_ops(session, plan).await?;
     let report = Applier::new(session, &dns, &mut journal, ApplyOptions::default())
         .on_progress(progress)
         .undo()

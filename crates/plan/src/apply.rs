@@ -124,7 +124,7 @@ impl<S, D> std::fmt::Debug for Applier<'_, S, D> {
     }
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -65,6 +65,12 @@ pub enum PlanError {
     },
     #[error("the journal {path} has an unreadable entry at line {line}")]
     JournalCorrupt { path: String, line: usize },
+    /// Another apply or undo of the same profile is running (this process or another).
+    #[error(
+        "another apply or undo is running for this profile ({holder}); wait for it to finish, \
+         then run this again: it resumes from what is done"
+    )]
+    JournalBusy { path: String, holder: String },
 }
 
 impl ErrorCode for PlanError {
@@ -83,6 +89,7 @@ impl ErrorCode for PlanError {
             PlanError::Verification { .. } => "plan.verification",
             PlanError::Journal { .. } => "plan.journal",
             PlanError::JournalCorrupt { .. } => "plan.journal_corrupt",
+            PlanError::JournalBusy { .. } => "plan.journal_busy",
         }
     }
 }

@@ -21,10 +21,16 @@ pub struct BeforeState {
     pub undo: Vec<Action>,
 }
 
+/// The open journal of one profile. While it is open, no other process (or second apply in
+/// this one) can open it: two runs interleaving steps would each plan from a state the other
+/// is changing, and undo would reverse the wrong things.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// Holds the exclusive lock for as long as the journal is open (released on drop, also
+    /// when the process dies).
+    _lock: File,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> PlanError + '_ {
@@ -40,6 +46,7 @@ impl Journal {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io(path))?;
         }
+        let lock = lock(path)?;
         drop_torn_tail(path)?;
         let file = OpenOptions::new()
             .create(true)
@@ -49,6 +56,7 @@ impl Journal {
         Ok(Journal {
             path: path.to_owned(),
             file,
+            _lock: lock,
         })
     }
 
@@ -71,6 +79,45 @@ impl Journal {
     pub fn entries(&self) -> Result<Vec<JournalEntry>, PlanError> {
         read(&self.path)
     }
+}
+
+/// The lock beside the journal (`<journal>.lock`), taken without waiting. The file says who
+/// holds it, for the message the next run shows; the lock itself is the OS file lock, so a
+/// crashed run never leaves a stale one behind.
+fn lock(path: &Path) -> Result<File, PlanError> {
+    let lock_path = lock_path(path);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&lock_path).unwrap_or_default();
+            return Err(PlanError::JournalBusy {
+                path: path.display().to_string(),
+                holder: holder.trim().to_owned(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+    }
+    let holder = format!(
+        "process {} since {}",
+        std::process::id(),
+        crate::apply::now()
+    );
+    file.set_len(0).map_err(io(&lock_path))?;
+    file.write_all(holder.as_bytes()).map_err(io(&lock_path))?;
+    Ok(file)
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
 }
 
 /// A crash mid-write leaves a line without its newline; cut it so new entries start clean.
@@ -163,6 +210,24 @@ mod tests {
             before: None,
             error: None,
         }
+    }
+
+    #[test]
+    fn a_second_run_cannot_open_the_journal_while_one_has_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let first = Journal::open(&path).unwrap();
+        let err = Journal::open(&path).expect_err("the journal is taken");
+        match &err {
+            PlanError::JournalBusy { holder, .. } => {
+                assert!(holder.contains(&format!("process {}", std::process::id())));
+            }
+            other => panic!("expected JournalBusy, got {other:?}"),
+        }
+        assert_eq!(fedshare_model::ErrorCode::code(&err), "plan.journal_busy");
+        assert!(err.to_string().contains("wait for it to finish"));
+        drop(first);
+        Journal::open(&path).expect("free again once the first run is done");
     }
 
     #[test]
