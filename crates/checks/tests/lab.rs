@@ -232,6 +232,8 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
         "relationship.target-mismatch:Fabrikam",
         "partner.discovery:fabrikam.com",
         "policy.contradiction",
+        "policy.entries:Fabrikam",
+        "policy.entries:Default Sharing Policy",
         "dns.autodiscover:contoso.com",
         "test-federationtrust.run",
         "test-federationtrust.TokenValidation",

@@ -205,13 +205,13 @@ fn org_checks() -> Vec<CheckResult> {
             Some("autodiscover.contoso.com"),
         ),
         check(
-            "policy.entries-valid",
+            "policy.entries:Default Sharing Policy",
             SharingPolicies,
             CheckStatus::Pass,
             Some("Default Sharing Policy"),
         ),
         check(
-            "policy.entries-valid",
+            "policy.entries:Fabrikam partners",
             SharingPolicies,
             CheckStatus::Pass,
             Some("Fabrikam partners"),
