@@ -14,9 +14,19 @@ const MARKER: &str = "FedshareIpcLeakMarker-51c0de-Pa55";
 
 /// Records every IPC request body and response text in `window.__fedshareIpcLog`. Tauri's
 /// `invoke` cannot be replaced (its property is read-only), so the recorder sits one level
-/// lower, on the `fetch` that carries the IPC on this platform.
+/// lower, on the `fetch` that carries the IPC on this platform. Channel messages (apply
+/// progress) arrive through callbacks the Rust side runs by id: each callback registered from
+/// now on is wrapped as it enters Tauri's callback table, so what it is given is recorded too.
 const RECORDER: &str = r#"
 const log = (window.__fedshareIpcLog = []);
+const callbacks = window.__TAURI_INTERNALS__.callbacks;
+const register = callbacks.set.bind(callbacks);
+callbacks.set = (id, run) => register(id, (data) => {
+  let text = '';
+  try { text = JSON.stringify(data); } catch (e) { text = String(data); }
+  log.push('callback ' + id + ' ' + text);
+  return run(data);
+});
 const original = window.fetch.bind(window);
 window.fetch = async (input, init) => {
   const url = String(input && input.url ? input.url : input);
@@ -109,6 +119,12 @@ async fn a_keychain_secret_never_crosses_ipc_or_reaches_a_file() {
             .iter()
             .any(|m| m.starts_with("answer") && m.contains("export_report")),
         "the report export was not recorded"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("callback") && m.contains("New-FederationTrust")),
+        "the apply's progress messages were not recorded: {messages:?}"
     );
     let leaked: Vec<&String> = messages.iter().filter(|m| m.contains(MARKER)).collect();
     assert!(leaked.is_empty(), "the secret crossed IPC: {leaked:?}");
