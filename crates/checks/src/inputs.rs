@@ -527,15 +527,21 @@ async fn discoveries<F: Fn(GatherProgress)>(
     let Some(discoverer) = discoverer else {
         return Vec::new();
     };
-    bounded(partners, DEFAULT_CONCURRENCY, |(domain, rel)| async move {
-        let discovery = discoverer.discover(domain).await;
-        counter.tick(format!("discover {domain}"), discovery.result.is_some());
-        PartnerObservation {
-            domain: domain.clone(),
-            relationship: rel.clone(),
-            discovery,
-        }
-    })
+    // Owned items: a future borrowing from the item would not be Send for every lifetime,
+    // which the app's command futures need.
+    bounded(
+        partners.iter().cloned(),
+        DEFAULT_CONCURRENCY,
+        |(domain, relationship)| async move {
+            let discovery = discoverer.discover(&domain).await;
+            counter.tick(format!("discover {domain}"), discovery.result.is_some());
+            PartnerObservation {
+                domain,
+                relationship,
+                discovery,
+            }
+        },
+    )
     .await
 }
 
