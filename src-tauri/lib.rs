@@ -14,6 +14,7 @@ mod settings;
 mod state;
 mod trust;
 mod verify;
+mod webview;
 
 use fedshare_engine::AppPaths;
 
@@ -48,6 +49,7 @@ fn run_lab_host(args: &[String]) -> i32 {
 }
 
 fn run() {
+    webview::prepare_process();
     let paths = AppPaths::from_os();
     let _log_guard = fedshare_engine::logging::init_file(&paths.log_dir)
         .map_err(|e| eprintln!("logging disabled: {e}"))
