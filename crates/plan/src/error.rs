@@ -65,6 +65,9 @@ pub enum PlanError {
     },
     #[error("the journal {path} has an unreadable entry at line {line}")]
     JournalCorrupt { path: String, line: usize },
+    /// A plan needs a primary domain, and the organization offers none to adopt.
+    #[error("the organization \"{organization}\" has no federated account namespace and no accepted domain that can be shared (wildcard domains cannot); add an accepted domain in Exchange (New-AcceptedDomain), or write the plan file by hand")]
+    NoAcceptedDomain { organization: String },
 }
 
 impl ErrorCode for PlanError {
@@ -83,6 +86,7 @@ impl ErrorCode for PlanError {
             PlanError::Verification { .. } => "plan.verification",
             PlanError::Journal { .. } => "plan.journal",
             PlanError::JournalCorrupt { .. } => "plan.journal_corrupt",
+            PlanError::NoAcceptedDomain { .. } => "plan.no_accepted_domain",
         }
     }
 }

@@ -456,6 +456,11 @@ fn name(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError>
     name_value(value, loc)
 }
 
+/// Whether the file accepts `v` (trimmed) as a name: free text of 1 to 64 characters.
+pub(crate) fn is_name(v: &str) -> bool {
+    v.trim().chars().count() <= 64 && is_free_text(v)
+}
+
 /// A free-text value: no control characters, no leading `<` (reserved for placeholders).
 fn name_value(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
     let v = value.get_ref().trim();
