@@ -2,10 +2,7 @@
 //! apply and undo with progress, prerequisites and verification. Each page shows its own
 //! part (by `StepKind`), but apply runs the whole plan because Exchange's order matters.
 
-use std::path::Path;
-
 use fedshare_engine::workflow::{self, PlanView};
-use fedshare_engine::EngineError;
 use fedshare_model::{CheckResult, ErrorCode, ErrorPayload};
 use fedshare_plan::dns::DnsRecord;
 use fedshare_plan::file::PlanDocument;
@@ -19,17 +16,14 @@ use ts_rs::TS;
 
 use crate::state::AppState;
 
-/// The profile's current plan (the lab plan the first time).
-fn current(state: &AppState) -> Result<SharingPlan, ErrorPayload> {
-    Ok(workflow::current_plan(
-        &state.paths,
-        &state.session().profile().name,
-    )?)
+/// The profile's current plan (the lab plan, or the organization as it is, the first time).
+async fn current(state: &AppState) -> Result<SharingPlan, ErrorPayload> {
+    Ok(workflow::current_plan(&state.paths, &state.session()).await?)
 }
 
 #[tauri::command]
-pub fn plan_document(state: State<'_, AppState>) -> Result<PlanDocument, ErrorPayload> {
-    Ok(current(&state)?.document())
+pub async fn plan_document(state: State<'_, AppState>) -> Result<PlanDocument, ErrorPayload> {
+    Ok(current(&state).await?.document())
 }
 
 /// Validates the edited document exactly like a plan file, then makes it the current plan.
@@ -38,12 +32,11 @@ pub fn save_plan_document(
     state: State<'_, AppState>,
     document: PlanDocument,
 ) -> Result<PlanDocument, ErrorPayload> {
-    current(&state)?; // creates the plans directory on first use
     let path = workflow::current_plan_path(&state.paths, &state.session().profile().name);
     let text = document.to_toml();
     let plan = SharingPlan::parse(&text, &path.display().to_string())
         .map_err(|e| positioned(&e, &text))?;
-    write_atomically(&path, &plan.to_toml())?;
+    workflow::write_plan(&path, &plan.to_toml())?;
     Ok(plan.document())
 }
 
@@ -59,20 +52,9 @@ fn positioned(error: &PlanError, text: &str) -> ErrorPayload {
     payload
 }
 
-/// Write then rename, so a crash never leaves half a plan behind.
-fn write_atomically(path: &Path, text: &str) -> Result<(), EngineError> {
-    let tmp = path.with_extension("toml.tmp");
-    let io = |source| EngineError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
-}
-
 #[tauri::command]
 pub async fn plan_preview(state: State<'_, AppState>) -> Result<PlanView, ErrorPayload> {
-    let plan = current(&state)?;
+    let plan = current(&state).await?;
     Ok(workflow::preview(&state.session(), &plan).await?.1)
 }
 
@@ -81,7 +63,7 @@ pub async fn apply_plan(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
 ) -> Result<ApplyReport, ErrorPayload> {
-    let plan = current(&state)?;
+    let plan = current(&state).await?;
     let progress = move |p: &Progress| {
         // A closed window only loses the progress display; the run and its journal go on.
         let _ = on_progress.send(p.clone());
@@ -95,7 +77,7 @@ pub async fn undo_changes(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
 ) -> Result<UndoReport, ErrorPayload> {
-    let plan = current(&state)?;
+    let plan = current(&state).await?;
     let progress = move |p: &Progress| {
         let _ = on_progress.send(p.clone());
     };
@@ -104,19 +86,19 @@ pub async fn undo_changes(
 
 #[tauri::command]
 pub async fn prerequisites(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
-    let plan = current(&state)?;
+    let plan = current(&state).await?;
     Ok(workflow::prerequisites(&state.session(), &plan).await?)
 }
 
 #[tauri::command]
 pub async fn verify_plan(state: State<'_, AppState>) -> Result<Vec<CheckResult>, ErrorPayload> {
-    let plan = current(&state)?;
+    let plan = current(&state).await?;
     Ok(workflow::verify(&state.session(), &plan).await?)
 }
 
 /// The current plan and what the organization and DNS look like now.
 pub(crate) async fn observe(state: &AppState) -> Result<(SharingPlan, Snapshot), ErrorPayload> {
-    let plan = current(state)?;
+    let plan = current(state).await?;
     let dns = workflow::dns_ops(&state.session(), &plan).await?;
     let snap = workflow::snapshot(&state.session(), &dns, &plan).await?;
     Ok((plan, snap))

@@ -21,7 +21,9 @@ async fn federate_the_lab() {
     let paths = AppPaths::from_os();
     let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_fedshare-app"));
     let session = Session::new(Profile::lab(), paths.clone(), exe);
-    let plan = workflow::current_plan(&paths, "Lab").expect("the lab plan");
+    let plan = workflow::current_plan(&paths, &session)
+        .await
+        .expect("the lab plan");
     let options = fedshare_plan::ApplyOptions {
         dns_interval: Duration::from_millis(200),
         dns_timeout: Duration::from_secs(60),

@@ -42,6 +42,15 @@ pub enum EngineError {
     #[error("the profiles in {path} could not be read ({reason}); fix or remove the file, the Lab profile is recreated")]
     ProfileStore { path: String, reason: String },
 
+    /// A real organization's first plan is adopted from the organization, which needs a
+    /// connection; without one no plan file is written.
+    #[error("the profile '{profile}' has no plan yet; its first plan describes the organization as it is, and Fedshare could not read the organization: connect to it (check the profile's connection and credential), or pass a plan file")]
+    PlanNeedsOrganization {
+        profile: String,
+        #[source]
+        source: Box<EngineError>,
+    },
+
     #[error("the plan names the lab DNS server, but this profile is not the lab organization; name your DNS server instead")]
     NotLab,
 
@@ -77,6 +86,7 @@ impl ErrorCode for EngineError {
             EngineError::ProfileName(_) => "engine.profile_name",
             EngineError::UnknownProfile(_) => "engine.unknown_profile",
             EngineError::ProfileStore { .. } => "engine.profile_store",
+            EngineError::PlanNeedsOrganization { .. } => "engine.plan_needs_organization",
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
             EngineError::PartnerDomain(_) => "engine.partner_domain",
@@ -96,6 +106,10 @@ impl ErrorCode for EngineError {
             EngineError::Io { source, .. } => Some(source.to_string()),
             EngineError::Map(e) => e.detail(),
             EngineError::Report(e) => e.detail(),
+            // Why the organization could not be read, with its own code for the explainer.
+            EngineError::PlanNeedsOrganization { source, .. } => {
+                Some(source.to_payload().to_string())
+            }
             EngineError::UnexpectedOutput { .. }
             | EngineError::LabProfile(_)
             | EngineError::ProfileName(_)

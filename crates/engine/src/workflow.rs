@@ -26,20 +26,45 @@ pub fn current_plan_path(paths: &AppPaths, profile: &str) -> PathBuf {
         .join(format!("{}.toml", file_stem(profile)))
 }
 
-/// The profile's current plan, created from [`LAB_PLAN`] the first time.
-pub fn current_plan(paths: &AppPaths, profile: &str) -> Result<SharingPlan, EngineError> {
-    let path = current_plan_path(paths, profile);
+/// The profile's current plan. The first time it is written: the lab's from [`LAB_PLAN`], a
+/// real organization's adopted from what it has now, so it proposes no change until edited
+/// (the lab example would propose Contoso's configuration to a real organization).
+pub async fn current_plan(paths: &AppPaths, session: &Session) -> Result<SharingPlan, EngineError> {
+    let path = current_plan_path(paths, &session.profile().name);
     if !path.exists() {
-        let io = |source| EngineError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        std::fs::write(&path, LAB_PLAN).map_err(io)?;
+        let text = first_plan(session).await?;
+        write_plan(&path, &text)?;
     }
     load_plan(&path)
+}
+
+/// The text a profile's plan starts as.
+async fn first_plan(session: &Session) -> Result<String, EngineError> {
+    if session.profile().is_lab() {
+        return Ok(LAB_PLAN.to_owned());
+    }
+    let org = crate::status::read(session).await.map_err(|source| {
+        EngineError::PlanNeedsOrganization {
+            profile: session.profile().name.clone(),
+            source: Box::new(source),
+        }
+    })?;
+    Ok(fedshare_plan::adopt::adopted_toml(&org)?)
+}
+
+/// Writes a plan file (and its folder): write then rename, so a crash never leaves half a
+/// plan behind.
+pub fn write_plan(path: &Path, text: &str) -> Result<(), EngineError> {
+    let io = |source| EngineError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
 }
 
 /// The plan file's `server = "lab"`: the DNS server of the connected lab organization.
@@ -347,7 +372,73 @@ fn step_check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fedshare_model::CheckStatus;
+    use crate::{Backend, Profile};
+    use fedshare_credentials::{Secret, StoredCredential};
+    use fedshare_model::{CheckStatus, ErrorCode};
+
+    /// A profile of a real organization. No test machine reaches it: the host it would start
+    /// (`powershell.exe`) is not there, so reading the organization fails like a lost
+    /// connection. The session credential keeps the test away from the OS keychain.
+    fn unreachable_real_session(paths: &AppPaths) -> Session {
+        let profile = Profile {
+            name: "Woodgrove".into(),
+            backend: Backend::RemotePowerShell {
+                connection_uri: "https://ex01.woodgrove.invalid/PowerShell/".into(),
+                stored_credential: true,
+            },
+            ..Profile::lab()
+        };
+        let credential =
+            StoredCredential::new("WOODGROVE\\admin", Secret::from("not used".to_owned())).ok();
+        Session::new(profile, paths.clone(), PathBuf::from("no-lab-host"))
+            .with_session_credential(credential)
+    }
+
+    #[tokio::test]
+    async fn a_real_organization_that_cannot_be_read_gets_an_error_and_no_plan_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = AppPaths::under(dir.path().to_path_buf());
+        let session = unreachable_real_session(&paths);
+        let err = current_plan(&paths, &session)
+            .await
+            .expect_err("nothing to adopt without the organization");
+        assert_eq!(err.code(), "engine.plan_needs_organization");
+        assert!(err.to_string().contains("pass a plan file"), "{err}");
+        let detail = err.detail().expect("the reason it could not be read");
+        assert!(detail.contains("(exchange."), "{detail}");
+        assert!(!current_plan_path(&paths, "Woodgrove").exists());
+        assert!(!paths.data_dir.join("plans").exists());
+    }
+
+    #[tokio::test]
+    async fn an_existing_plan_is_read_without_the_organization() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = AppPaths::under(dir.path().to_path_buf());
+        let session = unreachable_real_session(&paths);
+        let path = current_plan_path(&paths, "Woodgrove");
+        let text = "[trust]\nname = \"T\"\ncertificate = \"new\"\n[domains]\nprimary = \"woodgrove.com\"\n";
+        write_plan(&path, text).expect("write");
+        let plan = current_plan(&paths, &session)
+            .await
+            .expect("the saved plan");
+        assert_eq!(plan.primary_domain, "woodgrove.com");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    }
+
+    #[tokio::test]
+    async fn the_lab_starts_from_the_lab_example_without_connecting() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = AppPaths::under(dir.path().to_path_buf());
+        // No lab host can start from this program, so the plan must not need one.
+        let session = Session::new(Profile::lab(), paths.clone(), PathBuf::from("no-lab-host"));
+        let plan = current_plan(&paths, &session).await.expect("the lab plan");
+        assert_eq!(
+            plan,
+            SharingPlan::parse(LAB_PLAN, "contoso-lab.toml").expect("example")
+        );
+        let written = std::fs::read_to_string(current_plan_path(&paths, "Lab")).expect("read");
+        assert_eq!(written, LAB_PLAN);
+    }
 
     fn view(kinds: &[StepKind]) -> PlanView {
         PlanView {

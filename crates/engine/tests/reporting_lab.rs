@@ -35,7 +35,9 @@ async fn reports_from_the_federated_lab() {
     let paths = AppPaths::under(dir.path().to_path_buf());
     let exe = std::env::current_exe().expect("test binary");
     let session = Session::new(Profile::lab(), paths.clone(), exe);
-    let plan = workflow::current_plan(&paths, "Lab").expect("lab plan");
+    let plan = workflow::current_plan(&paths, &session)
+        .await
+        .expect("lab plan");
     let options = fedshare_plan::ApplyOptions {
         dns_interval: Duration::from_millis(200),
         dns_timeout: Duration::from_secs(60),

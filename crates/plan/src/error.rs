@@ -71,6 +71,9 @@ pub enum PlanError {
          then run this again: it resumes from what is done"
     )]
     JournalBusy { path: String, holder: String },
+    /// A plan needs a primary domain, and the organization offers none to adopt.
+    #[error("the organization \"{organization}\" has no federated account namespace and no accepted domain that can be shared (wildcard domains cannot); add an accepted domain in Exchange (New-AcceptedDomain), or write the plan file by hand")]
+    NoAcceptedDomain { organization: String },
 }
 
 impl ErrorCode for PlanError {
@@ -90,6 +93,7 @@ impl ErrorCode for PlanError {
             PlanError::Journal { .. } => "plan.journal",
             PlanError::JournalCorrupt { .. } => "plan.journal_corrupt",
             PlanError::JournalBusy { .. } => "plan.journal_busy",
+            PlanError::NoAcceptedDomain { .. } => "plan.no_accepted_domain",
         }
     }
 }

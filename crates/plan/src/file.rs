@@ -298,19 +298,24 @@ fn validate_trust(raw: &RawTrust, loc: &Locator<'_>) -> Result<TrustSpec, PlanEr
                 "expected `\"new\"` or `{ thumbprint = \"...\" }`",
             ))
         }
-        RawCertificate::Thumbprint { thumbprint } => {
-            // Exchange accepts thumbprints with spaces and removes them (UnifyThumbprintFormat).
-            let t: String = thumbprint.chars().filter(|c| !c.is_whitespace()).collect();
-            if t.len() != 40 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
+        RawCertificate::Thumbprint { thumbprint } => match unified_thumbprint(thumbprint) {
+            Some(t) => CertificateSpec::Thumbprint(t),
+            None => {
                 return Err(loc.invalid(
                     raw.certificate.span(),
                     "expected a thumbprint of 40 hexadecimal digits",
-                ));
+                ))
             }
-            CertificateSpec::Thumbprint(t.to_ascii_uppercase())
-        }
+        },
     };
     Ok(TrustSpec { name, certificate })
+}
+
+/// A thumbprint as the file stores it: Exchange accepts thumbprints with spaces and removes
+/// them (UnifyThumbprintFormat); 40 hexadecimal digits, upper case.
+pub(crate) fn unified_thumbprint(text: &str) -> Option<String> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    (t.len() == 40 && t.chars().all(|c| c.is_ascii_hexdigit())).then(|| t.to_ascii_uppercase())
 }
 
 fn validate_relationships(
@@ -451,16 +456,27 @@ fn name(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError>
     name_value(value, loc)
 }
 
+/// Whether the file accepts `v` (trimmed) as a name: free text of 1 to 64 characters.
+pub(crate) fn is_name(v: &str) -> bool {
+    v.trim().chars().count() <= 64 && is_free_text(v)
+}
+
 /// A free-text value: no control characters, no leading `<` (reserved for placeholders).
 fn name_value(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
     let v = value.get_ref().trim();
-    if v.is_empty() || v.starts_with('<') || v.chars().any(char::is_control) {
+    if !is_free_text(v) {
         return Err(loc.invalid(
             value.span(),
             "a non-empty value without control characters that does not start with `<`",
         ));
     }
     Ok(v.to_owned())
+}
+
+/// Whether the file accepts `v` (trimmed) as free text.
+pub(crate) fn is_free_text(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty() && !v.starts_with('<') && !v.chars().any(char::is_control)
 }
 
 fn is_hostname(v: &str) -> bool {
@@ -476,21 +492,20 @@ fn is_hostname(v: &str) -> bool {
 }
 
 fn domain(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    let v = value
-        .get_ref()
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    if v.starts_with("*.") {
+    if value.get_ref().trim().starts_with("*.") {
         return Err(loc.invalid(
             value.span(),
             "an exact domain (wildcard domains cannot be federated)",
         ));
     }
-    if !is_hostname(&v) {
-        return Err(loc.invalid(value.span(), "a domain name such as contoso.com"));
-    }
-    Ok(v)
+    exact_domain(value.get_ref())
+        .ok_or_else(|| loc.invalid(value.span(), "a domain name such as contoso.com"))
+}
+
+/// `v` as the file stores an exact domain (trimmed, no final dot, lower case), if it is one.
+pub(crate) fn exact_domain(v: &str) -> Option<String> {
+    let v = v.trim().trim_end_matches('.').to_ascii_lowercase();
+    is_hostname(&v).then_some(v)
 }
 
 fn hostname(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
@@ -507,14 +522,20 @@ fn hostname(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanEr
 
 fn https_url(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
     let v = value.get_ref().trim();
+    if !is_https_url(v) {
+        return Err(loc.invalid(value.span(), "an https:// URL such as https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"));
+    }
+    Ok(v.to_owned())
+}
+
+/// Whether the file accepts `v` (trimmed) as an https:// URL with a host name.
+pub(crate) fn is_https_url(v: &str) -> bool {
+    let v = v.trim();
     let host = v
         .strip_prefix("https://")
         .and_then(|rest| rest.split('/').next())
         .filter(|h| is_hostname(&h.to_ascii_lowercase()));
-    if host.is_none() || v.chars().any(char::is_whitespace) {
-        return Err(loc.invalid(value.span(), "an https:// URL such as https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"));
-    }
-    Ok(v.to_owned())
+    host.is_some() && !v.chars().any(char::is_whitespace)
 }
 
 // ---- the document form: the file's shape as data, for writing back and for the wizard ----

@@ -1,12 +1,14 @@
 //! The four configuration steps of federated sharing as a desired-state plan.
 //!
 //! - [`file`]: the plan file (TOML) with file/line/column errors;
+//! - [`adopt`]: a real organization's first plan, describing what it has now;
 //! - [`snapshot`]: the observed state ([`Snapshot::read`] through a [`Shell`] and [`Dns`]);
 //! - [`planner`]: observed state + plan → ordered [`Step`]s in Exchange's dependency order;
 //! - [`apply`]: the [`Applier`] (progress, DNS waiting, journal, resume by re-planning, undo);
 //! - [`script`]: `.ps1` export of a plan and of its undo;
 //! - [`prereq`]: the "Before you begin" checks.
 
+pub mod adopt;
 pub mod apply;
 pub mod dns;
 pub mod entries;

@@ -461,3 +461,91 @@ async fn a_relationship_that_owns_a_planned_domain_is_a_conflict_not_a_change() 
     let err = plan(&p, &snap).unwrap_err();
     assert!(err.to_string().contains("Old Fabrikam"), "{err}");
 }
+
+/// Reads the lab, adopts it, and plans the adopted plan against a fresh read of the lab.
+async fn adopt_and_plan(lab: &Lab) -> (SharingPlan, Plan) {
+    let observed = org(lab, &example()).await;
+    let text = fedshare_plan::adopt::adopted_toml(&observed).unwrap();
+    let adopted = SharingPlan::parse(&text, "adopted.toml").unwrap();
+    assert_eq!(adopted, fedshare_plan::adopt::adopt(&observed).unwrap());
+    let steps = plan_for(lab, &adopted).await;
+    (adopted, steps)
+}
+
+#[tokio::test]
+async fn the_federated_lab_adopts_to_a_plan_with_nothing_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::new(world_with_hybrid());
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    apply(&lab, &example(), &mut journal, None).await;
+
+    let (adopted, steps) = adopt_and_plan(&lab).await;
+    assert!(
+        steps.is_empty(),
+        "adopted plan: {:?}",
+        steps.steps.iter().map(|s| &s.id).collect::<Vec<_>>()
+    );
+    let observed = org(&lab, &example()).await;
+    let thumbprint = observed
+        .federation_trust
+        .and_then(|t| t.org_certificate)
+        .unwrap()
+        .thumbprint;
+    assert_eq!(
+        adopted.trust.certificate,
+        fedshare_plan::file::CertificateSpec::Thumbprint(thumbprint.to_ascii_uppercase())
+    );
+    assert_eq!(
+        adopted.federated_domains(),
+        ["contoso.com", "sales.contoso.com"]
+    );
+    let names: Vec<&str> = adopted
+        .relationships
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(names, ["Hybrid", "Fabrikam", "Adatum"]);
+    // Discovered targets are stated, so planning never discovers again.
+    assert!(adopted
+        .relationships
+        .iter()
+        .all(|r| r.target_application_uri.is_some() && r.target_autodiscover_epr.is_some()));
+    // The example's own choices that are not observed are not adopted.
+    assert!(adopted.autodiscover.is_empty());
+    assert_eq!(adopted.dns, fedshare_plan::file::DnsMode::Manual);
+    assert!(adopted
+        .policies
+        .iter()
+        .all(|p| p.mailboxes == fedshare_plan::file::MailboxSelection::None));
+    // Nothing moved: the adopted plan applied is no change at all.
+    let before = org(&lab, &example()).await;
+    let mut journal = Journal::open(&dir.path().join("adopted.jsonl")).unwrap();
+    apply(&lab, &adopted, &mut journal, None).await;
+    assert_eq!(org(&lab, &example()).await, before);
+}
+
+#[tokio::test]
+async fn the_fresh_lab_adopts_a_new_trust_for_its_default_domain_only() {
+    let lab = Lab::new(World::contoso(0));
+    let (adopted, steps) = adopt_and_plan(&lab).await;
+    assert_eq!(
+        adopted.trust.certificate,
+        fedshare_plan::file::CertificateSpec::New
+    );
+    assert_eq!(adopted.federated_domains(), ["contoso.com"]);
+    assert!(adopted.relationships.is_empty());
+    let names: Vec<&str> = adopted.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Default Sharing Policy"]);
+    // Only the federation itself is missing; the default policy is adopted unchanged.
+    let ids: Vec<&str> = steps.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "trust.certificate",
+            "trust.create",
+            "dns.proof:contoso.com",
+            "trust.refresh-metadata",
+            "orgid.set"
+        ]
+    );
+}

@@ -94,7 +94,7 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
         let session = super::session(global)?;
         let plan = match &args.plan {
             Some(path) => workflow::load_plan(path)?,
-            None => workflow::current_plan(&paths, &session.profile().name)?,
+            None => workflow::current_plan(&paths, &session).await?,
         };
         let script = workflow::journal_undo_script(&paths, &session)?;
         if !global.json {
