@@ -76,4 +76,4 @@ deb: deps ui-build
 
 # Regenerates the TypeScript bindings after a change to a Rust type crossing IPC.
 bindings:
-	FEDSHARE_UPDATE_BINDINGS=1 cargo test -p fedshare-engine --test bindings
+	cargo test --workspace --lib export_bindings

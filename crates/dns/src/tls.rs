@@ -162,6 +162,19 @@ pub enum TlsProblem {
     Other,
 }
 
+impl std::fmt::Display for TlsProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TlsProblem::NameMismatch => "the certificate is for another name",
+            TlsProblem::Expired => "the certificate has expired",
+            TlsProblem::NotYetValid => "the certificate is not valid yet",
+            TlsProblem::UntrustedIssuer => "the certificate's issuer is not trusted",
+            TlsProblem::Revoked => "the certificate is revoked",
+            TlsProblem::Other => "the handshake failed",
+        })
+    }
+}
+
 /// Finds a rustls error anywhere in an error's source chain (reqwest and hyper wrap it in
 /// io errors).
 pub(crate) fn find_rustls_error<'a>(

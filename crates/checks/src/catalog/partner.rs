@@ -1,7 +1,7 @@
 //! What each partner publishes (GetFederationInformation): reachable, on the same broker
 //! instance, and whether it is hosted in Exchange Online.
 
-use fedshare_dns::{AttemptOutcome, ExchangeOnline};
+use fedshare_dns::ExchangeOnline;
 use fedshare_model::{CheckResult, CheckStatus, OrganizationRelationship, Severity, StepKind};
 
 use crate::inputs::{Inputs, PartnerObservation};
@@ -19,21 +19,6 @@ pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
     }
     out.extend(exchange_online(inputs));
     out
-}
-
-fn attempt_text(o: &AttemptOutcome) -> String {
-    match o {
-        AttemptOutcome::Success => "success".into(),
-        AttemptOutcome::Redirect { location } => format!("302 to {location}"),
-        AttemptOutcome::RedirectRefused { location, reason } => {
-            format!("redirect to {location} refused: {reason}")
-        }
-        AttemptOutcome::HttpStatus { status } => format!("HTTP {status}"),
-        AttemptOutcome::Invalid { reason } => format!("invalid answer: {reason}"),
-        AttemptOutcome::Failed { failure } => {
-            serde_json::to_string(failure).unwrap_or_else(|_| "failed".into())
-        }
-    }
 }
 
 /// Another domain of the same relationship whose discovery succeeded: Exchange tries each
@@ -61,7 +46,7 @@ fn discovery(p: &PartnerObservation, reached: Option<&str>) -> CheckResult {
     for a in &p.discovery.attempts {
         r.evidence.push(ev(
             format!("{} {}", a.method, a.url),
-            attempt_text(&a.outcome),
+            a.summary.as_str(),
             "an answer listing the domain",
         ));
     }

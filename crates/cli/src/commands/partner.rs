@@ -51,8 +51,8 @@ fn render(d: &PartnerDiscovery) -> String {
     for attempt in &d.attempts {
         let _ = writeln!(
             out,
-            "  {:?} {} {}  → {:?}",
-            attempt.step, attempt.method, attempt.url, attempt.outcome
+            "  {} {}  → {}",
+            attempt.method, attempt.url, attempt.summary
         );
     }
     match &d.result {

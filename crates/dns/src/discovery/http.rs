@@ -74,6 +74,22 @@ pub enum HttpFailure {
     Other { message: String },
 }
 
+impl std::fmt::Display for HttpFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpFailure::Dns { message } => write!(f, "name not resolved: {message}"),
+            HttpFailure::Connect { message } => write!(f, "no connection: {message}"),
+            HttpFailure::Tls { problem, message } => write!(f, "TLS: {problem} ({message})"),
+            HttpFailure::Timeout { after_ms: 0 } => f.write_str("no answer in time"),
+            HttpFailure::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
+            HttpFailure::BodyTooLarge { limit } => {
+                write!(f, "answer larger than {limit} bytes, not read further")
+            }
+            HttpFailure::Other { message } => f.write_str(message),
+        }
+    }
+}
+
 /// A response with its body read (bounded).
 #[derive(Debug)]
 pub struct Fetched {
@@ -228,4 +244,32 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::AttemptOutcome;
+    use crate::tls::TlsProblem;
+
+    #[test]
+    fn failures_read_as_words_not_data() {
+        let tls = AttemptOutcome::Failed {
+            failure: HttpFailure::Tls {
+                problem: TlsProblem::NameMismatch,
+                message: "invalid peer certificate: NotValidForName".into(),
+            },
+        };
+        assert_eq!(
+            tls.to_string(),
+            "TLS: the certificate is for another name (invalid peer certificate: NotValidForName)"
+        );
+        let slow = HttpFailure::Timeout { after_ms: 30_000 };
+        assert_eq!(slow.to_string(), "no answer within 30000 ms");
+        let big = HttpFailure::BodyTooLarge { limit: 1_048_576 };
+        assert_eq!(
+            big.to_string(),
+            "answer larger than 1048576 bytes, not read further"
+        );
+    }
 }

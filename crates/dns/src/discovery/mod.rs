@@ -70,6 +70,21 @@ pub enum AttemptOutcome {
     },
 }
 
+impl std::fmt::Display for AttemptOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttemptOutcome::Success => f.write_str("answered"),
+            AttemptOutcome::Redirect { location } => write!(f, "302 to {location}"),
+            AttemptOutcome::RedirectRefused { location, reason } => {
+                write!(f, "redirect to {location} not followed: {reason}")
+            }
+            AttemptOutcome::HttpStatus { status } => write!(f, "HTTP {status}"),
+            AttemptOutcome::Invalid { reason } => write!(f, "answer refused: {reason}"),
+            AttemptOutcome::Failed { failure } => write!(f, "{failure}"),
+        }
+    }
+}
+
 /// One request made during discovery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -79,6 +94,8 @@ pub struct Attempt {
     pub method: String,
     pub url: String,
     pub outcome: AttemptOutcome,
+    /// The outcome in an administrator's words (the same text in the app, CLI and checks).
+    pub summary: String,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
@@ -429,6 +446,7 @@ impl Run {
             step,
             method: method.into(),
             url: url.to_string(),
+            summary: outcome.to_string(),
             outcome,
             elapsed_ms: millis(started.elapsed()),
         });

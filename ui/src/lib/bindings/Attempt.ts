@@ -5,4 +5,8 @@ import type { DiscoveryStep } from "./DiscoveryStep";
 /**
  * One request made during discovery.
  */
-export type Attempt = { step: DiscoveryStep, method: string, url: string, outcome: AttemptOutcome, elapsedMs: number, };
+export type Attempt = { step: DiscoveryStep, method: string, url: string, outcome: AttemptOutcome, 
+/**
+ * The outcome in an administrator's words (the same text in the app, CLI and checks).
+ */
+summary: string, elapsedMs: number, };

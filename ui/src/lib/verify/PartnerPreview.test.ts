@@ -42,8 +42,8 @@ describe('Preview partner', () => {
     await userEvent.click(screen.getByTestId('partner-preview-run'));
     const attempts = await screen.findAllByTestId('discovery-attempt');
     expect(attempts.map((a) => a.textContent)).toEqual([
-      'autodiscover.<domain> (SOAP)POST https://autodiscover.nowhere.example/autodiscover/autodiscover.svcdns failure: autodiscover.nowhere.example: no such name (NXDOMAIN)',
-      '<domain> (SOAP)POST https://nowhere.example/autodiscover/autodiscover.svcdns failure: nowhere.example: no such name (NXDOMAIN)',
+      'autodiscover.<domain> (SOAP)POST https://autodiscover.nowhere.example/autodiscover/autodiscover.svcname not resolved: autodiscover.nowhere.example: no such name (NXDOMAIN)',
+      '<domain> (SOAP)POST https://nowhere.example/autodiscover/autodiscover.svcname not resolved: nowhere.example: no such name (NXDOMAIN)',
     ]);
     expect(screen.getByTestId('discovery-failed')).toHaveTextContent(
       'Federation information could not be received from the external organization.',

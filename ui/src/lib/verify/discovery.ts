@@ -1,6 +1,5 @@
 // Words for GetFederationInformation discovery attempts, as an administrator reads them.
 import type { Attempt } from '../bindings/Attempt';
-import type { AttemptOutcome } from '../bindings/AttemptOutcome';
 import type { DiscoveryStep } from '../bindings/DiscoveryStep';
 import type { ExchangeOnline } from '../bindings/ExchangeOnline';
 import type { PlanDocument } from '../bindings/PlanDocument';
@@ -11,23 +10,6 @@ export const STEP_WORDS: Record<DiscoveryStep, string> = {
   redirectProbeAutodiscover: 'HTTP redirect via autodiscover.<domain>',
   redirectProbeDomain: 'HTTP redirect via <domain>',
 };
-
-export function outcomeText(outcome: AttemptOutcome): string {
-  switch (outcome.kind) {
-    case 'success':
-      return 'answered';
-    case 'redirect':
-      return `redirected to ${outcome.location}`;
-    case 'redirectRefused':
-      return `redirect to ${outcome.location} not followed: ${outcome.reason}`;
-    case 'httpStatus':
-      return `HTTP ${outcome.status}`;
-    case 'invalid':
-      return `answer refused: ${outcome.reason}`;
-    case 'failed':
-      return `${outcome.failure.kind} failure: ${'message' in outcome.failure ? outcome.failure.message : JSON.stringify(outcome.failure)}`;
-  }
-}
 
 export function isGood(attempt: Attempt): boolean {
   return attempt.outcome.kind === 'success' || attempt.outcome.kind === 'redirect';

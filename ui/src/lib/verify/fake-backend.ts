@@ -115,6 +115,7 @@ export const FABRIKAM_DISCOVERY: PartnerDiscovery = {
       method: 'POST',
       url: 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.svc',
       outcome: { kind: 'success' },
+      summary: 'answered',
       elapsedMs: 41,
     },
   ],
@@ -140,6 +141,7 @@ function unreachable(domain: string): PartnerDiscovery {
     method: 'POST',
     url: `https://${host}/autodiscover/autodiscover.svc`,
     outcome: { kind: 'failed' as const, failure: { kind: 'dns' as const, message: `${host}: no such name (NXDOMAIN)` } },
+    summary: `name not resolved: ${host}: no such name (NXDOMAIN)`,
     elapsedMs: 12,
   });
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { VerifiedCheck } from '../bindings/VerifiedCheck';
-import { outcomeText, planPartnerDomains } from './discovery';
+import { planPartnerDomains } from './discovery';
 import { LAB_RUN } from './fake-backend';
 import { confirmingChecks, counts, groupResults, isoDatePlus, matches, statusWord } from './logic';
 
@@ -65,13 +65,6 @@ describe('helpers', () => {
     expect(isoDatePlus(30, new Date('2025-12-15T23:30:00Z'))).toBe('2026-01-14');
   });
 
-  it('describes discovery outcomes in words', () => {
-    expect(outcomeText({ kind: 'httpStatus', status: 404 })).toBe('HTTP 404');
-    expect(outcomeText({ kind: 'failed', failure: { kind: 'dns', message: 'NXDOMAIN' } })).toBe('dns failure: NXDOMAIN');
-    expect(outcomeText({ kind: 'redirectRefused', location: 'http://x', reason: 'not https' })).toBe(
-      'redirect to http://x not followed: not https',
-    );
-  });
 
   it('suggests every partner domain of the plan once', () => {
     const rel = { name: 'A', free_busy_enabled: true, access_level: 'LimitedDetails', enabled: true };
