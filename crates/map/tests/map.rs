@@ -61,7 +61,11 @@ fn statuses_come_from_the_checks_about_each_element() {
         .subtitle
         .contains("on-prem"));
     let policy = g.node("policy:default sharing policy").expect("policy");
-    assert_eq!(policy.status, CheckStatus::Pass, "its entries check is matched");
+    assert_eq!(
+        policy.status,
+        CheckStatus::Pass,
+        "its entries check is matched"
+    );
     assert_eq!(policy.check_ids, ["policy.entries:Default Sharing Policy"]);
     assert!(policy
         .details
