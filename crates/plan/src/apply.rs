@@ -105,6 +105,8 @@ pub struct ApplyReport {
 #[ts(export)]
 pub struct UndoReport {
     pub undone: Vec<String>,
+    /// Applied steps whose result stays, each with what is left and what to do about it.
+    pub kept: Vec<String>,
 }
 
 pub struct Applier<'a, S, D> {
@@ -410,6 +412,7 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
         let pending: Vec<JournalEntry> = outstanding(&entries).into_iter().rev().cloned().collect();
         let total = pending.len();
         let mut undone = Vec::new();
+        let mut kept = Vec::new();
         for (i, entry) in pending.iter().enumerate() {
             let pos = Pos {
                 index: i + 1,
@@ -423,6 +426,7 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             );
             self.started(&step, pos);
             let actions = undo_actions(entry);
+            kept.extend(kept_note(entry));
             let mut commands = Vec::new();
             for action in &actions {
                 commands.push(render_action(action));
@@ -435,8 +439,23 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             self.done(&step, pos);
             undone.push(entry.step_id.clone());
         }
-        Ok(UndoReport { undone })
+        Ok(UndoReport { undone, kept })
     }
+}
+
+/// What an undone step leaves behind, when it leaves something: only the federation
+/// certificate, since deleting certificates is outside the cmdlets Fedshare runs. (Other steps
+/// without a reversing action, such as a metadata refresh, leave nothing to clean up.)
+fn kept_note(entry: &JournalEntry) -> Option<String> {
+    (entry.step_id == crate::planner::CERTIFICATE_STEP).then(|| {
+        format!(
+            "{}: the certificate stays in the server's certificate store (a later apply reuses \
+             it). If nothing else uses it, remove it by hand with Remove-ExchangeCertificate \
+             -Thumbprint <thumbprint> (Get-ExchangeCertificate lists it as \"{}\").",
+            entry.title,
+            crate::planner::CERTIFICATE_FRIENDLY_NAME
+        )
+    })
 }
 
 fn capture(c: &Capture, output: &[Value]) -> Option<String> {

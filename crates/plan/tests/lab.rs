@@ -182,8 +182,12 @@ async fn apply(
 }
 
 async fn undo(lab: &Lab, journal: &mut Journal) -> Vec<String> {
+    undo_report(lab, journal).await.undone
+}
+
+async fn undo_report(lab: &Lab, journal: &mut Journal) -> fedshare_plan::UndoReport {
     let mut applier = Applier::new(lab, lab, journal, options(None));
-    applier.undo().await.unwrap().undone
+    applier.undo().await.unwrap()
 }
 
 /// DNS record sets have no order; an undone TXT change may reorder records in the zone file.
@@ -336,9 +340,18 @@ async fn undo_restores_the_starting_state_and_leaves_hybrid_alone() {
         "{script}"
     );
 
-    let undone = undo(&lab, &mut journal).await;
+    let report = undo_report(&lab, &mut journal).await;
+    let undone = report.undone;
     assert_eq!(undone.len(), 12);
     assert_eq!(undone[0], "dns.autodiscover:contoso.com");
+    // The certificate is the one thing undo leaves, and it says so with the way out.
+    assert_eq!(report.kept.len(), 1, "{:?}", report.kept);
+    assert!(
+        report.kept[0].contains("Remove-ExchangeCertificate")
+            && report.kept[0].contains("Exchange Delegation Federation"),
+        "{}",
+        report.kept[0]
+    );
     assert_eq!(org(&lab, &p).await, start);
     let end_world = lab.world();
     assert_eq!(end_world.mailboxes, start_world.mailboxes);

@@ -105,7 +105,10 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
         }
         let json = global.json;
         let report = workflow::undo(&session, &paths, &plan, |p| show_progress(json, p)).await?;
-        let text = format!("Undid {} steps.\n", report.undone.len());
+        let mut text = format!("Undid {} steps.\n", report.undone.len());
+        for note in &report.kept {
+            let _ = writeln!(text, "Kept: {note}");
+        }
         Ok(Ok(Output::new(&report, text)))
     }
     .await;

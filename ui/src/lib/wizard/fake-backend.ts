@@ -228,7 +228,7 @@ export function fakeWizardBackend(delayMs = 0): WizardBackend {
     undoChanges: async (onProgress) => {
       const undone = await run(STEPS.filter((s) => applied.includes(s.id)).reverse(), onProgress, true);
       applied = [];
-      return { undone };
+      return { undone, kept: [] };
     },
     prerequisites: () => Promise.resolve(structuredClone(PREREQUISITES)),
     verifyPlan: () => Promise.resolve(verification(pending())),

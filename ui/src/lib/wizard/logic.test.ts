@@ -46,8 +46,11 @@ describe('step ids', () => {
     );
     expect(describeApply({ applied: ['policy:P'], remaining: 2 }, 'autodiscoverDns', titles)).toMatch(/none of them on this page\)\. 2 steps left/);
     expect(describeApply({ applied: [], remaining: 0 }, 'federationTrust', titles)).toMatch(/^Nothing to do/);
-    expect(describeUndo({ undone: [] }, 'federationTrust', titles)).toMatch(/^Nothing to undo/);
-    expect(describeUndo({ undone: ['policy:P'] }, 'sharingPolicies', titles)).toContain('on this page: Create the sharing policy "P"');
+    expect(describeUndo({ undone: [], kept: [] }, 'federationTrust', titles)).toMatch(/^Nothing to undo/);
+    expect(describeUndo({ undone: ['policy:P'], kept: [] }, 'sharingPolicies', titles)).toContain('on this page: Create the sharing policy "P"');
+    expect(
+      describeUndo({ undone: ['trust.certificate'], kept: ['Create a certificate: the certificate stays.'] }, 'federationTrust', titles),
+    ).toMatch(/Kept: Create a certificate: the certificate stays\.$/);
   });
 });
 

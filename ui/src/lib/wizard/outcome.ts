@@ -20,5 +20,6 @@ export function describeApply(report: ApplyReport, kind: StepKind, titles: Title
 
 export function describeUndo(report: UndoReport, kind: StepKind, titles: Titles): string {
   if (report.undone.length === 0) return 'Nothing to undo: the journal holds no applied step.';
-  return `Undid ${count(report.undone.length, 'step')}, newest first, restoring the previous values (${mine(report.undone, kind, titles)}).`;
+  const kept = report.kept.length > 0 ? ` Kept: ${report.kept.join(' ')}` : '';
+  return `Undid ${count(report.undone.length, 'step')}, newest first, restoring the previous values (${mine(report.undone, kind, titles)}).${kept}`;
 }
