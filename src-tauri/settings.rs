@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use fedshare_engine::{profiles, AppPaths, ConnectionInfo, EngineError, Profile};
 use fedshare_model::ErrorPayload;
+use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_store::{Store, StoreExt};
 
@@ -30,13 +31,29 @@ fn read<R: Runtime>(store: &Store<R>, paths: &AppPaths) -> Result<Vec<Profile>, 
         .map_err(|e| store_error(paths, e.to_string()))
 }
 
+/// Sets the list, and the active profile's name when it changes with it (`active`), and saves
+/// both at once: the plugin writes its whole copy, so every key goes through it.
 fn write<R: Runtime>(
     store: &Store<R>,
     paths: &AppPaths,
     list: &[Profile],
+    active: Option<Value>,
 ) -> Result<(), ErrorPayload> {
     let value = profiles::to_store_value(list).map_err(|e| store_error(paths, e.to_string()))?;
     store.set(profiles::STORE_KEY, value);
+    if let Some(active) = active {
+        store.set(profiles::ACTIVE_KEY, active);
+    }
+    store.save().map_err(|e| store_error(paths, e.to_string()))
+}
+
+/// Records `name` as the profile the next start comes back to.
+fn remember_active<R: Runtime>(
+    store: &Store<R>,
+    paths: &AppPaths,
+    name: &str,
+) -> Result<(), ErrorPayload> {
+    store.set(profiles::ACTIVE_KEY, profiles::active_to_store_value(name));
     store.save().map_err(|e| store_error(paths, e.to_string()))
 }
 
@@ -50,12 +67,13 @@ pub fn list_profiles<R: Runtime>(
     let list = read(&store, &state.paths)?;
     // Persist the Lab profile on first start so the CLI sees the same list.
     if store.get(profiles::STORE_KEY).is_none() {
-        write(&store, &state.paths, &list)?;
+        write(&store, &state.paths, &list, None)?;
     }
     Ok(list)
 }
 
-/// Adds or edits a profile (`previous`: its name before an edit, so a rename replaces it).
+/// Adds or edits a profile (`previous`: its name before an edit, so a rename replaces it and
+/// the next start still finds it when it is the active one).
 #[tauri::command]
 pub fn save_profile<R: Runtime>(
     app: AppHandle<R>,
@@ -64,11 +82,17 @@ pub fn save_profile<R: Runtime>(
     previous: Option<String>,
 ) -> Result<Vec<Profile>, ErrorPayload> {
     let store = store(&app, &state.paths)?;
+    let active = profiles::active_after_edit(
+        store.get(profiles::ACTIVE_KEY).as_ref(),
+        previous.as_deref(),
+        &profile.name,
+    );
     let list = profiles::upsert(read(&store, &state.paths)?, profile, previous.as_deref())?;
-    write(&store, &state.paths, &list)?;
+    write(&store, &state.paths, &list, active)?;
     Ok(list)
 }
 
+/// Removes a profile; when it was the active one, the Lab profile is active again.
 #[tauri::command]
 pub fn remove_profile<R: Runtime>(
     app: AppHandle<R>,
@@ -77,7 +101,9 @@ pub fn remove_profile<R: Runtime>(
 ) -> Result<Vec<Profile>, ErrorPayload> {
     let store = store(&app, &state.paths)?;
     let list = profiles::remove(read(&store, &state.paths)?, &name)?;
-    write(&store, &state.paths, &list)?;
+    let active = profiles::active_after_removal(store.get(profiles::ACTIVE_KEY).as_ref(), &name);
+    write(&store, &state.paths, &list, active)?;
+    state.profile_removed(&name, &list);
     Ok(list)
 }
 
@@ -96,8 +122,9 @@ pub async fn test_profile(
 }
 
 /// "Use this profile": the app's session becomes this saved profile's (read from the same
-/// store the list comes from, so a profile edited in the form is used as saved). Its shell
-/// starts on first use; the returned info is that first connection.
+/// store the list comes from, so a profile edited in the form is used as saved), and the next
+/// start comes back to it. Its shell starts on first use; the returned info is that first
+/// connection.
 #[tauri::command]
 pub async fn use_profile<R: Runtime>(
     app: AppHandle<R>,
@@ -113,6 +140,8 @@ pub async fn use_profile<R: Runtime>(
     tracing::info!(profile = %profile.name, "switching the active profile");
     let session_only = secrets.exchange(&profile.name);
     let session = state.use_profile(profile, session_only);
+    // Remembered even when the first connection fails: the header shows the switch and why.
+    remember_active(&store, &state.paths, &session.profile().name)?;
     Ok(session.connection().await?)
 }
 

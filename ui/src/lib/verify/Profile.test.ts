@@ -46,6 +46,37 @@ describe('Use this profile', () => {
     expect(orgStatus).toHaveBeenCalled();
   });
 
+  it('starts on the remembered profile and goes back to Lab when it is removed', async () => {
+    let active = 'Woodgrove';
+    let profiles = [{ name: 'Lab', backend: { kind: 'lab' } } as Profile, WOODGROVE];
+    const connection = vi.fn(() =>
+      Promise.resolve({ ...LAB_CONNECTION, profile: active, organization: active === 'Lab' ? 'Contoso Lab' : 'Woodgrove Bank' }),
+    );
+    const backend = createFakeBackend({
+      connection,
+      activeProfile: () => Promise.resolve(active),
+      listProfiles: () => Promise.resolve(profiles),
+      // As the shell does: removing the profile in use makes the Lab profile active.
+      removeProfile: (name: string) => {
+        profiles = profiles.filter((p) => p.name !== name);
+        if (name === active) active = 'Lab';
+        return Promise.resolve(profiles);
+      },
+    });
+    const orgStatus = vi.spyOn(backend, 'orgStatus');
+    render(Header, { backend, onAbout: () => {} });
+    render(Connection, { backend, org: createOrgSource(backend) });
+    expect(await screen.findByTestId('active-profile')).toHaveTextContent('Profile: Woodgrove');
+    const row = (await screen.findByTestId('use-Woodgrove')).closest('tr') as HTMLElement;
+    expect(await within(row).findByTestId('active-marker')).toHaveTextContent('(in use)');
+
+    await userEvent.click(screen.getByTestId('remove-Woodgrove'));
+    await vi.waitFor(() => expect(screen.getByTestId('active-profile')).toHaveTextContent('Profile: Lab'));
+    expect(screen.getByTestId('org-name')).toHaveTextContent('Contoso Lab');
+    expect(screen.getByTestId('use-Lab')).toBeDisabled();
+    expect(orgStatus).toHaveBeenCalled();
+  });
+
   it('shows why the switched profile could not connect', async () => {
     const backend = createFakeBackend({
       useProfile: () => Promise.reject({ code: 'exchange.connect', message: 'Could not reach https://mail.woodgrove.test/PowerShell/' }),
