@@ -3,6 +3,8 @@
 
 mod about;
 mod autodiscover;
+#[cfg(test)]
+mod capability_tests;
 mod connection;
 mod credentials;
 mod map;
