@@ -14,7 +14,7 @@ export const LAB_APP_INFO: AppInfo = {
 };
 
 export const LAB_CONNECTION: ConnectionInfo = {
-  profile: 'lab',
+  profile: 'Lab',
   organization: 'Contoso Lab',
   isLab: true,
   host: 'Lab shell',
@@ -87,7 +87,7 @@ export const LAB_ORG: OrgState = {
 const LAB_DIAGNOSTICS = [
   'Fedshare 0.1.0 (browser preview)',
   'OS: browser',
-  'Profile: lab (lab world, no credentials)',
+  'Profile: Lab (lab world, no credentials)',
   'Host: Lab shell, Version 15.0 (Build 1497.2)',
   'Last log lines: none (the browser preview has no log)',
 ].join('\n');

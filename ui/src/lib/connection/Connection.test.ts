@@ -36,7 +36,7 @@ describe('Connection page', () => {
     await user.click(screen.getByText('Cancel'));
     await addProfile(user, 'Contoso EMS');
     const rows = screen.getAllByTestId('profile-row');
-    expect(rows.map((r) => r.querySelector('td')?.textContent)).toEqual(['Lab', 'Contoso EMS']);
+    expect(rows.map((r) => r.querySelector('td')?.textContent)).toEqual(['Lab(in use)', 'Contoso EMS']);
     expect(rows[1]).toHaveTextContent('https://mail.contoso.com/PowerShell/ · current Windows identity');
     await user.click(screen.getByTestId('remove-Contoso EMS'));
     expect(screen.getAllByTestId('profile-row')).toHaveLength(1);

@@ -155,7 +155,7 @@ function unreachable(domain: string): PartnerDiscovery {
 }
 
 export function fakeVerifyBackend(): VerifyBackend {
-  let active = 'lab';
+  let active = 'Lab';
   return {
     runVerification: (onProgress) => {
       const items = ['Get-FederationTrust', 'Get-OrganizationRelationship', 'TXT contoso.test', 'GetFederationInformation fabrikam.test'];
@@ -179,8 +179,8 @@ export function fakeVerifyBackend(): VerifyBackend {
       active = name;
       return Promise.resolve({
         profile: name,
-        organization: name === 'lab' ? 'Contoso Lab' : name,
-        isLab: name === 'lab',
+        organization: name === 'Lab' ? 'Contoso Lab' : name,
+        isLab: name === 'Lab',
         host: 'Lab shell',
         hostVersion: 'Version 15.0 (Build 1497.2)',
       });
