@@ -36,7 +36,7 @@ pub fn save_plan_document(
     let text = document.to_toml();
     let plan = SharingPlan::parse(&text, &path.display().to_string())
         .map_err(|e| positioned(&e, &text))?;
-    workflow::write_plan(&path, &plan.to_toml())?;
+    workflow::save_plan(&path, &plan.to_toml())?;
     Ok(plan.document())
 }
 

@@ -52,6 +52,16 @@ async fn first_plan(session: &Session) -> Result<String, EngineError> {
     Ok(fedshare_plan::adopt::adopted_toml(&org)?)
 }
 
+/// Saves an edited plan over the profile's plan file, keeping the file's comments and layout
+/// for everything that did not change (see `fedshare_plan::preserve`).
+pub fn save_plan(path: &Path, text: &str) -> Result<(), EngineError> {
+    let merged = match std::fs::read_to_string(path) {
+        Ok(old) => fedshare_plan::preserve::lay_over(&old, text),
+        Err(_) => fedshare_plan::preserve::without_empty_lists(text),
+    };
+    write_plan(path, &merged)
+}
+
 /// Writes a plan file (and its folder): write then rename, so a crash never leaves half a
 /// plan behind.
 pub fn write_plan(path: &Path, text: &str) -> Result<(), EngineError> {
@@ -423,6 +433,25 @@ mod tests {
             .expect("the saved plan");
         assert_eq!(plan.primary_domain, "woodgrove.com");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    }
+
+    #[test]
+    fn saving_an_edited_plan_keeps_the_files_comments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plans").join("Lab.toml");
+        write_plan(&path, LAB_PLAN).expect("write");
+        let mut doc = SharingPlan::parse(LAB_PLAN, "lab")
+            .expect("plan")
+            .document();
+        doc.trust.name = "Contoso Federation".into();
+        save_plan(&path, &doc.to_toml()).expect("save");
+        let saved = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            saved.contains("# Exchange allows one trust per organization"),
+            "{saved}"
+        );
+        assert!(saved.contains("name = \"Contoso Federation\""), "{saved}");
+        assert_eq!(saved.lines().count(), LAB_PLAN.lines().count());
     }
 
     #[tokio::test]

@@ -644,7 +644,7 @@ impl PlanDocument {
     /// The TOML text of the document (not validated: parse it with [`SharingPlan::parse`]).
     pub fn to_toml(&self) -> String {
         // A struct of strings, bools and lists always serialises.
-        toml::to_string_pretty(self).unwrap_or_default()
+        crate::preserve::without_empty_lists(&toml::to_string_pretty(self).unwrap_or_default())
     }
 }
 

@@ -17,6 +17,7 @@ pub mod file;
 pub mod journal;
 pub mod planner;
 pub mod prereq;
+pub mod preserve;
 pub mod script;
 pub mod shell;
 pub mod snapshot;
