@@ -155,8 +155,9 @@ impl LiveWorld {
     }
 
     /// Applies queued changes whenever the lock is free; when it is not, its holder will.
-    /// This runs inside the DNS server's update, so it persists but never republishes (that
-    /// waits for the update to end).
+    /// It may run inside the DNS server's update ([`LiveWorld::zones_changed`]), so it
+    /// persists but never republishes: holding updates off there would wait for itself. A
+    /// world its save left stale is republished by the next holder or answer.
     fn drain(&self) {
         while !lock(&self.pending).is_empty() {
             let mut live = match self.state.try_lock() {
