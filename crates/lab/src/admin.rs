@@ -9,6 +9,7 @@ use fedshare_exchange::protocol::LabEndpoints;
 use crate::breaks::Break;
 use crate::error::LabError;
 use crate::network::{LabNetwork, Ports, CA_FILE};
+use crate::persist::StateLock;
 use crate::world::World;
 
 /// Where `serve` announces its endpoints while it runs (see [`endpoints`]).
@@ -17,6 +18,16 @@ pub const ENDPOINTS_FILE: &str = "lab-endpoints.json";
 /// Creates the lab world in `data_dir`. An existing world is kept (and returned) unless
 /// `reset` is true.
 pub fn init(data_dir: &Path, reset: bool, partners: usize) -> Result<World, LabError> {
+    let _lock = StateLock::create(data_dir)?;
+    init_locked(data_dir, reset, partners)
+}
+
+/// [`init`] for a caller that holds the state lock.
+pub(crate) fn init_locked(
+    data_dir: &Path,
+    reset: bool,
+    partners: usize,
+) -> Result<World, LabError> {
     if !reset {
         match World::load(data_dir) {
             Ok(world) => return Ok(world),
@@ -57,7 +68,9 @@ pub fn clear_all_breaks(data_dir: &Path) -> Result<World, LabError> {
 }
 
 /// Applies a DNS change to the lab zone data (what a signed RFC 2136 update does). A new
-/// TXT record at a name repairs the proof breaks, as republishing the record would.
+/// TXT record at a name repairs the proof breaks, as republishing the record would. With a
+/// lab host running, send it a signed update instead: the host owns the zones and its next
+/// save overwrites this change (it takes in only the breaks).
 pub fn set_records(
     data_dir: &Path,
     name: &str,
@@ -74,7 +87,12 @@ pub fn set_records(
     Ok(found)
 }
 
+/// Load, change and save under the state lock: a running host saves under the same lock after
+/// taking in the file's breaks, so neither this change nor the host's is lost (see
+/// [`crate::persist`]). A running host adopts only the breaks; other changes made here (zone
+/// records) last until the host's next save.
 fn update(data_dir: &Path, change: impl FnOnce(&mut World)) -> Result<World, LabError> {
+    let _lock = StateLock::acquire(data_dir)?;
     let mut world = World::load(data_dir)?;
     change(&mut world);
     world.save(data_dir)?;
@@ -85,8 +103,9 @@ fn update(data_dir: &Path, change: impl FnOnce(&mut World)) -> Result<World, Lab
 /// persisting signed DNS updates into the world. Prints the addresses and how to use them;
 /// writes the CA to `<dir>/lab-ca.pem` and the endpoints to `<dir>/lab-endpoints.json`.
 ///
-/// One process per lab directory: a lab host and `serve` on the same directory would each
-/// keep their own copy of the world.
+/// A lab host and `serve` on the same directory each keep their own copy of the world: both
+/// take in breaks changed by `fedshare lab break/fix`, but each one's other changes (cmdlets,
+/// DNS updates) are the other's to overwrite.
 pub fn serve(data_dir: &Path, ports: Ports) -> Result<(), LabError> {
     let live = crate::host::open(data_dir)?;
     let network = LabNetwork::start(&live, ports)?;

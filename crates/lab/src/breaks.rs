@@ -68,6 +68,25 @@ impl Break {
     }
 }
 
+/// Three-way merge of break lists: `theirs` (the state file, written by `lab break`/`lab fix`)
+/// with `ours` (a running host's) changes since `base` (the file as the host last saw it)
+/// applied on top. A break the host cleared itself (e.g. republishing a TXT record repairs
+/// the proof breaks) stays cleared; one another process added or removed since is taken over.
+pub fn merge(base: &[Break], ours: &[Break], theirs: &[Break]) -> Vec<Break> {
+    let cleared_by_us = |b: &Break| base.contains(b) && !ours.contains(b);
+    let mut merged: Vec<Break> = theirs
+        .iter()
+        .filter(|b| !cleared_by_us(b))
+        .copied()
+        .collect();
+    for b in ours {
+        if !base.contains(b) && !merged.contains(b) {
+            merged.push(*b);
+        }
+    }
+    merged
+}
+
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -86,5 +105,23 @@ mod tests {
             assert_eq!(Break::from_name(b.name()), Some(b));
         }
         assert_eq!(Break::from_name("no-such-break"), None);
+    }
+
+    #[test]
+    fn merge_keeps_both_sides_changes() {
+        use Break::*;
+        // Unchanged here: the file wins (a `lab break` and a `lab fix` since).
+        assert_eq!(
+            merge(&[ClockSkew], &[ClockSkew], &[ProofMissing]),
+            [ProofMissing]
+        );
+        // Unchanged there: ours win.
+        assert!(merge(&[ProofMissing], &[], &[ProofMissing]).is_empty());
+        // Both: our clearing and their new break.
+        assert_eq!(
+            merge(&[ProofMissing], &[CertExpired], &[ProofMissing, ClockSkew]),
+            [ClockSkew, CertExpired]
+        );
+        assert_eq!(merge(&[], &[ClockSkew], &[ClockSkew]), [ClockSkew]);
     }
 }

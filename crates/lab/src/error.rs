@@ -18,6 +18,8 @@ pub enum LabError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("another process has held the lab state lock {0} for too long")]
+    StateLocked(String),
     #[error("a lab key or certificate operation failed: {0}")]
     Crypto(String),
     #[error("the lab host received a line it cannot read")]
@@ -40,6 +42,7 @@ impl ErrorCode for LabError {
             LabError::NotInitialized(_) => "lab.not_initialized",
             LabError::Io { .. } => "lab.io",
             LabError::StateCorrupt { .. } => "lab.state_corrupt",
+            LabError::StateLocked(_) => "lab.state_locked",
             LabError::Crypto(_) => "lab.crypto",
             LabError::Protocol(_) => "lab.protocol",
             LabError::Reply(_) => "lab.reply",

@@ -148,7 +148,10 @@ pub fn run_stdio(data_dir: &Path) -> Result<(), LabError> {
 /// The world in `data_dir` (created when missing) behind a shell that generates real keys.
 /// Proofs are read from the zone data until a [`LabNetwork`] is attached.
 pub fn open(data_dir: &Path) -> Result<Arc<LiveWorld>, LabError> {
-    let world = crate::admin::init(data_dir, false, 0)?;
+    // Loaded and taken as the file's current state under one lock, so a break written in
+    // between cannot be mistaken for one the host already has.
+    let _lock = crate::persist::StateLock::create(data_dir)?;
+    let world = crate::admin::init_locked(data_dir, false, 0)?;
     let shell = Shell::new(world, Box::new(ZoneDataVerifier), Box::new(GeneratedKeys));
     Ok(Arc::new(LiveWorld::new(shell, data_dir)))
 }

@@ -7,7 +7,8 @@
 //! - [`breaks`]: faults the lab applies to itself for diagnostics.
 //! - [`network`]: the lab network (labnet DNS + HTTPS) started from the world; [`live`]: the
 //!   world shared between the cmdlet loop and the DNS server; [`served`] and [`sites`]: what
-//!   the network serves, derived from the world.
+//!   the network serves, derived from the world; `persist`: how a running host and
+//!   `fedshare lab break/fix` share the state file.
 //!
 //! Performance note: RSA key generation (`New-ExchangeCertificate`) is very slow in
 //! unoptimised builds. The workspace root should add
@@ -24,6 +25,7 @@ pub mod host;
 pub mod live;
 pub mod network;
 pub mod partners;
+pub(crate) mod persist;
 pub mod proof;
 pub mod served;
 pub mod sites;

@@ -49,17 +49,17 @@ impl LabNetwork {
             .enable_all()
             .build()
             .map_err(LabError::Runtime)?;
-        let hook_target = Arc::clone(live);
         let net = live.with(|state| -> Result<LabNet, LabError> {
             let table = FederationInfoTable::new();
             let mut config = config_for(&state.shell.world, ports, table.clone())?;
             state.served = Served::of(&config.zones);
-            config.on_change = Some(Arc::new(move |zones| hook_target.zones_changed(zones)));
+            hook(&mut config, live);
             let sites = config.partners.clone();
             let net = runtime
                 .block_on(LabNet::start(config))
                 .map_err(LabError::Network)?;
             state.published = Some((table, sites));
+            state.dns = Some(net.served_zones());
             state.republish();
             attach(state, &net, live.data_dir())?;
             Ok(net)
@@ -107,6 +107,24 @@ impl LabNetwork {
     }
 }
 
+/// Connects the network's hooks to `live`: DNS updates fold into the world, and every answer
+/// first takes in breaks changed in the state file. The hooks hold the world weakly: the
+/// world keeps the DNS server (to replace its zones), so a strong reference would be a cycle.
+fn hook(config: &mut LabNetConfig, live: &Arc<LiveWorld>) {
+    let target = Arc::downgrade(live);
+    config.on_change = Some(Arc::new(move |zones| {
+        if let Some(live) = target.upgrade() {
+            live.zones_changed(zones);
+        }
+    }));
+    let target = Arc::downgrade(live);
+    config.before_answer = Some(Arc::new(move || {
+        if let Some(live) = target.upgrade() {
+            live.before_answer();
+        }
+    }));
+}
+
 /// The labnet configuration for a world: the zones as currently served (breaks applied), its
 /// TSIG key and CA, and its organizations' Autodiscover sites.
 pub fn config_for(
@@ -142,10 +160,9 @@ fn attach(state: &mut Live, net: &LabNet, data_dir: &Path) -> Result<(), LabErro
     state
         .shell
         .set_verifier(Box::new(DnsVerifier::udp(net.dns_addr())));
-    let world = &mut state.shell.world;
-    if world.lab_ca.as_ref() != Some(net.ca_material()) {
-        world.lab_ca = Some(net.ca_material().clone());
-        world.save(data_dir)?;
+    if state.shell.world.lab_ca.as_ref() != Some(net.ca_material()) {
+        state.shell.world.lab_ca = Some(net.ca_material().clone());
+        state.save(data_dir)?;
     }
     let path = data_dir.join(CA_FILE);
     std::fs::write(&path, net.ca_pem()).map_err(|source| LabError::Io {

@@ -15,6 +15,12 @@ use crate::zone::{RecordData, RecordKind, ZoneData};
 /// Called with every zone after an applied dynamic update, so the lab can persist them.
 pub type ZoneChangeHook = Arc<dyn Fn(Vec<ZoneData>) + Send + Sync>;
 
+/// Called before the DNS server answers a query or applies an update, and before an
+/// Autodiscover endpoint answers from the federation table, so the lab can bring what it
+/// serves up to date first (its breaks may have changed in another process). It must not
+/// wait for anything that may itself be waiting on a lab answer.
+pub type AnswerHook = Arc<dyn Fn() + Send + Sync>;
+
 /// The one key allowed to sign dynamic updates (hmac-sha256).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,6 +71,7 @@ pub struct LabNetConfig {
     pub extra_hosts: Vec<String>,
     pub federation_info: FederationInfoTable,
     pub on_change: Option<ZoneChangeHook>,
+    pub before_answer: Option<AnswerHook>,
 }
 
 impl std::fmt::Debug for LabNetConfig {
@@ -103,6 +110,7 @@ impl LabNetConfig {
             extra_hosts: Vec::new(),
             federation_info: FederationInfoTable::new(),
             on_change: None,
+            before_answer: None,
         }
     }
 

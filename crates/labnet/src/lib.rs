@@ -24,9 +24,10 @@ use tokio::task::JoinHandle;
 
 pub use ca::CaMaterial;
 pub use config::{
-    LabNetConfig, TsigKeyConfig, ZoneChangeHook, DEFAULT_GENERATED_PARTNERS, LAB_DOMAIN,
-    LAB_TSIG_KEY_NAME,
+    AnswerHook, LabNetConfig, TsigKeyConfig, ZoneChangeHook, DEFAULT_GENERATED_PARTNERS,
+    LAB_DOMAIN, LAB_TSIG_KEY_NAME,
 };
+pub use dns::served::{ServedZones, UpdatesHeld};
 pub use error::LabNetError;
 pub use https::soap::gfi_request_envelope;
 pub use partner::{
@@ -69,6 +70,7 @@ impl LabNet {
             config.partners,
             config.extra_hosts,
             config.federation_info.clone(),
+            config.before_answer.clone(),
         ));
         let tls = https::tls::server_config(&ca, &sites)?;
 
@@ -83,7 +85,12 @@ impl LabNet {
         let http_addr = local(http.local_addr())?;
 
         let (stop, shutdown) = Shutdown::new();
-        let handler = Arc::new(DnsHandler::new(store, signer, config.on_change));
+        let handler = Arc::new(DnsHandler::new(
+            store,
+            signer,
+            config.on_change,
+            config.before_answer,
+        ));
         let mut tasks = dns::server::spawn(handler.clone(), udp, tcp, &shutdown);
         tasks.push(https::server::spawn_https(
             https,
@@ -133,6 +140,11 @@ impl LabNet {
     /// The zones as currently served (after any dynamic updates).
     pub fn zones(&self) -> Vec<ZoneData> {
         self.dns.snapshot()
+    }
+
+    /// The zones the DNS server serves, to replace them while it runs.
+    pub fn served_zones(&self) -> ServedZones {
+        ServedZones::new(self.dns.clone())
     }
 
     /// The shared table the lab updates when its own organisation becomes federated.

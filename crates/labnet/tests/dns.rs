@@ -259,3 +259,39 @@ async fn hickory_resolver_and_signed_client_agree() {
         .any(|z| z.records.iter().any(|r| r.name == "_lab")));
     lab.shutdown().await;
 }
+
+/// What a lab does when its data changes without a DNS update: the answer hook replaces the
+/// served zones before the query is answered, and the zone's serial moves on.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_answer_hook_replaces_the_zones_before_the_query_is_answered() {
+    let mut config = LabNetConfig::default_lab_with(0);
+    let served: Arc<std::sync::OnceLock<fedshare_labnet::ServedZones>> = Arc::default();
+    let next: Arc<Mutex<Option<Vec<ZoneData>>>> = Arc::default();
+    let (hook_served, hook_next) = (served.clone(), next.clone());
+    config.before_answer = Some(Arc::new(move || {
+        let Some(zones) = hook_next.lock().expect("test setup").take() else {
+            return;
+        };
+        let served = hook_served.get().expect("started");
+        served.hold_updates().replace(zones).expect("valid zones");
+    }));
+    let mut changed = config.zones.clone();
+    let lab = LabNet::start(config).await.expect("test setup");
+    served.set(lab.served_zones()).expect("set once");
+    let soa = kdig(&lab, &["+short", "contoso.com", "SOA"]).await;
+    assert_eq!(soa.split_whitespace().nth(2), Some("1"), "{soa}");
+
+    let contoso = changed
+        .iter_mut()
+        .find(|z| z.origin == "contoso.com")
+        .expect("test setup");
+    contoso
+        .records
+        .push(RecordData::new("@", 300, RecordKind::Txt, "replaced"));
+    *next.lock().expect("test setup") = Some(changed);
+    let txt = kdig(&lab, &["+short", "contoso.com", "TXT"]).await;
+    assert!(txt.contains("\"replaced\""), "{txt}");
+    let soa = kdig(&lab, &["+short", "contoso.com", "SOA"]).await;
+    assert_eq!(soa.split_whitespace().nth(2), Some("2"), "{soa}");
+    lab.shutdown().await;
+}

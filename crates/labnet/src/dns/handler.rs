@@ -1,6 +1,6 @@
 //! One DNS message in, one out: decoding, authentication, dispatch, size limits, signing.
 
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
@@ -9,7 +9,8 @@ use hickory_proto::rr::{TSigResponseContext, TSigner};
 use super::store::ZoneStore;
 use super::tsig::{self, Auth};
 use super::{query, update};
-use crate::config::ZoneChangeHook;
+use crate::config::{AnswerHook, ZoneChangeHook};
+use crate::error::LabNetError;
 use crate::zone::ZoneData;
 
 /// Classic DNS over UDP without EDNS (RFC 1035 §4.2.1).
@@ -31,6 +32,7 @@ pub(crate) struct DnsHandler {
     update_lock: Mutex<()>,
     signer: TSigner,
     on_change: Option<ZoneChangeHook>,
+    before_answer: Option<AnswerHook>,
 }
 
 impl std::fmt::Debug for DnsHandler {
@@ -47,17 +49,34 @@ impl DnsHandler {
         store: ZoneStore,
         signer: TSigner,
         on_change: Option<ZoneChangeHook>,
+        before_answer: Option<AnswerHook>,
     ) -> Self {
         DnsHandler {
             store: RwLock::new(store),
             update_lock: Mutex::new(()),
             signer,
             on_change,
+            before_answer,
         }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<ZoneData> {
         self.store.read().map(|s| s.snapshot()).unwrap_or_default()
+    }
+
+    /// Keeps updates (and their `on_change` calls) from starting until the guard drops. A
+    /// panic in an earlier holder left no half-applied update (updates commit at the end), so
+    /// a poisoned lock is still a valid one.
+    pub(crate) fn hold_updates(&self) -> MutexGuard<'_, ()> {
+        self.update_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Serves `zones` from now on (see [`ZoneStore::replace`]). Callers hold updates off.
+    pub(crate) fn replace_zones(&self, zones: Vec<ZoneData>) -> Result<(), LabNetError> {
+        let mut store = self.store.write().unwrap_or_else(PoisonError::into_inner);
+        store.replace(zones)
     }
 
     /// Returns the encoded response, or `None` for input that deserves no answer.
@@ -78,6 +97,12 @@ impl DnsHandler {
             Auth::Valid(ctx) => Some(ctx),
             Auth::Unsigned => None,
         };
+        if matches!(request.metadata.op_code, OpCode::Query | OpCode::Update) {
+            // Before the store is read or locked: the hook may replace the zones.
+            if let Some(hook) = &self.before_answer {
+                hook();
+            }
+        }
         match request.metadata.op_code {
             OpCode::Query => match self.store.read() {
                 Ok(store) => query::answer(&store, &request, &mut response),

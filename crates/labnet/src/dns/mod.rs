@@ -2,6 +2,7 @@
 
 pub(crate) mod handler;
 mod query;
+pub(crate) mod served;
 pub(crate) mod server;
 pub(crate) mod store;
 mod tsig;

@@ -132,6 +132,30 @@ impl CompiledZone {
         Ok(())
     }
 
+    /// Continues `old`'s serial: the same when the records are the same, the next one when
+    /// they changed (as a zone edit would), never lower than this zone's own. A zone that
+    /// brought no SOA of its own (`own_soa` false) takes over `old`'s.
+    fn continue_from(&mut self, old: &CompiledZone, own_soa: bool) -> Result<(), LabNetError> {
+        let (Some(old_soa), Some(new_soa)) = (old.soa(), self.soa()) else {
+            return Ok(());
+        };
+        let mut soa = if own_soa { new_soa } else { old_soa }.clone();
+        let not_soa = |r: &Record| r.record_type() != RecordType::SOA;
+        let mut records: Vec<Record> = self.all_records()?.into_iter().filter(not_soa).collect();
+        let before: Vec<Record> = old.all_records()?.into_iter().filter(not_soa).collect();
+        let same = records.len() == before.len() && records.iter().all(|r| before.contains(r));
+        if let (RData::SOA(old), RData::SOA(new)) = (&old_soa.data, &mut soa.data) {
+            let wanted = if same {
+                old.serial
+            } else {
+                old.serial.wrapping_add(1)
+            };
+            new.serial = new.serial.max(wanted);
+        }
+        records.insert(0, soa);
+        self.replace_records(records)
+    }
+
     /// All records, in stored order (apex SOA first when it was synthesised).
     pub(crate) fn all_records(&self) -> Result<Vec<Record>, LabNetError> {
         self.data
@@ -160,9 +184,16 @@ pub(crate) struct ZoneStore {
 
 impl ZoneStore {
     pub(crate) fn new(data: Vec<ZoneData>) -> Result<Self, LabNetError> {
-        let mut zones = Vec::with_capacity(data.len());
-        for zone in data {
-            let compiled = CompiledZone::compile(zone)?;
+        let zones = data
+            .into_iter()
+            .map(CompiledZone::compile)
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::of(zones)
+    }
+
+    fn of(compiled: Vec<CompiledZone>) -> Result<Self, LabNetError> {
+        let mut zones = Vec::with_capacity(compiled.len());
+        for compiled in compiled {
             if zones
                 .iter()
                 .any(|z: &CompiledZone| z.origin == compiled.origin)
@@ -192,6 +223,23 @@ impl ZoneStore {
 
     pub(crate) fn snapshot(&self) -> Vec<ZoneData> {
         self.zones.iter().map(|z| z.data.clone()).collect()
+    }
+
+    /// Serves `data` instead, or nothing changes when any zone is invalid. A zone continues
+    /// the serial of the zone it replaces (see [`CompiledZone::continue_from`]), so serials
+    /// never go back while the server runs.
+    pub(crate) fn replace(&mut self, data: Vec<ZoneData>) -> Result<(), LabNetError> {
+        let mut zones = Vec::with_capacity(data.len());
+        for zone in data {
+            let brings_soa = zone.records.iter().any(|r| r.rtype == RecordKind::Soa);
+            let mut compiled = CompiledZone::compile(zone)?;
+            if let Some(old) = self.zones.iter().find(|z| z.origin == compiled.origin) {
+                compiled.continue_from(old, brings_soa)?;
+            }
+            zones.push(compiled);
+        }
+        *self = Self::of(zones)?;
+        Ok(())
     }
 }
 
@@ -235,5 +283,34 @@ mod tests {
         ));
         assert!(ZoneStore::new(vec![outside]).is_err());
         assert!(ZoneStore::new(vec![zone(), zone()]).is_err());
+    }
+
+    fn serial(store: &ZoneStore) -> u32 {
+        let origin = Name::from_ascii("contoso.com.").unwrap();
+        match &store.find_zone(&origin).unwrap().soa().unwrap().data {
+            RData::SOA(soa) => soa.serial,
+            other => panic!("not an SOA: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn replaced_zones_continue_their_serial() {
+        let mut store = ZoneStore::new(vec![zone()]).unwrap();
+        assert_eq!(serial(&store), 1);
+        store.replace(vec![zone()]).unwrap();
+        assert_eq!(serial(&store), 1, "same records, same serial");
+        let mut changed = zone();
+        changed.records[0].value = "127.0.0.2".into();
+        store.replace(vec![changed.clone()]).unwrap();
+        assert_eq!(serial(&store), 2);
+        let name = Name::from_ascii("a.b.contoso.com.").unwrap();
+        let zone = store.find_zone(&name).unwrap();
+        assert_eq!(zone.rrset(&name, RecordType::A).len(), 1);
+
+        let mut bad = changed;
+        bad.records
+            .push(RecordData::new("www", 60, RecordKind::A, "127.0.0.1"));
+        assert!(store.replace(vec![bad]).is_err());
+        assert_eq!(serial(&store), 2, "an invalid replacement changes nothing");
     }
 }

@@ -208,7 +208,7 @@ fn normalised(rr: &Record) -> Record {
     record
 }
 
-fn bump_serial(records: &mut [Record]) {
+pub(crate) fn bump_serial(records: &mut [Record]) {
     for r in records.iter_mut() {
         if let RData::SOA(soa) = &mut r.data {
             soa.increment_serial();

@@ -1,13 +1,24 @@
 //! Which organisation a lab host name belongs to, and which certificate each host gets.
 
 use crate::ca::Validity;
+use crate::config::AnswerHook;
 use crate::partner::{BrokenKind, FederationInfoTable, PartnerBehaviour, PartnerSite};
 
-#[derive(Debug)]
 pub(crate) struct Sites {
     partners: Vec<PartnerSite>,
     extra_hosts: Vec<String>,
     table: FederationInfoTable,
+    before_answer: Option<AnswerHook>,
+}
+
+impl std::fmt::Debug for Sites {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sites")
+            .field("partners", &self.partners)
+            .field("extra_hosts", &self.extra_hosts)
+            .field("table", &self.table)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a host name is in the lab.
@@ -35,6 +46,7 @@ impl Sites {
         partners: Vec<PartnerSite>,
         extra_hosts: Vec<String>,
         table: FederationInfoTable,
+        before_answer: Option<AnswerHook>,
     ) -> Self {
         let lower = |s: &String| s.trim_end_matches('.').to_ascii_lowercase();
         let partners = partners
@@ -49,10 +61,15 @@ impl Sites {
             partners,
             extra_hosts: extra_hosts.iter().map(lower).collect(),
             table,
+            before_answer,
         }
     }
 
+    /// The federation table, brought up to date by the answer hook first.
     pub(crate) fn table(&self) -> &FederationInfoTable {
+        if let Some(hook) = &self.before_answer {
+            hook();
+        }
         &self.table
     }
 
@@ -181,7 +198,7 @@ mod tests {
 
     fn sites() -> Sites {
         let lab = LabNetConfig::default_lab_with(1);
-        Sites::new(lab.partners, lab.extra_hosts, lab.federation_info)
+        Sites::new(lab.partners, lab.extra_hosts, lab.federation_info, None)
     }
 
     #[test]
