@@ -6,31 +6,14 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use common::*;
 use fedshare_exchange::Invocation;
-use fedshare_lab::crypto::FixedKeys;
-use fedshare_lab::{
-    admin, Break, DnsVerifier, LabNetwork, LiveWorld, Ports, ProofVerifier, Shell, World,
-    ZoneDataVerifier,
-};
+use fedshare_lab::{admin, Break, DnsVerifier, LabNetwork, LiveWorld, Ports, ProofVerifier, World};
 use hickory_proto::op::ResponseCode;
 
 const SPF: &str = "v=spf1 mx -all";
-
-fn live_world(dir: &Path) -> Arc<LiveWorld> {
-    let world = World::contoso(0);
-    world.save(dir).expect("save");
-    let key = include_str!("../testdata/federation-test-key.pem").to_owned();
-    let shell = Shell::new(
-        world,
-        Box::new(ZoneDataVerifier),
-        Box::new(FixedKeys::new(vec![key])),
-    );
-    Arc::new(LiveWorld::new(shell, dir))
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -80,15 +63,6 @@ fn fabrikam_uri(rt: &tokio::runtime::Runtime, net: &LabNetwork) -> String {
     let start = xml.find("<ApplicationUri>").expect("an ApplicationUri") + 16;
     let end = xml[start..].find('<').expect("closed") + start;
     xml[start..end].to_owned()
-}
-
-fn policy(i: usize) -> Invocation {
-    Invocation::new("New-SharingPolicy")
-        .string("Name", format!("Policy {i}"))
-        .list(
-            "Domains",
-            vec![format!("d{i}.example:CalendarSharingFreeBusySimple")],
-        )
 }
 
 /// A certificate and a trust, and the proof published at contoso.com with a signed update:

@@ -6,33 +6,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use fedshare_exchange::Invocation;
-use fedshare_lab::crypto::FixedKeys;
-use fedshare_lab::{LabNetwork, LiveWorld, Ports, Shell, World, ZoneDataVerifier};
+use fedshare_lab::{LabNetwork, Ports, World};
 use hickory_proto::op::ResponseCode;
 
 const ROUNDS: usize = 12;
-
-fn live_world(dir: &std::path::Path) -> Arc<LiveWorld> {
-    let world = World::contoso(0);
-    world.save(dir).expect("save");
-    let key = include_str!("../testdata/federation-test-key.pem").to_owned();
-    let shell = Shell::new(
-        world,
-        Box::new(ZoneDataVerifier),
-        Box::new(FixedKeys::new(vec![key])),
-    );
-    Arc::new(LiveWorld::new(shell, dir))
-}
-
-fn policy(i: usize) -> Invocation {
-    Invocation::new("New-SharingPolicy")
-        .string("Name", format!("Policy {i}"))
-        .list(
-            "Domains",
-            vec![format!("d{i}.example:CalendarSharingFreeBusySimple")],
-        )
-}
 
 #[test]
 fn updates_during_cmdlets_are_all_applied_and_persisted() {

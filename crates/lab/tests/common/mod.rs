@@ -193,3 +193,27 @@ impl Drop for HostProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Contoso saved under `dir`, behind a live world whose federation certificates use the test
+/// key (no key generation in tests) and whose proof check reads the zone data.
+pub fn live_world(dir: &std::path::Path) -> Arc<fedshare_lab::LiveWorld> {
+    let world = fedshare_lab::World::contoso(0);
+    world.save(dir).expect("save");
+    let key = include_str!("../../testdata/federation-test-key.pem").to_owned();
+    let shell = fedshare_lab::Shell::new(
+        world,
+        Box::new(fedshare_lab::ZoneDataVerifier),
+        Box::new(fedshare_lab::crypto::FixedKeys::new(vec![key])),
+    );
+    Arc::new(fedshare_lab::LiveWorld::new(shell, dir))
+}
+
+/// A sharing policy with one entry of its own, `Policy <i>` for `d<i>.example`.
+pub fn policy(i: usize) -> Invocation {
+    Invocation::new("New-SharingPolicy")
+        .string("Name", format!("Policy {i}"))
+        .list(
+            "Domains",
+            vec![format!("d{i}.example:CalendarSharingFreeBusySimple")],
+        )
+}
