@@ -3,40 +3,12 @@
 //! `fedshare dns check --resolver` and `fedshare verify --resolver`), and without it after the
 //! fix, with no restart.
 
+mod common;
+
+use common::{fedshare, json, succeed, BIN};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_fedshare");
-
-fn fedshare(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run fedshare")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn succeeds(data: &Path, args: &[&str]) {
-    let out = fedshare(data, args);
-    assert!(
-        out.status.success(),
-        "fedshare {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use std::process::{Child, Command, Stdio};
 
 /// `fedshare lab serve` in the background; killed on drop.
 struct Serve(Child);
@@ -93,17 +65,17 @@ fn proof_status(data: &Path, dns: &str) -> (Option<i32>, String) {
 fn breaks_and_fixes_reach_a_running_lab_serve() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path();
-    succeeds(data, &["lab", "init"]);
+    succeed(data, &["lab", "init"]);
     let plan = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/contoso-lab.toml"
     );
-    succeeds(data, &["apply", plan, "--yes"]);
+    succeed(data, &["apply", plan, "--yes"]);
 
     let (_serve, dns) = Serve::start(data);
     assert_eq!(proof_status(data, &dns), (Some(0), "match".to_owned()));
 
-    succeeds(data, &["lab", "break", "proof-mistyped"]);
+    succeed(data, &["lab", "break", "proof-mistyped"]);
     assert_eq!(
         proof_status(data, &dns),
         (Some(1), "mismatch".to_owned()),
@@ -120,6 +92,6 @@ fn breaks_and_fixes_reach_a_running_lab_serve() {
         .expect("the proof check");
     assert_eq!(proof["status"], "failure", "{proof}");
 
-    succeeds(data, &["lab", "fix", "proof-mistyped"]);
+    succeed(data, &["lab", "fix", "proof-mistyped"]);
     assert_eq!(proof_status(data, &dns), (Some(0), "match".to_owned()));
 }

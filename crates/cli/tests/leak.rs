@@ -4,21 +4,16 @@
 //! Needs a keychain: `make test` runs the suite inside `dbus-run-session` with an unlocked
 //! gnome-keyring and a kernel session keyring.
 
+mod common;
+
+use common::{plan_path, BIN};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_fedshare");
 const MARKER: &str = "FedshareLeakMarker-7d1f93c2-Pa55w0rd";
 const PROFILE: &str = "Lab";
-
-fn plan_path() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/contoso-lab.toml")
-        .display()
-        .to_string()
-}
 
 fn command(data: &Path) -> Command {
     let mut cmd = Command::new(BIN);

@@ -1,30 +1,14 @@
 //! `fedshare map` and `fedshare report` against the federated lab organization: every format,
 //! opened by independent tools where they exist.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_fedshare");
-
-fn fedshare(data: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run fedshare");
-    assert!(
-        out.status.success(),
-        "fedshare {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{fedshare, plan_path, succeed};
+use std::process::Command;
 
 fn federated_lab() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso-lab.toml");
-    fedshare(dir.path(), &["apply", &plan.display().to_string(), "--yes"]);
+    succeed(dir.path(), &["apply", &plan_path(), "--yes"]);
     dir
 }
 
@@ -34,7 +18,7 @@ fn map_and_every_report_format() {
     let data = lab.path();
     let file = |name: &str| data.join(name).display().to_string();
 
-    fedshare(data, &["map", "-o", &file("map.svg")]);
+    succeed(data, &["map", "-o", &file("map.svg")]);
     let svg = std::fs::read_to_string(data.join("map.svg")).unwrap();
     assert!(
         svg.starts_with("<svg") || svg.starts_with("<?xml"),
@@ -45,12 +29,12 @@ fn map_and_every_report_format() {
         "Fabrikam is on the map"
     );
 
-    fedshare(data, &["map", "-o", &file("map.png")]);
+    succeed(data, &["map", "-o", &file("map.png")]);
     assert!(std::fs::read(data.join("map.png"))
         .unwrap()
         .starts_with(b"\x89PNG"));
 
-    fedshare(data, &["report", "-o", &file("report.html")]);
+    succeed(data, &["report", "-o", &file("report.html")]);
     let html = std::fs::read_to_string(data.join("report.html")).unwrap();
     for external in [
         "src=\"http",
@@ -69,7 +53,7 @@ fn map_and_every_report_format() {
         "the cmdlets run are in the report"
     );
 
-    fedshare(data, &["report", "-o", &file("report.pdf")]);
+    succeed(data, &["report", "-o", &file("report.pdf")]);
     let pages = Command::new("pdftoppm")
         .args(["-png", "-r", "30", "-f", "1", "-l", "1"])
         .arg(data.join("report.pdf"))
@@ -78,11 +62,11 @@ fn map_and_every_report_format() {
         .expect("pdftoppm (poppler-utils) must be installed: run `make deps`");
     assert!(pages.success(), "pdftoppm could not open the PDF");
 
-    fedshare(data, &["report", "-o", &file("report.md")]);
+    succeed(data, &["report", "-o", &file("report.md")]);
     let md = std::fs::read_to_string(data.join("report.md")).unwrap();
     assert!(md.contains("# ") && md.contains("Fabrikam"));
 
-    fedshare(data, &["report", "-o", &file("report.json")]);
+    succeed(data, &["report", "-o", &file("report.json")]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data.join("report.json")).unwrap()).unwrap();
     let schema: serde_json::Value = serde_json::from_str(fedshare_report::SCHEMA).unwrap();
@@ -96,7 +80,7 @@ fn map_and_every_report_format() {
         "the JSON report breaks its schema: {errors:?}"
     );
 
-    fedshare(
+    succeed(
         data,
         &[
             "report",
@@ -117,12 +101,7 @@ fn map_and_every_report_format() {
 #[test]
 fn an_unknown_format_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["report", "-o", "report.docx"])
-        .output()
-        .unwrap();
+    let out = fedshare(dir.path(), &["report", "-o", "report.docx"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".html, .pdf, .md or .json"));
 }

@@ -2,28 +2,11 @@
 //! its DNS and HTTPS servers, the plan applied with `fedshare apply`, a break applied with
 //! `fedshare lab break`.
 
+mod common;
+
+use common::{fedshare, json};
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn fedshare(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fedshare"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run fedshare")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use std::process::{Command, Stdio};
 
 fn check<'a>(run: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     run["results"]

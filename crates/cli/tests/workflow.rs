@@ -2,30 +2,14 @@
 //! host is a child process speaking the shell protocol, DNS records are published to the lab
 //! DNS server with TSIG-signed updates and awaited there.
 
+mod common;
+
+use common::{fedshare, plan_path, BIN};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_fedshare");
-
-fn plan_path() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/contoso-lab.toml")
-        .display()
-        .to_string()
-}
-
-fn fedshare(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run fedshare")
-}
 
 fn ok_json(data: &Path, args: &[&str]) -> Value {
     let out = fedshare(data, &[args, &["--json"]].concat());
