@@ -319,7 +319,7 @@ const KNOWN: &[Known] = &[
         id: "preauth-401",
         patterns: &[&["401", "unauthorized"], &["http status 401"], &["proxy web request failed", "401"]],
         cause: "A reverse proxy pre-authenticates /autodiscover or /ews, so partners (who present a token, not credentials) are refused.",
-        confirm: &["vdir.wssecurity.autodiscover", "vdir.wssecurity.ews"],
+        confirm: &["endpoint.wssecurity:<domain>", "vdir.wssecurity.autodiscover", "vdir.wssecurity.ews"],
         fixes: &[("Publish /autodiscover/autodiscover.svc(/wssecurity) and /ews/exchange.asmx/wssecurity pass-through, without pre-authentication.", &[])],
     },
     Known {

@@ -7,6 +7,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fedshare_dns::batch::{bounded, DEFAULT_CONCURRENCY};
+use fedshare_dns::probe::{EndpointProbe, PathVerdict};
 use fedshare_dns::{
     check_domain, CheckOptions, Discoverer, DiscoveryOptions, DomainDnsReport, ExpectedProof,
     PartnerDiscovery,
@@ -153,6 +154,8 @@ pub struct Inputs {
     pub relationship_tests: Vec<RelationshipTest>,
     pub dns: Vec<DnsObservation>,
     pub partners: Vec<PartnerObservation>,
+    /// Our own `autodiscover.<domain>` as partners reach it (TLS and WS-Security paths).
+    pub endpoints: Vec<EndpointProbe>,
     /// Server clock minus real time, when the caller could measure it.
     pub clock_skew_seconds: Option<i64>,
 }
@@ -378,18 +381,22 @@ pub async fn gather<S: Shell>(
         .iter()
         .map(|r| r.name.clone())
         .collect();
+    let endpoint_domains = endpoint_domains(&org, &options.autodiscover_domains);
     // 7 fixed shell reads, one test per relationship, one discovery per partner domain, one
-    // DNS check per federated domain.
+    // probe per published Autodiscover host, one DNS check per federated domain.
     let counter = Counter {
         done: AtomicUsize::new(0),
-        total: 7 + relationships.len() + partners.len() + domains.len(),
+        total: 7 + relationships.len() + partners.len() + endpoint_domains.len() + domains.len(),
         report: &progress,
     };
     let discoverer = Discoverer::new(options.discovery.clone());
     let shell_part = shell_reads(shell, options, &domains, &relationships, &counter);
     let partner_part = discoveries(discoverer.as_ref().ok(), &partners, &counter);
-    let (mut inputs, partner_obs) = tokio::join!(shell_part, partner_part);
+    let endpoint_part = probes(discoverer.as_ref().ok(), &endpoint_domains, &counter);
+    let (mut inputs, partner_obs, endpoints) =
+        tokio::join!(shell_part, partner_part, endpoint_part);
     inputs.partners = partner_obs;
+    inputs.endpoints = endpoints;
     if let Err(e) = &discoverer {
         tracing::warn!(error = %e, "partner discovery unavailable");
     }
@@ -493,6 +500,7 @@ async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
         relationship_tests,
         dns: Vec::new(),
         partners: Vec::new(),
+        endpoints: Vec::new(),
         clock_skew_seconds: None,
     }
 }
@@ -540,6 +548,49 @@ async fn discoveries<F: Fn(GatherProgress)>(
                 relationship,
                 discovery,
             }
+        },
+    )
+    .await
+}
+
+/// The domains whose `autodiscover.<domain>` partners reach: the primary shared domain and
+/// each domain whose Autodiscover record the plan manages, once each.
+fn endpoint_domains(org: &OrgState, managed: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for domain in primary_domain(org)
+        .into_iter()
+        .chain(managed.iter().cloned())
+    {
+        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        if !domain.is_empty() && !out.contains(&domain) {
+            out.push(domain);
+        }
+    }
+    out
+}
+
+async fn probes<F: Fn(GatherProgress)>(
+    discoverer: Option<&Discoverer>,
+    domains: &[String],
+    counter: &Counter<'_, F>,
+) -> Vec<EndpointProbe> {
+    let Some(discoverer) = discoverer else {
+        return Vec::new();
+    };
+    bounded(
+        domains.iter().cloned(),
+        DEFAULT_CONCURRENCY,
+        |domain| async move {
+            let probe = discoverer.probe_endpoints(&domain).await;
+            let reachable = probe
+                .paths
+                .iter()
+                .all(|p| p.verdict == PathVerdict::Reachable);
+            counter.tick(
+                format!("probe autodiscover.{domain}"),
+                probe.tls.verified && reachable,
+            );
+            probe
         },
     )
     .await

@@ -235,6 +235,8 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
         "policy.entries:Fabrikam",
         "policy.entries:Default Sharing Policy",
         "dns.autodiscover:contoso.com",
+        "endpoint.tls:contoso.com",
+        "endpoint.wssecurity:contoso.com",
         "test-federationtrust.run",
         "test-federationtrust.TokenValidation",
         "test-federationtrustcertificate.distribution",

@@ -35,6 +35,18 @@ fn run_watched(data: &Path, args: &[&str], transcript: &mut String) {
         .spawn()
         .expect("start fedshare");
     let pid = child.id();
+    // Drained while the command runs: a full pipe would stop it (verify's JSON is large).
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let mut children_seen = 0;
     while child.try_wait().expect("wait").is_none() {
         for proc_dir in children_of(pid) {
@@ -49,14 +61,16 @@ fn run_watched(data: &Path, args: &[&str], transcript: &mut String) {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    let out = child.wait_with_output().expect("output");
+    let status = child.wait().expect("wait");
+    let stdout = stdout.join().expect("stdout");
+    let stderr = stderr.join().expect("stderr");
     assert!(
-        out.status.success(),
+        status.success(),
         "fedshare {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&stderr)
     );
-    transcript.push_str(&String::from_utf8_lossy(&out.stdout));
-    transcript.push_str(&String::from_utf8_lossy(&out.stderr));
+    transcript.push_str(&String::from_utf8_lossy(&stdout));
+    transcript.push_str(&String::from_utf8_lossy(&stderr));
     assert!(
         children_seen > 0 || args[0] == "credentials",
         "no child process was observed for {args:?}"

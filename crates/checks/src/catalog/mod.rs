@@ -5,6 +5,7 @@
 
 mod clock;
 mod dns;
+mod endpoint;
 mod orgid;
 mod partner;
 mod policy;
@@ -30,6 +31,7 @@ pub fn run_checks(inputs: &Inputs) -> Vec<CheckResult> {
     out.extend(test_cmdlets::relationship_checks(inputs));
     out.extend(policy::checks(inputs));
     out.extend(dns::checks(inputs));
+    out.extend(endpoint::checks(inputs));
     out
 }
 
@@ -47,4 +49,5 @@ pub const ID_PREFIXES: &[&str] = &[
     "partner.",
     "policy.",
     "dns.",
+    "endpoint.",
 ];
