@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::breaks::Break;
 use crate::error::LabError;
-use crate::world::World;
+use crate::world::{io_error, World};
 
 /// The advisory lock file beside the state file. It is never removed: removing it would let
 /// two processes lock two different files.
@@ -177,13 +177,6 @@ pub(crate) fn read_breaks(data_dir: &Path) -> Result<Option<Synced>, LabError> {
         stamp: Some(Stamp::of(&meta)),
         breaks: parsed.breaks,
     }))
-}
-
-fn io_error(path: &Path, source: std::io::Error) -> LabError {
-    LabError::Io {
-        path: path.display().to_string(),
-        source,
-    }
 }
 
 #[cfg(test)]

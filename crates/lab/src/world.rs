@@ -467,7 +467,7 @@ impl World {
     }
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> LabError {
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> LabError {
     LabError::Io {
         path: path.display().to_string(),
         source,

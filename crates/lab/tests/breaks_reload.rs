@@ -65,6 +65,20 @@ fn fabrikam_uri(rt: &tokio::runtime::Runtime, net: &LabNetwork) -> String {
     xml[start..end].to_owned()
 }
 
+/// Publishes `value` at the contoso.com apex with a TSIG-signed update, as an administrator
+/// would.
+fn append_proof(live: &LiveWorld, rt: &tokio::runtime::Runtime, dns: SocketAddr, value: &str) {
+    let key = live.snapshot().tsig;
+    let code = rt.block_on(signed_txt_append(
+        dns,
+        &key,
+        "contoso.com",
+        "contoso.com",
+        value,
+    ));
+    assert_eq!(code, Ok(ResponseCode::NoError));
+}
+
 /// A certificate and a trust, and the proof published at contoso.com with a signed update:
 /// what proof-mistyped has to spoil. Returns the certificate's thumbprint and the proof.
 fn publish_proof(
@@ -78,15 +92,7 @@ fn publish_proof(
         .to_owned();
     run(live, &trust(&thumbprint));
     let value = proofs(&run(live, &proof("contoso.com")))[0].clone();
-    let key = live.snapshot().tsig;
-    let code = rt.block_on(signed_txt_append(
-        dns,
-        &key,
-        "contoso.com",
-        "contoso.com",
-        &value,
-    ));
-    assert_eq!(code, Ok(ResponseCode::NoError));
+    append_proof(live, rt, dns, &value);
     (thumbprint, value)
 }
 
@@ -165,15 +171,7 @@ fn republishing_the_proof_repairs_a_break_written_by_another_process() {
 
     // The administrator publishes the proof again: the host clears proof-missing itself,
     // and its save keeps the break it did not clear.
-    let key = live.snapshot().tsig;
-    let code = rt.block_on(signed_txt_append(
-        dns,
-        &key,
-        "contoso.com",
-        "contoso.com",
-        &value,
-    ));
-    assert_eq!(code, Ok(ResponseCode::NoError));
+    append_proof(&live, &rt, dns, &value);
     assert_eq!(apex_txt(dns), sorted(&[SPF, &value]));
     assert_eq!(
         World::load(dir.path()).expect("state").breaks,
