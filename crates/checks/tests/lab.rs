@@ -317,6 +317,24 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
             .iter()
             .any(|e| e.subject.ends_with("WSSecurityAuthentication") && e.actual == "false"));
     }
+    // What a partner meets at the endpoints: Windows authentication only.
+    assert_status(
+        &results,
+        "endpoint.wssecurity:contoso.com",
+        CheckStatus::Failure,
+    );
+    let r = find(&results, "endpoint.wssecurity:contoso.com");
+    assert_eq!(
+        r.evidence
+            .iter()
+            .filter(|e| e
+                .actual
+                .starts_with("401 asking only for Windows authentication"))
+            .count(),
+        2,
+        "{:?}",
+        r.evidence
+    );
 
     // clock-skew: the token request fails because of the clock.
     let (_, results) = broken(&world, Break::ClockSkew).verify().await;

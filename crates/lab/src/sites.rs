@@ -7,7 +7,7 @@
 //! restarting the network. Office 365 tenants redirect to Exchange Online, as in reality.
 
 use fedshare_labnet::{
-    FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, TokenIssuer,
+    FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, TokenIssuer, WsSecurity,
     EXCHANGE_ONLINE_APPLICATION_URI,
 };
 use fedshare_model::AcceptedDomainType;
@@ -85,12 +85,19 @@ pub fn extra_hosts(world: &World, sites: &[PartnerSite]) -> Vec<String> {
 pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable) {
     let own = own_domains(world);
     let own_info = own_answer(world).map(|a| info_of(&a));
+    let own_ws = WsSecurity {
+        autodiscover: views::effective_vdir(world, &world.virtual_directories.autodiscover)
+            .ws_security_authentication,
+        ews: views::effective_vdir(world, &world.virtual_directories.web_services)
+            .ws_security_authentication,
+    };
     let partners = views::effective_partners(world);
     for site in sites
         .iter()
         .filter(|s| s.behaviour == PartnerBehaviour::FromTable)
     {
         let info = if own.iter().any(|d| d.eq_ignore_ascii_case(&site.domain)) {
+            table.set_ws_security(&site.domain, own_ws);
             own_info.clone()
         } else {
             partners

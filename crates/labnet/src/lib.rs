@@ -32,7 +32,7 @@ pub use error::LabNetError;
 pub use https::soap::gfi_request_envelope;
 pub use partner::{
     BrokenKind, FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, TokenIssuer,
-    EXCHANGE_ONLINE_APPLICATION_URI, MICROSOFT_ONLINE_ENDPOINT, MICROSOFT_ONLINE_URI,
+    WsSecurity, EXCHANGE_ONLINE_APPLICATION_URI, MICROSOFT_ONLINE_ENDPOINT, MICROSOFT_ONLINE_URI,
 };
 pub use zone::{RecordData, RecordKind, ZoneData};
 

@@ -107,10 +107,31 @@ pub enum BrokenKind {
     RedirectToHttp,
 }
 
-/// Federation answers the lab changes at run time (its own organisation becoming federated),
-/// keyed by lowercase organisation domain. Clones share the same table.
+/// Whether an organisation's WS-Security endpoints take partners' tokens: the
+/// `WSSecurityAuthentication` setting of its Autodiscover and EWS virtual directories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WsSecurity {
+    pub autodiscover: bool,
+    pub ews: bool,
+}
+
+impl Default for WsSecurity {
+    fn default() -> Self {
+        Self {
+            autodiscover: true,
+            ews: true,
+        }
+    }
+}
+
+/// What the lab's Exchange organisations answer that changes at run time, keyed by lowercase
+/// organisation domain: their federation answers (its own organisation becoming federated) and
+/// their WS-Security settings. Clones share the same table.
 #[derive(Debug, Clone, Default)]
-pub struct FederationInfoTable(Arc<RwLock<HashMap<String, FederationInfo>>>);
+pub struct FederationInfoTable {
+    answers: Arc<RwLock<HashMap<String, FederationInfo>>>,
+    ws_security: Arc<RwLock<HashMap<String, WsSecurity>>>,
+}
 
 impl FederationInfoTable {
     pub fn new() -> Self {
@@ -119,23 +140,38 @@ impl FederationInfoTable {
 
     /// Marks `domain`'s organisation federated with `info` (replacing any earlier answer).
     pub fn set(&self, domain: &str, info: FederationInfo) {
-        if let Ok(mut table) = self.0.write() {
+        if let Ok(mut table) = self.answers.write() {
             table.insert(domain.to_ascii_lowercase(), info);
         }
     }
 
     /// Marks `domain`'s organisation not federated.
     pub fn remove(&self, domain: &str) {
-        if let Ok(mut table) = self.0.write() {
+        if let Ok(mut table) = self.answers.write() {
             table.remove(&domain.to_ascii_lowercase());
         }
     }
 
     pub fn get(&self, domain: &str) -> Option<FederationInfo> {
-        self.0
+        self.answers
             .read()
             .ok()
             .and_then(|t| t.get(&domain.to_ascii_lowercase()).cloned())
+    }
+
+    pub fn set_ws_security(&self, domain: &str, settings: WsSecurity) {
+        if let Ok(mut table) = self.ws_security.write() {
+            table.insert(domain.to_ascii_lowercase(), settings);
+        }
+    }
+
+    /// The settings of `domain`'s organisation; Exchange's defaults when none were set.
+    pub fn ws_security(&self, domain: &str) -> WsSecurity {
+        self.ws_security
+            .read()
+            .ok()
+            .and_then(|t| t.get(&domain.to_ascii_lowercase()).copied())
+            .unwrap_or_default()
     }
 }
 

@@ -109,9 +109,24 @@ fn wssecurity(probe: &EndpointProbe) -> CheckResult {
     r
 }
 
+/// The probe's own account of a path (it names what to do), or the verdict in words.
 fn path_summary(p: &PathProbe) -> String {
-    let status = p.status.map(|s| format!("HTTP {s}: ")).unwrap_or_default();
-    let words = match p.verdict {
+    let what = p
+        .failure
+        .as_ref()
+        .map(ToString::to_string)
+        .or_else(|| p.detail.clone())
+        .unwrap_or_else(|| verdict_words(p.verdict).to_owned());
+    match p.status {
+        Some(status) if !what.starts_with(&status.to_string()) => {
+            format!("HTTP {status}: {what}")
+        }
+        _ => what,
+    }
+}
+
+fn verdict_words(verdict: PathVerdict) -> &'static str {
+    match verdict {
         PathVerdict::Reachable => "reachable",
         PathVerdict::PreAuthRedirect => "a reverse proxy redirects to a sign-in page",
         PathVerdict::PreAuthChallenge => "a reverse proxy asks for credentials",
@@ -120,15 +135,7 @@ fn path_summary(p: &PathProbe) -> String {
         PathVerdict::NotFound => "not published",
         PathVerdict::Unexpected => "an unexpected answer",
         PathVerdict::Failed => "no answer",
-    };
-    let detail = p
-        .failure
-        .as_ref()
-        .map(ToString::to_string)
-        .or_else(|| p.detail.clone())
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
-    format!("{status}{words}{detail}")
+    }
 }
 
 fn path_fix(verdict: PathVerdict) -> fedshare_model::Fix {

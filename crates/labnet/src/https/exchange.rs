@@ -14,7 +14,8 @@ use super::body::LabBody;
 use super::sites::{Role, Sites};
 use super::soap::{self, Flavor, GfiAnswer, ParseError};
 use crate::partner::{
-    BrokenKind, FederationInfo, PartnerBehaviour, TokenIssuer, EXCHANGE_ONLINE_APPLICATION_URI,
+    BrokenKind, FederationInfo, PartnerBehaviour, TokenIssuer, WsSecurity,
+    EXCHANGE_ONLINE_APPLICATION_URI,
 };
 use crate::shutdown::Shutdown;
 
@@ -46,8 +47,10 @@ pub(crate) async fn handle(
                 exchange(Source::OnPremises(Some(info.clone())), &path, request).await
             }
             PartnerBehaviour::FromTable => {
-                let info = sites.table().get(&site.domain);
-                exchange(Source::OnPremises(info), &path, request).await
+                let table = sites.table();
+                let info = table.get(&site.domain);
+                let ws = table.ws_security(&site.domain);
+                exchange_with(Source::OnPremises(info), ws, &path, request).await
             }
             PartnerBehaviour::Office365 { exo_host } => office365_redirect(exo_host, &path),
             PartnerBehaviour::Broken(kind) => match kind {
@@ -89,11 +92,38 @@ pub(crate) fn normalised_path(path: &str) -> String {
 }
 
 async fn exchange(source: Source, path: &str, request: Request<Incoming>) -> Response<LabBody> {
+    exchange_with(source, WsSecurity::default(), path, request).await
+}
+
+async fn exchange_with(
+    source: Source,
+    ws: WsSecurity,
+    path: &str,
+    request: Request<Incoming>,
+) -> Response<LabBody> {
     match path {
         SVC_PATH => autodiscover_svc(&source, request).await,
+        SVC_WSSECURITY_PATH if !ws.autodiscover => windows_authentication_only(),
+        EWS_WSSECURITY_PATH if !ws.ews => windows_authentication_only(),
         SVC_WSSECURITY_PATH | EWS_WSSECURITY_PATH => wssecurity(request.method()),
         _ => not_found(),
     }
+}
+
+/// IIS with WS-Security authentication off on the virtual directory: the path only offers
+/// Windows authentication, which a partner (holding a token, not an account) cannot use.
+fn windows_authentication_only() -> Response<LabBody> {
+    let mut response = text(StatusCode::UNAUTHORIZED, "text/html", "401 - Unauthorized");
+    let headers = response.headers_mut();
+    headers.append(
+        hyper::header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Negotiate"),
+    );
+    headers.append(
+        hyper::header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("NTLM"),
+    );
+    response
 }
 
 async fn autodiscover_svc(source: &Source, request: Request<Incoming>) -> Response<LabBody> {
