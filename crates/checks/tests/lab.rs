@@ -339,7 +339,19 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
     // clock-skew: the token request fails because of the clock.
     let (_, results) = broken(&world, Break::ClockSkew).verify().await;
     assert_status(&results, "clock.skew", CheckStatus::Failure);
-    assert!(evidence_text(find(&results, "clock.skew")).contains("5 minutes"));
+    let skew = find(&results, "clock.skew");
+    assert!(evidence_text(skew).contains("5 minutes"));
+    // Measured from outside too: the lab server's HTTP Date runs 432 s ahead.
+    let measured = &skew.evidence[0];
+    assert!(measured
+        .subject
+        .starts_with("HTTP Date of https://autodiscover.contoso.com"));
+    let seconds: i64 = measured
+        .actual
+        .trim_end_matches(" s")
+        .parse()
+        .expect("seconds");
+    assert!((430..=434).contains(&seconds), "{measured:?}");
     assert_status(
         &results,
         "test-federationtrust.TokenRequest",

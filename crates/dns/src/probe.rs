@@ -104,6 +104,10 @@ pub struct EndpointProbe {
     pub domain: String,
     pub tls: TlsReport,
     pub paths: Vec<PathProbe>,
+    /// The server's clock minus this computer's, from the HTTP `Date` of its answers (whole
+    /// seconds; `None` when no answer carried a readable date).
+    #[ts(type = "number | null")]
+    pub clock_offset_seconds: Option<i64>,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
@@ -116,13 +120,17 @@ impl Discoverer {
         let port = self.http().options().https_port;
         let tls = self.probe_tls(&host, port).await;
         let mut paths = Vec::new();
+        let mut clock_offset_seconds = None;
         for path in PROBED_PATHS {
-            paths.push(self.probe_path(&host, port, path).await);
+            let (probe, offset) = self.probe_path(&host, port, path).await;
+            paths.push(probe);
+            clock_offset_seconds = clock_offset_seconds.or(offset);
         }
         EndpointProbe {
             domain: domain.to_owned(),
             tls,
             paths,
+            clock_offset_seconds,
             elapsed_ms: millis(started.elapsed()),
         }
     }
@@ -180,20 +188,34 @@ impl Discoverer {
         report
     }
 
-    async fn probe_path(&self, host: &str, port: u16, path: &str) -> PathProbe {
+    /// One path, and the server's clock offset when its answer carried a date.
+    async fn probe_path(&self, host: &str, port: u16, path: &str) -> (PathProbe, Option<i64>) {
         let url = match Url::parse(&format!("https://{host}:{port}{path}")) {
             Ok(u) => u,
             Err(e) => {
-                return PathProbe {
+                let probe = PathProbe {
                     url: path.into(),
                     status: None,
                     verdict: PathVerdict::Failed,
                     detail: Some(e.to_string()),
                     failure: None,
-                }
+                };
+                return (probe, None);
             }
         };
-        match self.http().fetch(self.http().client.get(url.clone())).await {
+        let fetched = self.http().fetch(self.http().client.get(url.clone())).await;
+        let offset = fetched
+            .as_ref()
+            .ok()
+            .and_then(|f| clock_offset(&f.headers, std::time::SystemTime::now()));
+        (Self::judged(url, fetched), offset)
+    }
+
+    fn judged(
+        url: Url,
+        fetched: Result<crate::discovery::http::Fetched, HttpFailure>,
+    ) -> PathProbe {
+        match fetched {
             Ok(f) => {
                 let location = f
                     .headers
@@ -225,6 +247,18 @@ impl Discoverer {
             },
         }
     }
+}
+
+/// The `Date` header minus `now`, in whole seconds (HTTP dates have one-second resolution).
+fn clock_offset(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let server = httpdate::parse_http_date(text).ok()?;
+    let seconds = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+    };
+    Some(seconds(server)? - seconds(now)?)
 }
 
 impl TlsReport {
@@ -360,6 +394,27 @@ fn rfc3339(ts: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_clock_offset_comes_from_the_date_header() {
+        let now = std::time::SystemTime::now();
+        let ahead = now + std::time::Duration::from_secs(432);
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(clock_offset(&headers, now), None);
+        headers.insert(
+            reqwest::header::DATE,
+            httpdate::fmt_http_date(ahead).parse().expect("header"),
+        );
+        let offset = clock_offset(&headers, now).expect("an offset");
+        assert!((431..=432).contains(&offset), "{offset}");
+        headers.insert(reqwest::header::DATE, "yesterday".parse().expect("header"));
+        assert_eq!(
+            clock_offset(&headers, now),
+            None,
+            "an unreadable date is no measurement"
+        );
+    }
+
     use super::*;
 
     #[test]

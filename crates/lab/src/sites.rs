@@ -98,6 +98,7 @@ pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable
     {
         let info = if own.iter().any(|d| d.eq_ignore_ascii_case(&site.domain)) {
             table.set_ws_security(&site.domain, own_ws);
+            table.set_clock_offset(&site.domain, views::clock_offset_seconds(world));
             own_info.clone()
         } else {
             partners

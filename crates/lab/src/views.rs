@@ -132,3 +132,15 @@ pub fn effective_partners(world: &World) -> Vec<Partner> {
 pub fn clock_skewed(world: &World) -> bool {
     world.has_break(Break::ClockSkew)
 }
+
+/// How far ahead the lab's server clock runs under the clock-skew break, in seconds.
+pub const CLOCK_SKEW_SECONDS: i64 = 7 * 60 + 12;
+
+/// The lab server's clock minus real time.
+pub fn clock_offset_seconds(world: &World) -> i64 {
+    if clock_skewed(world) {
+        CLOCK_SKEW_SECONDS
+    } else {
+        0
+    }
+}

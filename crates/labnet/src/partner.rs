@@ -125,12 +125,13 @@ impl Default for WsSecurity {
 }
 
 /// What the lab's Exchange organisations answer that changes at run time, keyed by lowercase
-/// organisation domain: their federation answers (its own organisation becoming federated) and
-/// their WS-Security settings. Clones share the same table.
+/// organisation domain: their federation answers (its own organisation becoming federated),
+/// their WS-Security settings and their servers' clock. Clones share the same table.
 #[derive(Debug, Clone, Default)]
 pub struct FederationInfoTable {
     answers: Arc<RwLock<HashMap<String, FederationInfo>>>,
     ws_security: Arc<RwLock<HashMap<String, WsSecurity>>>,
+    clock_offsets: Arc<RwLock<HashMap<String, i64>>>,
 }
 
 impl FederationInfoTable {
@@ -163,6 +164,21 @@ impl FederationInfoTable {
         if let Ok(mut table) = self.ws_security.write() {
             table.insert(domain.to_ascii_lowercase(), settings);
         }
+    }
+
+    /// How far the clock of `domain`'s servers is off, in seconds (their HTTP `Date`).
+    pub fn set_clock_offset(&self, domain: &str, seconds: i64) {
+        if let Ok(mut table) = self.clock_offsets.write() {
+            table.insert(domain.to_ascii_lowercase(), seconds);
+        }
+    }
+
+    pub fn clock_offset(&self, domain: &str) -> i64 {
+        self.clock_offsets
+            .read()
+            .ok()
+            .and_then(|t| t.get(&domain.to_ascii_lowercase()).copied())
+            .unwrap_or(0)
     }
 
     /// The settings of `domain`'s organisation; Exchange's defaults when none were set.

@@ -1,8 +1,9 @@
 //! Clock skew: the broker refuses token requests from a server more than 5 minutes off.
 //!
-//! A measured skew is judged directly. Without one, Test-FederationTrust's TokenRequest step
-//! is the evidence: a token was issued (so the broker accepted the clock), or the request
-//! failed and its message names the clock.
+//! A measured skew is judged directly: one the caller gives, or the HTTP `Date` of our own
+//! Autodiscover endpoint against this computer's clock. Without one, Test-FederationTrust's
+//! TokenRequest step is the evidence: a token was issued (so the broker accepted the clock),
+//! or the request failed and its message names the clock.
 
 use fedshare_model::{CheckResult, CheckStatus, Severity, StepKind};
 
@@ -35,37 +36,48 @@ pub(crate) fn check_skew(inputs: &Inputs) -> CheckResult {
             "w32tm /resync /rediscover".into(),
         ],
     );
-    if let Some(skew) = inputs.clock_skew_seconds {
-        r.evidence.push(ev(
-            "server clock - real time",
-            format!("{skew} s"),
-            "within ±300 s",
-        ));
-        r.status = if skew.abs() <= MAX_SKEW_SECONDS {
-            CheckStatus::Pass
-        } else {
-            r.fix = Some(the_fix);
-            CheckStatus::Failure
-        };
-        return r;
-    }
+    let measured = inputs
+        .clock_skew_seconds
+        .map(|skew| ("server clock - real time".to_owned(), skew))
+        .or_else(|| {
+            // Our Client Access server dates its HTTP answers: against this computer's clock
+            // (which should itself follow a time source) that is a measurement.
+            inputs.endpoints.iter().find_map(|p| {
+                let subject = format!(
+                    "HTTP Date of https://autodiscover.{} - this computer's clock",
+                    p.domain
+                );
+                Some((subject, p.clock_offset_seconds?))
+            })
+        });
     let token = inputs
         .trust_test
         .value()
         .and_then(|events| events.iter().find(|e| e.id == "TokenRequest"));
-    let Some(token) = token else {
-        return r;
+    if let Some(token) = token {
+        r.evidence.push(ev(
+            "Test-FederationTrust TokenRequest",
+            format!("{}: {}", token.kind, token.message),
+            "Success (the broker accepted the server's clock)",
+        ));
+    }
+    let ok = match (measured, token) {
+        (Some((subject, skew)), _) => {
+            r.evidence
+                .insert(0, ev(subject, format!("{skew} s"), "within ±300 s"));
+            Some(skew.abs() <= MAX_SKEW_SECONDS)
+        }
+        (None, Some(token)) if token.kind.eq_ignore_ascii_case("Success") => Some(true),
+        (None, Some(token)) if mentions_clock(&token.message) => Some(false),
+        _ => None,
     };
-    r.evidence.push(ev(
-        "Test-FederationTrust TokenRequest",
-        format!("{}: {}", token.kind, token.message),
-        "Success (the broker accepted the server's clock)",
-    ));
-    if token.kind.eq_ignore_ascii_case("Success") {
-        r.status = CheckStatus::Pass;
-    } else if mentions_clock(&token.message) {
-        r.status = CheckStatus::Failure;
-        r.fix = Some(the_fix);
+    match ok {
+        Some(true) => r.status = CheckStatus::Pass,
+        Some(false) => {
+            r.status = CheckStatus::Failure;
+            r.fix = Some(the_fix);
+        }
+        None => {}
     }
     r
 }

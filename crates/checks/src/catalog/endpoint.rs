@@ -90,7 +90,7 @@ fn wssecurity(probe: &EndpointProbe) -> CheckResult {
     r.subject = Some(d.clone());
     for p in &probe.paths {
         r.evidence.push(ev(
-            format!("POST {}", p.url),
+            format!("GET {}", p.url),
             path_summary(p),
             "reaches Exchange's SOAP endpoint (e.g. 405 or a SOAP fault), no sign-in",
         ));
@@ -201,6 +201,7 @@ mod tests {
             domain: "contoso.com".into(),
             tls,
             paths,
+            clock_offset_seconds: Some(2),
             elapsed_ms: 5,
         }
     }

@@ -50,7 +50,11 @@ pub(crate) async fn handle(
                 let table = sites.table();
                 let info = table.get(&site.domain);
                 let ws = table.ws_security(&site.domain);
-                exchange_with(Source::OnPremises(info), ws, &path, request).await
+                let offset = table.clock_offset(&site.domain);
+                dated(
+                    exchange_with(Source::OnPremises(info), ws, &path, request).await,
+                    offset,
+                )
             }
             PartnerBehaviour::Office365 { exo_host } => office365_redirect(exo_host, &path),
             PartnerBehaviour::Broken(kind) => match kind {
@@ -108,6 +112,26 @@ async fn exchange_with(
         SVC_WSSECURITY_PATH | EWS_WSSECURITY_PATH => wssecurity(request.method()),
         _ => not_found(),
     }
+}
+
+/// An answer dated by a server whose clock is `offset` seconds off (hyper dates the others
+/// with the real time, and keeps a `Date` that is already there).
+fn dated(mut response: Response<LabBody>, offset: i64) -> Response<LabBody> {
+    if offset == 0 {
+        return response;
+    }
+    let now = std::time::SystemTime::now();
+    let delta = std::time::Duration::from_secs(offset.unsigned_abs());
+    let then = if offset > 0 {
+        now.checked_add(delta)
+    } else {
+        now.checked_sub(delta)
+    };
+    if let Some(value) = then.and_then(|t| HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok())
+    {
+        response.headers_mut().insert(hyper::header::DATE, value);
+    }
+    response
 }
 
 /// IIS with WS-Security authentication off on the virtual directory: the path only offers

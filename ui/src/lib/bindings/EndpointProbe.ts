@@ -2,4 +2,9 @@
 import type { PathProbe } from "./PathProbe";
 import type { TlsReport } from "./TlsReport";
 
-export type EndpointProbe = { domain: string, tls: TlsReport, paths: Array<PathProbe>, elapsedMs: number, };
+export type EndpointProbe = { domain: string, tls: TlsReport, paths: Array<PathProbe>, 
+/**
+ * The server's clock minus this computer's, from the HTTP `Date` of its answers (whole
+ * seconds; `None` when no answer carried a readable date).
+ */
+clockOffsetSeconds: number | null, elapsedMs: number, };
