@@ -78,6 +78,7 @@ pub fn list_profiles<R: Runtime>(
 pub fn save_profile<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    secrets: State<'_, SessionSecrets>,
     profile: Profile,
     previous: Option<String>,
 ) -> Result<Vec<Profile>, ErrorPayload> {
@@ -87,8 +88,17 @@ pub fn save_profile<R: Runtime>(
         previous.as_deref(),
         &profile.name,
     );
-    let list = profiles::upsert(read(&store, &state.paths)?, profile, previous.as_deref())?;
+    let list = profiles::upsert(
+        read(&store, &state.paths)?,
+        profile.clone(),
+        previous.as_deref(),
+    )?;
     write(&store, &state.paths, &list, active)?;
+    state.profile_saved(
+        previous.as_deref(),
+        &profile,
+        secrets.exchange(&profile.name),
+    );
     Ok(list)
 }
 

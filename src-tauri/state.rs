@@ -64,6 +64,23 @@ impl AppState {
         session
     }
 
+    /// After `profile` was saved (`previous`: its name before a rename): a session using it
+    /// takes the edit at once (a new shell on next use), so what the Connection page shows is
+    /// what runs. An unchanged profile keeps its session and shell.
+    pub fn profile_saved(
+        &self,
+        previous: Option<&str>,
+        profile: &Profile,
+        session_only: Option<StoredCredential>,
+    ) {
+        let mut session = self.session.write().unwrap_or_else(PoisonError::into_inner);
+        let was = previous.unwrap_or(&profile.name);
+        if session.profile().name.eq_ignore_ascii_case(was) && session.profile() != profile {
+            tracing::info!(profile = %profile.name, "the active profile was edited; its session follows");
+            *session = Self::session_for(profile.clone(), &self.paths, session_only);
+        }
+    }
+
     /// After the profile called `name` was removed: a session using it goes back to the Lab
     /// profile (as saved, among `remaining`), the one profile that cannot go away.
     pub fn profile_removed(&self, name: &str, remaining: &[Profile]) {
@@ -130,6 +147,34 @@ mod tests {
         std::fs::create_dir_all(&paths.data_dir).expect("data dir");
         std::fs::write(profiles::store_path(&paths), "{ not json").expect("seed");
         assert_eq!(active(&AppState::new(paths)), "Lab");
+    }
+
+    #[test]
+    fn editing_or_renaming_the_profile_in_use_takes_effect_at_once() {
+        let (_dir, paths) = temp_paths();
+        let state = AppState::new(paths);
+        let before = state.use_profile(remote("Contoso", false), None);
+        state.profile_saved(None, &remote("Contoso", false), None);
+        assert!(
+            Arc::ptr_eq(&before, &state.session()),
+            "no change, same session"
+        );
+
+        let edited = Profile {
+            dns_resolvers: vec!["10.0.0.53".into()],
+            ..remote("Contoso", false)
+        };
+        state.profile_saved(None, &edited, None);
+        assert_eq!(*state.session().profile(), edited);
+
+        state.profile_saved(Some("Fabrikam"), &remote("Fabrikam2", false), None);
+        assert_eq!(
+            active(&state),
+            "Contoso",
+            "another profile's edit changes nothing"
+        );
+        state.profile_saved(Some("contoso"), &remote("Contoso EMEA", false), None);
+        assert_eq!(active(&state), "Contoso EMEA");
     }
 
     #[test]
