@@ -88,7 +88,5 @@ fn payload(e: ChecksError) -> ErrorPayload {
 
 /// Who acknowledges: the signed-in OS user, as `fedshare ack` records it.
 fn signed_in_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+    fedshare_model::signed_in_user().unwrap_or_else(|| "unknown".into())
 }

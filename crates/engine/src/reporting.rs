@@ -184,9 +184,7 @@ fn now_rfc3339() -> String {
 
 /// The signed-in account, as the journal records it.
 fn generated_by() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_default();
+    let user = fedshare_model::signed_in_user().unwrap_or_default();
     format!("{user} (Fedshare {})", env!("CARGO_PKG_VERSION"))
 }
 

@@ -3,11 +3,13 @@
 //! Types here mirror what Exchange 2013 reports (property names are Exchange's own, in
 //! PascalCase) so an administrator sees the same names in the app, the CLI and the shell.
 
+pub mod account;
 pub mod check;
 pub mod error;
 pub mod journal;
 pub mod state;
 
+pub use account::signed_in_user;
 pub use check::*;
 pub use error::{ErrorCode, ErrorPayload};
 pub use journal::*;

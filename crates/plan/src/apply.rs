@@ -80,9 +80,7 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
-            user: std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_default(),
+            user: fedshare_model::signed_in_user().unwrap_or_default(),
             dns_timeout: Duration::from_secs(30 * 60),
             dns_interval: Duration::from_secs(15),
             max_steps: None,

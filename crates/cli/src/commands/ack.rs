@@ -59,11 +59,10 @@ fn apply(path: &std::path::Path, args: AckArgs) -> Result<Output, ChecksError> {
             ))
         }
         (Some(id), false, false) => {
-            let by = args.by.unwrap_or_else(|| {
-                std::env::var("USER")
-                    .or_else(|_| std::env::var("USERNAME"))
-                    .unwrap_or_else(|_| "unknown".into())
-            });
+            let by = args
+                .by
+                .or_else(fedshare_model::signed_in_user)
+                .unwrap_or_else(|| "unknown".into());
             let ack = store
                 .acknowledge(
                     &id,
