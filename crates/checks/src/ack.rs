@@ -103,8 +103,9 @@ impl AckStore {
         &self.path
     }
 
-    /// Records (or replaces) the acknowledgement of one check. The expiry must be a valid date
-    /// not before `today`, and a reason is required: an unexplained acknowledgement hides why.
+    /// Records (or replaces) the acknowledgement of one check the catalogue can produce. The
+    /// expiry must be a valid date not before `today`, and a reason is required: an
+    /// unexplained acknowledgement hides why.
     pub fn acknowledge(
         &mut self,
         check_id: &str,
@@ -114,7 +115,8 @@ impl AckStore {
         today: Date,
     ) -> Result<&Ack, ChecksError> {
         let id = check_id.trim();
-        if id.is_empty() || id.contains(char::is_whitespace) {
+        if id.is_empty() || id.contains(char::is_whitespace) || !crate::catalog::is_catalogue_id(id)
+        {
             return Err(ChecksError::InvalidCheckId(check_id.to_owned()));
         }
         if reason.trim().is_empty() {

@@ -92,21 +92,21 @@ fn acknowledgements_refuse_bad_input() {
     let mut store = AckStore::in_dir(dir.path()).unwrap();
     assert!(matches!(
         store
-            .acknowledge("x.y", "r", "2030-02-28", "a", today)
+            .acknowledge("trust.present", "r", "2030-02-28", "a", today)
             .map(|_| ())
             .unwrap_err(),
         ChecksError::ExpiryInPast(_)
     ));
     assert!(matches!(
         store
-            .acknowledge("x.y", "r", "31/03/2030", "a", today)
+            .acknowledge("trust.present", "r", "31/03/2030", "a", today)
             .map(|_| ())
             .unwrap_err(),
         ChecksError::InvalidDate(_)
     ));
     assert!(matches!(
         store
-            .acknowledge("x.y", "  ", "2030-03-31", "a", today)
+            .acknowledge("trust.present", "  ", "2030-03-31", "a", today)
             .map(|_| ())
             .unwrap_err(),
         ChecksError::EmptyReason
@@ -118,6 +118,16 @@ fn acknowledgements_refuse_bad_input() {
             .unwrap_err(),
         ChecksError::InvalidCheckId(_)
     ));
+    assert!(
+        matches!(
+            store
+                .acknowledge("x.y", "r", "2030-03-31", "a", today)
+                .map(|_| ())
+                .unwrap_err(),
+            ChecksError::InvalidCheckId(_)
+        ),
+        "only ids the catalogue can produce"
+    );
     std::fs::write(dir.path().join(ACK_FILE), "not json").unwrap();
     assert!(matches!(
         AckStore::in_dir(dir.path()),

@@ -35,6 +35,11 @@ pub fn run_checks(inputs: &Inputs) -> Vec<CheckResult> {
     out
 }
 
+/// Whether the catalogue can produce a check with this id (acknowledgements name only such).
+pub fn is_catalogue_id(id: &str) -> bool {
+    ID_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
 /// Every id prefix the catalogue can produce, for validating acknowledgements.
 pub const ID_PREFIXES: &[&str] = &[
     "vdir.",

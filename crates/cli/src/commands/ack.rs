@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use fedshare_checks::catalog::ID_PREFIXES;
+use fedshare_checks::catalog::is_catalogue_id;
 use fedshare_checks::{AckStore, ChecksError};
 
 use crate::args::Global;
@@ -40,7 +40,8 @@ pub fn run(global: &Global, args: AckArgs) -> Outcome {
 fn apply(path: &std::path::Path, args: AckArgs) -> Result<Output, ChecksError> {
     let mut store = AckStore::load(path)?;
     if let Some(id) = &args.check_id {
-        if !ID_PREFIXES.iter().any(|p| id.starts_with(p)) {
+        // Also before a removal: an id no check can have is a typo worth saying.
+        if !is_catalogue_id(id) {
             return Err(ChecksError::InvalidCheckId(id.clone()));
         }
     }
