@@ -39,8 +39,11 @@ echo "engine crates and the CLI: no tauri, wry, webkit or gtk"
 # Each group gets its own D-Bus session, unlocked gnome-keyring and kernel session keyring:
 # the keychain crate's own tests lock and probe keyrings, and must not share a daemon with
 # the rest of the suite.
+# A hung test must fail the run with its name on screen, not eat the CI budget: each group
+# gets a generous cap (a normal run takes a few minutes), then SIGKILL if SIGTERM is ignored.
+GROUP_CAP=${FEDSHARE_TEST_GROUP_CAP:-1800}
 in_session() {
-  xvfb-run -a -s "-screen 0 1280x800x24" \
+  timeout -k 30 "$GROUP_CAP" xvfb-run -a -s "-screen 0 1280x800x24" \
     dbus-run-session -- \
     keyctl session fedshare-tests \
     bash -c 'printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
@@ -49,11 +52,17 @@ in_session() {
 
 step "Rust tests: the keychain crate (real Secret Service and kernel keyring)"
 status=0
-in_session cargo test --locked --no-fail-fast -p fedshare-credentials || status=1
+# Keeps the first failure's exit status, so a hang is reported as one.
+record() { [ "$status" != 0 ] || status=$1; }
+in_session cargo test --locked --no-fail-fast -p fedshare-credentials || record $?
 
 step "Rust tests: everything else (Xvfb, D-Bus session, unlocked Secret Service, kernel keyring)"
-in_session cargo test --workspace --locked --no-fail-fast --exclude fedshare-credentials || status=1
-[ "$status" = 0 ] || { echo "Rust tests failed" >&2; exit 1; }
+in_session cargo test --workspace --locked --no-fail-fast --exclude fedshare-credentials || record $?
+case $status in
+  0) ;;
+  124|137) echo "Rust tests hung: a group ran past ${GROUP_CAP} s (the test still running is named above)" >&2; exit 1 ;;
+  *) echo "Rust tests failed" >&2; exit 1 ;;
+esac
 
 step "TypeScript bindings are up to date"
 if ! git -C "$ROOT" diff --exit-code --stat -- ui/src/lib/bindings \
