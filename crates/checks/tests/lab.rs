@@ -352,6 +352,21 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
         .parse()
         .expect("seconds");
     assert!((430..=434).contains(&seconds), "{measured:?}");
+    // The partners' servers (dated correctly) agree with this computer, which corroborates
+    // it as the reference.
+    let partners = &skew.evidence[1];
+    assert!(
+        partners
+            .subject
+            .starts_with("partners' servers (median of "),
+        "{partners:?}"
+    );
+    let median: i64 = partners
+        .actual
+        .trim_end_matches(" s")
+        .parse()
+        .expect("seconds");
+    assert!(median.abs() <= 2, "{partners:?}");
     assert_status(
         &results,
         "test-federationtrust.TokenRequest",

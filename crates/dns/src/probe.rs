@@ -25,7 +25,7 @@ use ts_rs::TS;
 use url::Url;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
-use crate::discovery::http::{millis, HttpFailure};
+use crate::discovery::http::{millis, Fetched, HttpFailure};
 use crate::discovery::Discoverer;
 use crate::resolve::lookup_host;
 use crate::tls::{client_config, describe_tls_error, verifier, RecordingVerifier, TlsProblem};
@@ -207,14 +207,11 @@ impl Discoverer {
         let offset = fetched
             .as_ref()
             .ok()
-            .and_then(|f| clock_offset(&f.headers, std::time::SystemTime::now()));
+            .and_then(Fetched::clock_offset_seconds);
         (Self::judged(url, fetched), offset)
     }
 
-    fn judged(
-        url: Url,
-        fetched: Result<crate::discovery::http::Fetched, HttpFailure>,
-    ) -> PathProbe {
+    fn judged(url: Url, fetched: Result<Fetched, HttpFailure>) -> PathProbe {
         match fetched {
             Ok(f) => {
                 let location = f
@@ -247,18 +244,6 @@ impl Discoverer {
             },
         }
     }
-}
-
-/// The `Date` header minus `now`, in whole seconds (HTTP dates have one-second resolution).
-fn clock_offset(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<i64> {
-    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
-    let server = httpdate::parse_http_date(text).ok()?;
-    let seconds = |t: std::time::SystemTime| {
-        t.duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_secs()).ok())
-    };
-    Some(seconds(server)? - seconds(now)?)
 }
 
 impl TlsReport {
@@ -394,26 +379,6 @@ fn rfc3339(ts: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn the_clock_offset_comes_from_the_date_header() {
-        let now = std::time::SystemTime::now();
-        let ahead = now + std::time::Duration::from_secs(432);
-        let mut headers = reqwest::header::HeaderMap::new();
-        assert_eq!(clock_offset(&headers, now), None);
-        headers.insert(
-            reqwest::header::DATE,
-            httpdate::fmt_http_date(ahead).parse().expect("header"),
-        );
-        let offset = clock_offset(&headers, now).expect("an offset");
-        assert!((431..=432).contains(&offset), "{offset}");
-        headers.insert(reqwest::header::DATE, "yesterday".parse().expect("header"));
-        assert_eq!(
-            clock_offset(&headers, now),
-            None,
-            "an unreadable date is no measurement"
-        );
-    }
 
     use super::*;
 

@@ -92,6 +92,9 @@ async fn exchange_2013_partner_is_found_at_the_first_step() {
     );
     assert_eq!(info.exchange_online, None);
     assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    // The answer's HTTP Date (hyper dates every answer) is kept as the partner's clock.
+    let offset = d.clock_offset_seconds.expect("the answer is dated");
+    assert!(offset.abs() <= 2, "{offset}");
 }
 
 #[tokio::test]
@@ -120,6 +123,10 @@ async fn validation_failures_are_named() {
     let disc = lab.discoverer();
     let notfed = disc.discover("notfed.p.test").await;
     assert!(notfed.result.is_none());
+    assert_eq!(
+        notfed.clock_offset_seconds, None,
+        "only the answer that gave the result dates the partner"
+    );
     assert!(invalid_reason(&notfed).contains("not federated (NotFederated)"));
     let wrong = disc.discover("wrongdomain.p.test").await;
     assert!(invalid_reason(&wrong).contains("not in Domains"));

@@ -1,16 +1,100 @@
 //! Clock skew: the broker refuses token requests from a server more than 5 minutes off.
 //!
 //! A measured skew is judged directly: one the caller gives, or the HTTP `Date` of our own
-//! Autodiscover endpoint against this computer's clock. Without one, Test-FederationTrust's
-//! TokenRequest step is the evidence: a token was issued (so the broker accepted the clock),
-//! or the request failed and its message names the clock.
+//! Autodiscover endpoint against a reference clock. The reference is this computer's clock,
+//! unless the partners' servers agree among themselves and this computer is the one that is
+//! off: then it is their median. Without a measurement, Test-FederationTrust's TokenRequest
+//! step is the evidence: a token was issued (so the broker accepted the clock), or the request
+//! failed and its message names the clock.
 
-use fedshare_model::{CheckResult, CheckStatus, Severity, StepKind};
+use fedshare_model::{CheckResult, CheckStatus, Evidence, Severity, StepKind};
 
 use crate::inputs::Inputs;
 use crate::result::{check, doc, ev, fix};
 
 const MAX_SKEW_SECONDS: i64 = 5 * 60;
+const WITHIN: &str = "within ±300 s";
+
+/// A skew to judge and the rows that show how it was measured.
+struct Measured {
+    skew: i64,
+    evidence: Vec<Evidence>,
+}
+
+/// Our Client Access server dates its HTTP answers: the first dated probe of our own
+/// `autodiscover.<domain>`, as its server's clock minus this computer's.
+fn own_offset(inputs: &Inputs) -> Option<(String, i64)> {
+    inputs
+        .endpoints
+        .iter()
+        .find_map(|p| Some((p.domain.clone(), p.clock_offset_seconds?)))
+}
+
+/// Judges our server's offset (against this computer's clock) against the best reference at
+/// hand. Partners' servers become the reference only when at least two dated their answers,
+/// they agree with each other, and this computer disagrees with them: one partner alone, or
+/// partners that disagree, could be the ones that are off.
+fn against_reference(domain: &str, own: i64, partners: &[i64]) -> Measured {
+    let own_subject =
+        |reference: &str| format!("HTTP Date of https://autodiscover.{domain} - {reference}");
+    let Some(median) = agreeing_median(partners) else {
+        return Measured {
+            skew: own,
+            evidence: vec![ev(
+                own_subject("this computer's clock"),
+                format!("{own} s"),
+                WITHIN,
+            )],
+        };
+    };
+    let partners_subject = format!(
+        "partners' servers (median of {}) - this computer's clock",
+        partners.len()
+    );
+    if median.abs() <= MAX_SKEW_SECONDS {
+        // This computer agrees with the partners: its clock is a fair reference.
+        return Measured {
+            skew: own,
+            evidence: vec![
+                ev(
+                    own_subject("this computer's clock"),
+                    format!("{own} s"),
+                    WITHIN,
+                ),
+                ev(partners_subject, format!("{median} s"), WITHIN),
+            ],
+        };
+    }
+    Measured {
+        skew: own - median,
+        evidence: vec![
+            ev(
+                own_subject(&format!("partners' servers (median of {})", partners.len())),
+                format!("{} s", own - median),
+                WITHIN,
+            ),
+            ev(
+                format!("{partners_subject} (this computer's clock is off; correct it, it is not the reference)"),
+                format!("{median} s"),
+                WITHIN,
+            ),
+        ],
+    }
+}
+
+/// The median of at least two offsets that all lie within the allowed skew of it.
+fn agreeing_median(offsets: &[i64]) -> Option<i64> {
+    if offsets.len() < 2 {
+        return None;
+    }
+    let mut sorted = offsets.to_vec();
+    sorted.sort_unstable();
+    let median = sorted[sorted.len() / 2];
+    sorted
+        .iter()
+        .all(|o| (o - median).abs() <= MAX_SKEW_SECONDS)
+        .then_some(median)
+}
 
 fn mentions_clock(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
@@ -36,20 +120,20 @@ pub(crate) fn check_skew(inputs: &Inputs) -> CheckResult {
             "w32tm /resync /rediscover".into(),
         ],
     );
-    let measured = inputs
-        .clock_skew_seconds
-        .map(|skew| ("server clock - real time".to_owned(), skew))
-        .or_else(|| {
-            // Our Client Access server dates its HTTP answers: against this computer's clock
-            // (which should itself follow a time source) that is a measurement.
-            inputs.endpoints.iter().find_map(|p| {
-                let subject = format!(
-                    "HTTP Date of https://autodiscover.{} - this computer's clock",
-                    p.domain
-                );
-                Some((subject, p.clock_offset_seconds?))
-            })
-        });
+    let measured = match inputs.clock_skew_seconds {
+        Some(skew) => Some(Measured {
+            skew,
+            evidence: vec![ev("server clock - real time", format!("{skew} s"), WITHIN)],
+        }),
+        None => own_offset(inputs).map(|(domain, offset)| {
+            let partners: Vec<i64> = inputs
+                .partners
+                .iter()
+                .filter_map(|p| p.discovery.clock_offset_seconds)
+                .collect();
+            against_reference(&domain, offset, &partners)
+        }),
+    };
     let token = inputs
         .trust_test
         .value()
@@ -62,10 +146,9 @@ pub(crate) fn check_skew(inputs: &Inputs) -> CheckResult {
         ));
     }
     let ok = match (measured, token) {
-        (Some((subject, skew)), _) => {
-            r.evidence
-                .insert(0, ev(subject, format!("{skew} s"), "within ±300 s"));
-            Some(skew.abs() <= MAX_SKEW_SECONDS)
+        (Some(measured), _) => {
+            r.evidence.splice(0..0, measured.evidence);
+            Some(measured.skew.abs() <= MAX_SKEW_SECONDS)
         }
         (None, Some(token)) if token.kind.eq_ignore_ascii_case("Success") => Some(true),
         (None, Some(token)) if mentions_clock(&token.message) => Some(false),
@@ -80,4 +163,62 @@ pub(crate) fn check_skew(inputs: &Inputs) -> CheckResult {
         None => {}
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_partners_this_computer_is_the_reference() {
+        let m = against_reference("contoso.com", 432, &[]);
+        assert_eq!(m.skew, 432);
+        assert_eq!(m.evidence.len(), 1);
+        assert_eq!(
+            m.evidence[0].subject,
+            "HTTP Date of https://autodiscover.contoso.com - this computer's clock"
+        );
+        // One partner alone is not a reference: it could be the one that is off.
+        assert_eq!(against_reference("contoso.com", 432, &[431]).skew, 432);
+    }
+
+    #[test]
+    fn partners_that_agree_with_this_computer_corroborate_it() {
+        let m = against_reference("contoso.com", 432, &[1, -2, 0]);
+        assert_eq!(m.skew, 432);
+        assert_eq!(
+            m.evidence[1].subject,
+            "partners' servers (median of 3) - this computer's clock"
+        );
+        assert_eq!(m.evidence[1].actual, "0 s");
+    }
+
+    #[test]
+    fn a_computer_off_from_agreeing_partners_is_not_the_reference() {
+        // This computer runs 430 s behind everyone: the server is right, the workstation not.
+        let m = against_reference("contoso.com", 432, &[430, 433, 431]);
+        assert_eq!(m.skew, 1);
+        assert!(m.evidence[0]
+            .subject
+            .ends_with("partners' servers (median of 3)"));
+        assert!(m.evidence[1]
+            .subject
+            .contains("this computer's clock is off"));
+        assert_eq!(m.evidence[1].actual, "431 s");
+        // The server itself off from agreeing partners is still found.
+        assert_eq!(
+            against_reference("contoso.com", 1000, &[430, 431]).skew,
+            569
+        );
+    }
+
+    #[test]
+    fn partners_that_disagree_with_each_other_are_no_reference() {
+        assert_eq!(agreeing_median(&[0, 900]), None);
+        assert_eq!(agreeing_median(&[5, 0, -3]), Some(0));
+        assert_eq!(
+            against_reference("contoso.com", 432, &[430, -500]).skew,
+            432
+        );
+    }
 }

@@ -77,6 +77,12 @@ fn render(d: &PartnerDiscovery) -> String {
                 "TokenIssuerUris      : {}",
                 info.token_issuer_uris.join(", ")
             );
+            if let Some(offset) = d.clock_offset_seconds {
+                let _ = writeln!(
+                    out,
+                    "Server clock         : {offset:+} s against this computer (HTTP Date)"
+                );
+            }
             if let Some(exo) = &info.exchange_online {
                 let _ = writeln!(
                     out,

@@ -98,6 +98,26 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+impl Fetched {
+    /// The server's clock minus this computer's, from the `Date` header (whole seconds, as
+    /// HTTP dates have); `None` without a readable date.
+    pub fn clock_offset_seconds(&self) -> Option<i64> {
+        clock_offset(&self.headers, std::time::SystemTime::now())
+    }
+}
+
+/// The `Date` header minus `now`, in whole seconds (HTTP dates have one-second resolution).
+fn clock_offset(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let server = httpdate::parse_http_date(text).ok()?;
+    let seconds = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+    };
+    Some(seconds(server)? - seconds(now)?)
+}
+
 /// The shared client and the limits it runs under.
 #[derive(Debug, Clone)]
 pub struct Http {
@@ -251,6 +271,26 @@ mod tests {
     use super::*;
     use crate::discovery::AttemptOutcome;
     use crate::tls::TlsProblem;
+
+    #[test]
+    fn the_clock_offset_comes_from_the_date_header() {
+        let now = std::time::SystemTime::now();
+        let ahead = now + std::time::Duration::from_secs(432);
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(clock_offset(&headers, now), None);
+        headers.insert(
+            reqwest::header::DATE,
+            httpdate::fmt_http_date(ahead).parse().expect("header"),
+        );
+        let offset = clock_offset(&headers, now).expect("an offset");
+        assert!((431..=432).contains(&offset), "{offset}");
+        headers.insert(reqwest::header::DATE, "yesterday".parse().expect("header"));
+        assert_eq!(
+            clock_offset(&headers, now),
+            None,
+            "an unreadable date is no measurement"
+        );
+    }
 
     #[test]
     fn failures_read_as_words_not_data() {

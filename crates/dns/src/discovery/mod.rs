@@ -121,6 +121,11 @@ pub struct PartnerDiscovery {
     pub result: Option<FederationInfo>,
     pub unsecured_redirect: Option<UnsecuredRedirect>,
     pub warnings: Vec<String>,
+    /// The partner server's clock minus this computer's, from the HTTP `Date` of the answer
+    /// that gave the result: several partners together are a reference for real time that
+    /// does not depend on this computer's clock.
+    #[ts(type = "number | null")]
+    pub clock_offset_seconds: Option<i64>,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
@@ -154,6 +159,7 @@ impl Discoverer {
         let mut run = Run {
             domain: domain.clone(),
             attempts: Vec::new(),
+            clock_offset_seconds: None,
         };
         let mut result = None;
         let mut unsecured = None;
@@ -207,6 +213,7 @@ impl Discoverer {
             result,
             unsecured_redirect: unsecured,
             warnings,
+            clock_offset_seconds: run.clock_offset_seconds,
             elapsed_ms: millis(started.elapsed()),
         }
     }
@@ -241,8 +248,9 @@ impl Discoverer {
             let started = Instant::now();
             let outcome = self.soap_once(&run.domain, &url).await;
             let (outcome, next) = match outcome {
-                SoapResult::Done(info) => {
+                SoapResult::Done { info, clock_offset } => {
                     run.record(step, "POST", &url, AttemptOutcome::Success, started);
+                    run.clock_offset_seconds = clock_offset;
                     return Some(*info);
                 }
                 SoapResult::Stop(outcome) => (outcome, None),
@@ -353,7 +361,10 @@ impl Discoverer {
         if let Err(reason) = soap::validate(&parsed, domain) {
             return SoapResult::Stop(AttemptOutcome::Invalid { reason });
         }
-        SoapResult::Done(Box::new(FederationInfo::from_response(domain, url, parsed)))
+        SoapResult::Done {
+            info: Box::new(FederationInfo::from_response(domain, url, parsed)),
+            clock_offset: fetched.clock_offset_seconds(),
+        }
     }
 
     /// The unauthenticated GET: must be a 302 to an absolute https URL whose path and query
@@ -423,7 +434,10 @@ impl Discoverer {
 }
 
 enum SoapResult {
-    Done(Box<FederationInfo>),
+    Done {
+        info: Box<FederationInfo>,
+        clock_offset: Option<i64>,
+    },
     Stop(AttemptOutcome),
     Redirect(String),
 }
@@ -431,6 +445,7 @@ enum SoapResult {
 struct Run {
     domain: String,
     attempts: Vec<Attempt>,
+    clock_offset_seconds: Option<i64>,
 }
 
 impl Run {

@@ -6,4 +6,10 @@ import type { UnsecuredRedirect } from "./UnsecuredRedirect";
 /**
  * Everything `fedshare partner info DOMAIN` shows.
  */
-export type PartnerDiscovery = { domain: string, attempts: Array<Attempt>, result: FederationInfo | null, unsecuredRedirect: UnsecuredRedirect | null, warnings: Array<string>, elapsedMs: number, };
+export type PartnerDiscovery = { domain: string, attempts: Array<Attempt>, result: FederationInfo | null, unsecuredRedirect: UnsecuredRedirect | null, warnings: Array<string>, 
+/**
+ * The partner server's clock minus this computer's, from the HTTP `Date` of the answer
+ * that gave the result: several partners together are a reference for real time that
+ * does not depend on this computer's clock.
+ */
+clockOffsetSeconds: number | null, elapsedMs: number, };
