@@ -58,5 +58,11 @@ fn partner_info_shows_what_a_relationship_needs_and_names_a_missing_one() {
     ] {
         assert!(text.contains(url), "{url} not tried:\n{text}");
     }
+    // Each attempt says why in the resolver's words, not the HTTP client's wrappers.
+    assert!(
+        text.contains("→ name not resolved: DNS error: error response: Query Refused"),
+        "{text}"
+    );
+    assert!(!text.contains("error sending request"), "{text}");
     assert!(!text.contains("Server clock"), "{text}");
 }

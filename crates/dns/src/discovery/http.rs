@@ -228,9 +228,13 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpFailure {
             || chain.contains("no record")
             || chain.contains("resolve")
         {
-            return HttpFailure::Dns { message: chain };
+            return HttpFailure::Dns {
+                message: root_cause(err),
+            };
         }
-        return HttpFailure::Connect { message: chain };
+        return HttpFailure::Connect {
+            message: root_cause(err),
+        };
     }
     HttpFailure::Other { message: chain }
 }
@@ -250,6 +254,16 @@ fn problem_from_text(text: &str) -> TlsProblem {
     } else {
         TlsProblem::Other
     }
+}
+
+/// The innermost error's text ("Connection refused (os error 111)", the resolver's answer):
+/// the outer layers only repeat the URL, which the attempt already shows.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
