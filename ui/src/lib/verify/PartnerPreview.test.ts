@@ -31,6 +31,18 @@ describe('Preview partner', () => {
       'autodiscover.<domain> (SOAP)POST https://autodiscover.fabrikam.test/autodiscover/autodiscover.svcanswered',
     );
     expect(screen.getByTestId('exchange-online')).toHaveTextContent('No');
+    expect(screen.getByTestId('partner-clock')).toHaveTextContent('+1 s against this computer (HTTP Date)');
+    expect(screen.getByTestId('partner-clock')).not.toHaveClass('warn');
+  });
+
+  it('flags a partner clock more than 5 minutes from this one', async () => {
+    const skewed: PartnerDiscovery = { ...structuredClone(FABRIKAM_DISCOVERY), clockOffsetSeconds: -432 };
+    render(PartnerPreview, { backend: createFakeBackend({ partnerPreview: () => Promise.resolve(skewed) }) });
+    await userEvent.type(screen.getByTestId('partner-domain'), 'fabrikam.test');
+    await userEvent.click(screen.getByTestId('partner-preview-run'));
+    const clock = await screen.findByTestId('partner-clock');
+    expect(clock).toHaveTextContent('-432 s against this computer (HTTP Date): more than 5 minutes apart.');
+    expect(clock).toHaveClass('warn');
   });
 
   it('lists every failed attempt and what Exchange would say', async () => {
@@ -45,6 +57,7 @@ describe('Preview partner', () => {
       'autodiscover.<domain> (SOAP)POST https://autodiscover.nowhere.example/autodiscover/autodiscover.svcname not resolved: autodiscover.nowhere.example: no such name (NXDOMAIN)',
       '<domain> (SOAP)POST https://nowhere.example/autodiscover/autodiscover.svcname not resolved: nowhere.example: no such name (NXDOMAIN)',
     ]);
+    expect(screen.queryByTestId('partner-clock')).toBeNull();
     expect(screen.getByTestId('discovery-failed')).toHaveTextContent(
       'Federation information could not be received from the external organization.',
     );

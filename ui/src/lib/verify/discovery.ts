@@ -24,3 +24,24 @@ export const EXCHANGE_ONLINE_WORDS: Record<ExchangeOnline, string> = {
 export function planPartnerDomains(plan: PlanDocument): string[] {
   return [...new Set(plan.relationship.flatMap((r) => r.domains))];
 }
+
+/** The broker refuses tokens from a server more than this far from real time. */
+const MAX_SKEW_SECONDS = 300;
+
+/**
+ * The partner server's clock against this computer's, from its answer's HTTP Date: null when
+ * the answer was not dated. Beyond 5 minutes one of the two clocks is wrong, and if it is the
+ * partner's, the broker refuses its tokens and free/busy fails.
+ */
+export function clockWords(offsetSeconds: number | null): { text: string; off: boolean } | null {
+  if (offsetSeconds === null) return null;
+  const sign = offsetSeconds > 0 ? '+' : '';
+  const off = Math.abs(offsetSeconds) > MAX_SKEW_SECONDS;
+  const text = `${sign}${offsetSeconds} s against this computer (HTTP Date)`;
+  return {
+    off,
+    text: off
+      ? `${text}: more than 5 minutes apart. If the partner's clock is wrong, the trust broker refuses its tokens and free/busy fails; check this computer's clock first.`
+      : text,
+  };
+}

@@ -131,6 +131,7 @@ export const FABRIKAM_DISCOVERY: PartnerDiscovery = {
   },
   unsecuredRedirect: null,
   warnings: [],
+  clockOffsetSeconds: 1,
   elapsedMs: 43,
 };
 
@@ -150,6 +151,7 @@ function unreachable(domain: string): PartnerDiscovery {
     result: null,
     unsecuredRedirect: null,
     warnings: [],
+    clockOffsetSeconds: null,
     elapsedMs: 25,
   };
 }
