@@ -64,5 +64,17 @@ fn partner_info_shows_what_a_relationship_needs_and_names_a_missing_one() {
         "{text}"
     );
     assert!(!text.contains("error sending request"), "{text}");
+
+    // The same unpublished domain through `dns check`: each view's answer in words.
+    let out = fedshare(d, &["dns", "check", "nobody.example"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("TXT nobody.example.  could not be read"),
+        "{text}"
+    );
+    assert!(
+        text.contains(": the server refused the query (REFUSED)  [could not be read]"),
+        "{text}"
+    );
     assert!(!text.contains("Server clock"), "{text}");
 }

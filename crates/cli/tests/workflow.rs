@@ -227,7 +227,10 @@ fn dns_check_finds_a_mistyped_proof() {
     assert_eq!(out.status.code(), Some(1), "a wrong proof is a finding");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("Mismatch") && text.contains("differs at position"),
+        text.contains("TXT contoso.com.  differs from what is expected")
+            && text.contains("differs at position"),
         "{text}"
     );
+    // Every line reads as words, not as the program's data structures.
+    assert!(!text.contains(" { ") && !text.contains("Listed "), "{text}");
 }

@@ -92,6 +92,19 @@ pub enum RecordStatus {
     Error,
 }
 
+impl std::fmt::Display for RecordStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RecordStatus::Match => "matches",
+            RecordStatus::Present => "present",
+            RecordStatus::Missing => "missing",
+            RecordStatus::Mismatch => "differs from what is expected",
+            RecordStatus::Partial => "the views disagree",
+            RecordStatus::Error => "could not be read",
+        })
+    }
+}
+
 /// One view's answer for one record and its verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

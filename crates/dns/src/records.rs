@@ -79,7 +79,28 @@ impl ViewOutcome {
             }
             ViewOutcome::NoData => "(no record)".into(),
             ViewOutcome::NxDomain => "(name does not exist)".into(),
-            other => format!("{other:?}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// What the server said, in an administrator's words (the answer's values themselves when
+/// there are any).
+impl std::fmt::Display for ViewOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ViewOutcome::Answer { values, .. } if values.is_empty() => {
+                f.write_str("an answer with no values")
+            }
+            ViewOutcome::Answer { values, .. } => f.write_str(&values.join(" | ")),
+            ViewOutcome::NoData => f.write_str("no record of this type"),
+            ViewOutcome::NxDomain => f.write_str("the name does not exist (NXDOMAIN)"),
+            ViewOutcome::ServFail => f.write_str("the server failed to answer (SERVFAIL)"),
+            ViewOutcome::Refused => f.write_str("the server refused the query (REFUSED)"),
+            ViewOutcome::OtherRcode { rcode } => write!(f, "the server answered {rcode}"),
+            ViewOutcome::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
+            ViewOutcome::Unreachable { message } => write!(f, "server not reachable: {message}"),
+            ViewOutcome::Malformed { message } => write!(f, "malformed answer: {message}"),
         }
     }
 }

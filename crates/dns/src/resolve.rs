@@ -1,12 +1,14 @@
 //! Host-name resolution for HTTP: the system's (reqwest's default) or a list of DNS servers
 //! through hickory, so a lab or a pinned check resolves partner hosts where the user says.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::NetError;
 use hickory_resolver::TokioResolver;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use serde::{Deserialize, Serialize};
@@ -28,9 +30,17 @@ pub enum HostResolver {
 #[derive(Debug, Clone)]
 pub(crate) struct ListedResolver {
     inner: Arc<TokioResolver>,
+    /// The servers as the user wrote them, for messages.
+    servers: Arc<str>,
+    timeout: Duration,
+    /// Names no server answered for in this run. Exchange's discovery order asks for the same
+    /// host twice (SOAP, then the redirect probe); a silent server is not waited for twice.
+    silent: Arc<Mutex<HashSet<String>>>,
 }
 
 impl ListedResolver {
+    /// `timeout` bounds one lookup. Callers give it less than their connect timeout, so a
+    /// silent DNS server reads as a DNS failure rather than a slow connection.
     pub(crate) fn new(servers: &[SocketAddr], timeout: Duration) -> Result<Self> {
         let name_servers = servers
             .iter()
@@ -51,8 +61,16 @@ impl ListedResolver {
         let inner = builder
             .build()
             .map_err(|e| DnsError::Resolver(Box::new(e)))?;
+        let servers = servers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         Ok(Self {
             inner: Arc::new(inner),
+            servers: servers.into(),
+            timeout,
+            silent: Arc::default(),
         })
     }
 
@@ -61,13 +79,39 @@ impl ListedResolver {
         &self,
         host: &str,
     ) -> std::result::Result<Vec<std::net::IpAddr>, String> {
-        let fqdn = format!("{}.", host.trim_end_matches('.'));
-        let found = self
-            .inner
-            .lookup_ip(fqdn.as_str())
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(found.iter().collect())
+        let fqdn = format!("{}.", host.trim_end_matches('.').to_ascii_lowercase());
+        if self.is_silent(&fqdn) {
+            return Err(self.no_answer());
+        }
+        // hickory's own timeout is per attempt and per protocol (UDP, then TCP); the whole
+        // lookup is held to one.
+        let lookup = tokio::time::timeout(self.timeout, self.inner.lookup_ip(fqdn.as_str()));
+        match lookup.await {
+            Ok(Ok(found)) => Ok(found.iter().collect()),
+            Err(_) | Ok(Err(NetError::Timeout | NetError::NoConnections)) => {
+                if let Ok(mut silent) = self.silent.lock() {
+                    silent.insert(fqdn);
+                }
+                Err(self.no_answer())
+            }
+            Ok(Err(e)) => Err(e.to_string()),
+        }
+    }
+
+    fn is_silent(&self, fqdn: &str) -> bool {
+        self.silent
+            .lock()
+            .map(|silent| silent.contains(fqdn))
+            .unwrap_or(false)
+    }
+
+    fn no_answer(&self) -> String {
+        format!(
+            "no answer from the DNS server {} within {} s: check that the address is right and \
+             that the server answers queries from this computer",
+            self.servers,
+            self.timeout.as_secs_f32()
+        )
     }
 }
 
@@ -107,5 +151,53 @@ pub(crate) async fn lookup_host(
             .await
             .map(Iterator::collect)
             .map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Datagrams waiting on `socket`, read without blocking.
+    fn received(socket: &std::net::UdpSocket) -> usize {
+        let mut buf = [0u8; 512];
+        let mut n = 0;
+        while socket.recv(&mut buf).is_ok() {
+            n += 1;
+        }
+        n
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_is_named_and_asked_once_per_name() {
+        // A server that takes queries and never answers (a firewall that drops them).
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        silent.set_nonblocking(true).expect("nonblocking");
+        let addr = silent.local_addr().expect("addr");
+        let resolver = ListedResolver::new(&[addr], Duration::from_millis(300)).expect("resolver");
+
+        let err = resolver
+            .lookup("autodiscover.fabrikam.com")
+            .await
+            .unwrap_err();
+        assert!(
+            err.starts_with(&format!(
+                "no answer from the DNS server {addr} within 0.3 s"
+            )),
+            "{err}"
+        );
+        let asked = received(&silent);
+        assert!(asked >= 1, "the server was never asked");
+
+        let again = resolver
+            .lookup("AUTODISCOVER.fabrikam.com.")
+            .await
+            .unwrap_err();
+        assert_eq!(again, err);
+        assert_eq!(received(&silent), 0, "a silent server is not asked twice");
+
+        // Another name is still asked.
+        resolver.lookup("fabrikam.com").await.unwrap_err();
+        assert!(received(&silent) >= 1);
     }
 }

@@ -24,6 +24,16 @@ pub enum ViewKind {
     Listed,
 }
 
+impl std::fmt::Display for ViewKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ViewKind::Authoritative => "authoritative",
+            ViewKind::System => "system resolver",
+            ViewKind::Listed => "listed resolver",
+        })
+    }
+}
+
 /// One server asked during a check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

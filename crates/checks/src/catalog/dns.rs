@@ -48,7 +48,7 @@ fn autodiscover(inputs: &Inputs, obs: &DnsObservation) -> CheckResult {
     for v in &rec.views {
         let values = v.answer.values();
         let mut actual = if values.is_empty() {
-            format!("{:?}", v.status)
+            v.answer.to_string()
         } else {
             values.join(" → ")
         };

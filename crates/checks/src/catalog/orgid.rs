@@ -139,7 +139,7 @@ fn proof(
     for v in &proof.views {
         let values = v.answer.values();
         let mut actual = if values.is_empty() {
-            format!("{:?}", v.status)
+            v.answer.to_string()
         } else {
             values.join(" | ")
         };

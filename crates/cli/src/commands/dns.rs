@@ -137,23 +137,22 @@ fn render(report: &DomainDnsReport) -> String {
     for record in report.records() {
         let _ = writeln!(
             out,
-            "  {} {}  {:?}",
+            "  {} {}  {}",
             record.record_type, record.name, record.status
         );
         if !record.expected.is_empty() {
             let _ = writeln!(out, "    expected: {}", record.expected.join(" | "));
         }
         for view in &record.views {
-            let values = view.answer.values().join(" | ");
-            let shown = if values.is_empty() {
-                format!("{:?}", view.answer)
+            let server = if view.view.label == view.view.server {
+                view.view.server.clone()
             } else {
-                values
+                format!("{} ({})", view.view.label, view.view.server)
             };
             let _ = writeln!(
                 out,
-                "    {:?} {} ({}): {}  [{:?}]",
-                view.view.kind, view.view.label, view.view.server, shown, view.status
+                "    {} {server}: {}  [{}]",
+                view.view.kind, view.answer, view.status
             );
             if let Some(hint) = &view.hint {
                 let _ = writeln!(out, "      {hint}");

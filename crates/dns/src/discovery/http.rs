@@ -130,7 +130,10 @@ impl Http {
     pub fn new(opts: DiscoveryOptions) -> Result<Self> {
         let resolver = match &opts.resolver {
             HostResolver::System => None,
-            HostResolver::Servers(list) => Some(ListedResolver::new(list, opts.connect_timeout)?),
+            // Half the connect timeout: the TCP handshake after it gets the rest.
+            HostResolver::Servers(list) => {
+                Some(ListedResolver::new(list, opts.connect_timeout / 2)?)
+            }
         };
         let mut builder = Client::builder()
             .tls_backend_preconfigured(client_config(verifier(&opts.tls)?)?)
