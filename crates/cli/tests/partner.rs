@@ -35,6 +35,12 @@ fn partner_info_shows_what_a_relationship_needs_and_names_a_missing_one() {
         adatum["result"]["targetApplicationUri"], "outlook.com",
         "{adatum}"
     );
+    let out = succeed(d, &["partner", "info", "adatum.com"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Hosted in Exchange Online (worldwide): organization relationships"),
+        "{text}"
+    );
     let offset = adatum["clockOffsetSeconds"]
         .as_i64()
         .expect("a dated answer");

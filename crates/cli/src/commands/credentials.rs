@@ -67,9 +67,9 @@ pub fn run(global: &Global, cmd: CredentialsCommand) -> Outcome {
         CredentialsCommand::Status => {
             let status = keychain_status();
             let text = match (&status.backend, status.available, status.locked) {
-                (Some(b), true, false) => format!("Keychain: {b:?}, unlocked\n"),
+                (Some(b), true, false) => format!("Keychain: {b}, unlocked\n"),
                 (Some(b), _, true) => {
-                    format!("Keychain: {b:?} is locked: unlock it and try again\n")
+                    format!("Keychain: {b} is locked: unlock it and try again\n")
                 }
                 _ => format!(
                     "No keychain available: {}\n",

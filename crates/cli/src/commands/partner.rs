@@ -86,7 +86,7 @@ fn render(d: &PartnerDiscovery) -> String {
             if let Some(exo) = &info.exchange_online {
                 let _ = writeln!(
                     out,
-                    "Hosted in Exchange Online ({exo:?}): organization relationships with it move to cross-tenant access policies."
+                    "Hosted in {exo}: organization relationships with it move to cross-tenant access policies."
                 );
             }
         }

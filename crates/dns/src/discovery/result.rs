@@ -21,6 +21,15 @@ pub enum ExchangeOnline {
     GccHigh,
 }
 
+impl std::fmt::Display for ExchangeOnline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ExchangeOnline::Worldwide => "Exchange Online (worldwide)",
+            ExchangeOnline::GccHigh => "Exchange Online (GCC High)",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
