@@ -287,7 +287,7 @@ fn org_node(state: &OrgState, m: &Matched) -> Node {
     details.extend(
         id.domains
             .iter()
-            .map(|d| detail("Federated domain", format!("{} ({:?})", d.domain, d.state))),
+            .map(|d| detail("Federated domain", format!("{} ({})", d.domain, d.state))),
     );
     let count = id.domains.len();
     Node {
@@ -420,7 +420,7 @@ fn partner(
     let online = is_exchange_online(rel, info);
     let first = rel.domain_names.first().cloned().unwrap_or_default();
     let more = rel.domain_names.len().saturating_sub(1);
-    let level = format!("{:?}", rel.free_busy_access_level);
+    let level = rel.free_busy_access_level.to_string();
     let kind = if online {
         "Exchange Online"
     } else {

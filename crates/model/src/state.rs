@@ -72,6 +72,18 @@ pub enum FederatedDomainState {
     Unknown,
 }
 
+/// Exchange's own value names, as `Get-FederatedOrganizationIdentifier` prints them.
+impl std::fmt::Display for FederatedDomainState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FederatedDomainState::PendingActivation => "PendingActivation",
+            FederatedDomainState::Active => "Active",
+            FederatedDomainState::PendingRelease => "PendingRelease",
+            FederatedDomainState::Unknown => "Unknown",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "PascalCase")]
 #[ts(export)]
@@ -102,6 +114,17 @@ pub enum FreeBusyAccessLevel {
     None,
     AvailabilityOnly,
     LimitedDetails,
+}
+
+/// Exchange's value names, exactly as `-FreeBusyAccessLevel` takes them.
+impl std::fmt::Display for FreeBusyAccessLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FreeBusyAccessLevel::None => "None",
+            FreeBusyAccessLevel::AvailabilityOnly => "AvailabilityOnly",
+            FreeBusyAccessLevel::LimitedDetails => "LimitedDetails",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -185,4 +208,35 @@ pub struct OrgState {
     pub organization_identifier: FederatedOrganizationIdentifier,
     pub organization_relationships: Vec<OrganizationRelationship>,
     pub sharing_policies: Vec<SharingPolicy>,
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+
+    /// The words shown and written into cmdlets are the ones Exchange reads back.
+    #[test]
+    fn exchange_values_display_as_their_serialised_names() {
+        for level in [
+            FreeBusyAccessLevel::None,
+            FreeBusyAccessLevel::AvailabilityOnly,
+            FreeBusyAccessLevel::LimitedDetails,
+        ] {
+            assert_eq!(
+                serde_json::to_value(level).expect("json"),
+                serde_json::Value::String(level.to_string())
+            );
+        }
+        for state in [
+            FederatedDomainState::PendingActivation,
+            FederatedDomainState::Active,
+            FederatedDomainState::PendingRelease,
+            FederatedDomainState::Unknown,
+        ] {
+            assert_eq!(
+                serde_json::to_value(state).expect("json"),
+                serde_json::Value::String(state.to_string())
+            );
+        }
+    }
 }

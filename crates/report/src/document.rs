@@ -261,7 +261,7 @@ impl Report {
                     .collect();
                 Domain {
                     domain: d.domain.clone(),
-                    state: format!("{:?}", d.state),
+                    state: d.state.to_string(),
                     proof_status: fedshare_map::status::worst(about.iter().copied()),
                     check_ids: about.iter().map(|c| c.id.clone()).collect(),
                 }
@@ -285,7 +285,7 @@ impl Report {
                     domains: r.domain_names.clone(),
                     enabled: r.enabled,
                     free_busy_access_enabled: r.free_busy_access_enabled,
-                    free_busy_access_level: format!("{:?}", r.free_busy_access_level),
+                    free_busy_access_level: r.free_busy_access_level.to_string(),
                     free_busy_access_scope: r.free_busy_access_scope.clone(),
                     target_application_uri: r.target_application_uri.clone(),
                     target_autodiscover_epr: r.target_autodiscover_epr.clone(),

@@ -69,7 +69,7 @@ pub fn partner_kit(input: &ReportInput, partner_domain: &str) -> Result<PartnerK
         .collect::<Vec<_>>()
         .join(",");
     let command = format!(
-        "New-OrganizationRelationship -Name {} -DomainNames {} -FreeBusyAccessEnabled $true -FreeBusyAccessLevel {:?} -TargetApplicationUri {} -TargetAutodiscoverEpr {}",
+        "New-OrganizationRelationship -Name {} -DomainNames {} -FreeBusyAccessEnabled $true -FreeBusyAccessLevel {} -TargetApplicationUri {} -TargetAutodiscoverEpr {}",
         ps_literal(&state.organization_name),
         domains_arg,
         level,
@@ -77,7 +77,7 @@ pub fn partner_kit(input: &ReportInput, partner_domain: &str) -> Result<PartnerK
         ps_literal(&autodiscover_endpoint)
     );
     let discovery_command = format!(
-        "Get-FederationInformation -DomainName {} | New-OrganizationRelationship -Name {} -FreeBusyAccessEnabled $true -FreeBusyAccessLevel {:?}",
+        "Get-FederationInformation -DomainName {} | New-OrganizationRelationship -Name {} -FreeBusyAccessEnabled $true -FreeBusyAccessLevel {}",
         ps_literal(&primary),
         ps_literal(&state.organization_name),
         level
@@ -132,7 +132,7 @@ pub fn partner_kit_html(input: &ReportInput, partner_domain: &str) -> Result<Str
         ),
         (
             "Free/busy level we grant you",
-            format!("{:?}", k.free_busy_access_level),
+            k.free_busy_access_level.to_string(),
         ),
     ];
     for (name, value) in rows {
@@ -195,7 +195,7 @@ pub fn partner_kit_markdown(
     );
     let _ = writeln!(
         out,
-        "| Free/busy level we grant you | {:?} |",
+        "| Free/busy level we grant you | {} |",
         k.free_busy_access_level
     );
     out.push_str("\n## Run in your Exchange Management Shell\n\n");

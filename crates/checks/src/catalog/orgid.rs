@@ -82,7 +82,7 @@ fn active(domain: &str, state: FederatedDomainState) -> CheckResult {
     r.subject = Some(domain.to_owned());
     r.evidence.push(ev(
         "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo",
-        format!("{state:?}"),
+        state.to_string(),
         "Active",
     ));
     conclude(

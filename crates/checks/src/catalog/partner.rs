@@ -165,7 +165,7 @@ fn exchange_online(inputs: &Inputs) -> Vec<CheckResult> {
         );
         r.subject = Some(subject);
         r.status = CheckStatus::Pass;
-        r.evidence.push(ev(how, format!("{instance:?}"), "noted"));
+        r.evidence.push(ev(how, instance.to_string(), "noted"));
         r.fix = Some(fix(
             "Include <tenant>.mail.onmicrosoft.com in DomainNames and review the partner's cross-tenant access plans.",
             &[],

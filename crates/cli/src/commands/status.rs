@@ -47,7 +47,7 @@ fn render(s: &OrgState) -> String {
         oid.enabled
     );
     for d in &oid.domains {
-        let _ = writeln!(out, "  federated domain {}  {:?}", d.domain, d.state);
+        let _ = writeln!(out, "  federated domain {}  {}", d.domain, d.state);
     }
     let _ = writeln!(
         out,
@@ -57,7 +57,7 @@ fn render(s: &OrgState) -> String {
     for r in &s.organization_relationships {
         let _ = writeln!(
             out,
-            "  {}  [{}]  free/busy {:?}{}",
+            "  {}  [{}]  free/busy {}{}",
             r.name,
             r.domain_names.join(", "),
             r.free_busy_access_level,
