@@ -30,6 +30,32 @@ fn own_offset(inputs: &Inputs) -> Option<(String, i64)> {
         .find_map(|p| Some((p.domain.clone(), p.clock_offset_seconds?)))
 }
 
+/// The partners' dated answers, one per server (see [`one_per_server`]).
+fn partner_offsets(inputs: &Inputs) -> Vec<i64> {
+    one_per_server(inputs.partners.iter().filter_map(|p| {
+        let offset = p.discovery.clock_offset_seconds?;
+        Some((p.discovery.result.as_ref()?.source_url.as_str(), offset))
+    }))
+}
+
+/// One offset per server that answered (by the host of the URL that answered): a partner
+/// reached through several domains (an Exchange Online tenant's) is one clock, not several
+/// that happen to agree.
+fn one_per_server<'a>(answers: impl Iterator<Item = (&'a str, i64)>) -> Vec<i64> {
+    let mut servers = std::collections::HashSet::new();
+    answers
+        .filter_map(|(url, offset)| {
+            let server = url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or(url)
+                .to_ascii_lowercase();
+            servers.insert(server).then_some(offset)
+        })
+        .collect()
+}
+
 /// Judges our server's offset (against this computer's clock) against the best reference at
 /// hand. Partners' servers become the reference only when at least two dated their answers,
 /// they agree with each other, and this computer disagrees with them: one partner alone, or
@@ -125,14 +151,8 @@ pub(crate) fn check_skew(inputs: &Inputs) -> CheckResult {
             skew,
             evidence: vec![ev("server clock - real time", format!("{skew} s"), WITHIN)],
         }),
-        None => own_offset(inputs).map(|(domain, offset)| {
-            let partners: Vec<i64> = inputs
-                .partners
-                .iter()
-                .filter_map(|p| p.discovery.clock_offset_seconds)
-                .collect();
-            against_reference(&domain, offset, &partners)
-        }),
+        None => own_offset(inputs)
+            .map(|(domain, offset)| against_reference(&domain, offset, &partner_offsets(inputs))),
     };
     let token = inputs
         .trust_test
@@ -210,6 +230,28 @@ mod tests {
             against_reference("contoso.com", 1000, &[430, 431]).skew,
             569
         );
+    }
+
+    #[test]
+    fn a_partner_answering_for_several_domains_is_one_clock() {
+        let answers = [
+            (
+                "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc",
+                431,
+            ),
+            (
+                "https://AUTODISCOVER-S.outlook.com/autodiscover/autodiscover.svc/WSSecurity",
+                431,
+            ),
+            (
+                "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc",
+                0,
+            ),
+        ];
+        assert_eq!(one_per_server(answers.into_iter()), [431, 0]);
+        // Two domains of one tenant are no majority over this computer's clock.
+        let one_tenant = one_per_server(answers[..2].iter().copied());
+        assert_eq!(against_reference("contoso.com", 432, &one_tenant).skew, 432);
     }
 
     #[test]
