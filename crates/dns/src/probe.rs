@@ -17,18 +17,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::header::{LOCATION, WWW_AUTHENTICATE};
-use rustls_pki_types::ServerName;
 use serde::{Deserialize, Serialize};
-use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 use ts_rs::TS;
 use url::Url;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use crate::discovery::http::{millis, Fetched, HttpFailure};
 use crate::discovery::Discoverer;
-use crate::resolve::lookup_host;
-use crate::tls::{client_config, describe_tls_error, verifier, RecordingVerifier, TlsProblem};
+use crate::tls::{verifier, RecordingVerifier, TlsProblem};
 
 /// The paths partners use (§2, network).
 pub const PROBED_PATHS: [&str; 2] = [
@@ -135,8 +131,10 @@ impl Discoverer {
         }
     }
 
+    /// The handshake a partner makes with `host`, through the same proxy and resolver as
+    /// every other request, recording the chain the server presents.
     async fn probe_tls(&self, host: &str, port: u16) -> TlsReport {
-        let mut report = TlsReport {
+        let report = TlsReport {
             host: host.into(),
             port,
             verified: false,
@@ -145,30 +143,24 @@ impl Discoverer {
             chain: Vec::new(),
             expires_soon: false,
         };
-        let opts = self.http().options();
-        let recording = match verifier(&opts.tls) {
+        let recording = match verifier(&self.http().options().tls) {
             Ok(v) => Arc::new(RecordingVerifier::new(v)),
             Err(e) => return report.failed(TlsProblem::Other, e.to_string()),
         };
-        let config = match client_config(recording.clone()) {
+        let client = match self.http().client_with_verifier(recording.clone()) {
             Ok(c) => c,
             Err(e) => return report.failed(TlsProblem::Other, e.to_string()),
         };
-        let handshake = async {
-            let addrs = lookup_host(self.http().resolver.as_ref(), host, port).await?;
-            let stream = TcpStream::connect(addrs.as_slice())
-                .await
-                .map_err(|e| format!("connect failed: {e}"))?;
-            let name = ServerName::try_from(host.to_owned()).map_err(|e| e.to_string())?;
-            TlsConnector::from(Arc::new(config))
-                .connect(name, stream)
-                .await
-                .map_err(|e| {
-                    crate::tls::find_rustls_error(&e)
-                        .map_or_else(|| e.to_string(), |r| describe_tls_error(r).1)
-                })
-        };
-        let outcome = tokio::time::timeout(opts.connect_timeout, handshake).await;
+        let url = format!("https://{host}:{port}/");
+        let outcome = self.http().fetch(client.get(url)).await;
+        Self::judged_handshake(report, &recording, outcome)
+    }
+
+    fn judged_handshake(
+        mut report: TlsReport,
+        recording: &RecordingVerifier,
+        outcome: Result<Fetched, HttpFailure>,
+    ) -> TlsReport {
         let seen = recording.seen.lock().map(|s| s.clone()).unwrap_or_default();
         report.chain = seen.iter().filter_map(|c| certificate_info(c)).collect();
         report.expires_soon = report
@@ -176,14 +168,12 @@ impl Discoverer {
             .first()
             .is_some_and(|c| c.days_remaining < EXPIRY_WARNING_DAYS);
         match outcome {
-            Ok(Ok(_)) => report.verified = true,
-            Ok(Err(message)) => {
-                report.problem = Some(classify_message(&message));
-                report.message = Some(message);
-            }
-            Err(_) => {
-                report = report.failed(TlsProblem::Other, "the TLS handshake timed out".into())
-            }
+            Ok(_) => report.verified = true,
+            Err(HttpFailure::Tls { problem, message }) => return report.failed(problem, message),
+            // The chain was accepted and what failed came after the handshake: the paths'
+            // own probes judge the endpoint.
+            Err(_) if recording.accepted() => report.verified = true,
+            Err(other) => return report.failed(TlsProblem::Other, other.to_string()),
         }
         report
     }
@@ -251,20 +241,6 @@ impl TlsReport {
         self.problem = Some(problem);
         self.message = Some(message);
         self
-    }
-}
-
-fn classify_message(message: &str) -> TlsProblem {
-    if message.contains("not valid for this host") {
-        TlsProblem::NameMismatch
-    } else if message.contains("expired") {
-        TlsProblem::Expired
-    } else if message.contains("not valid yet") {
-        TlsProblem::NotYetValid
-    } else if message.contains("does not trust") {
-        TlsProblem::UntrustedIssuer
-    } else {
-        TlsProblem::Other
     }
 }
 

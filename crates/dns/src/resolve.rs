@@ -74,7 +74,7 @@ impl ListedResolver {
         })
     }
 
-    /// The addresses of `host`, for the endpoint probe's own TLS connection.
+    /// The addresses of `host`, from the listed servers only.
     pub(crate) async fn lookup(
         &self,
         host: &str,
@@ -131,26 +131,6 @@ impl Resolve for ListedResolver {
             );
             Ok(addrs)
         })
-    }
-}
-
-/// Resolves `host` the way HTTP requests will (for probes that open their own sockets).
-pub(crate) async fn lookup_host(
-    resolver: Option<&ListedResolver>,
-    host: &str,
-    port: u16,
-) -> std::result::Result<Vec<SocketAddr>, String> {
-    match resolver {
-        Some(r) => Ok(r
-            .lookup(host)
-            .await?
-            .into_iter()
-            .map(|ip| SocketAddr::new(ip, port))
-            .collect()),
-        None => tokio::net::lookup_host((host, port))
-            .await
-            .map(Iterator::collect)
-            .map_err(|e| e.to_string()),
     }
 }
 

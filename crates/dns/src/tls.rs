@@ -2,6 +2,7 @@
 //! CA or a TLS-inspecting proxy is trusted the way the OS trusts it) plus an optional extra CA
 //! for one run. Verification is never switched off.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -66,6 +67,8 @@ pub(crate) fn client_config(verifier: Arc<dyn ServerCertVerifier>) -> Result<Cli
 pub(crate) struct RecordingVerifier {
     inner: Arc<dyn ServerCertVerifier>,
     pub(crate) seen: Mutex<Vec<CertificateDer<'static>>>,
+    /// The inner verifier accepted the last chain.
+    accepted: AtomicBool,
 }
 
 impl RecordingVerifier {
@@ -73,7 +76,12 @@ impl RecordingVerifier {
         Self {
             inner,
             seen: Mutex::new(Vec::new()),
+            accepted: AtomicBool::new(false),
         }
+    }
+
+    pub(crate) fn accepted(&self) -> bool {
+        self.accepted.load(Ordering::Relaxed)
     }
 }
 
@@ -92,8 +100,15 @@ impl ServerCertVerifier for RecordingVerifier {
                 .map(|c| c.clone().into_owned())
                 .collect();
         }
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        let verdict = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        self.accepted.store(verdict.is_ok(), Ordering::Relaxed);
+        verdict
     }
 
     fn verify_tls12_signature(

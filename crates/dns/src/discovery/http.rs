@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
+use rustls::client::danger::ServerCertVerifier;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -135,22 +136,21 @@ impl Http {
                 Some(ListedResolver::new(list, opts.connect_timeout / 2)?)
             }
         };
-        let mut builder = Client::builder()
-            .tls_backend_preconfigured(client_config(verifier(&opts.tls)?)?)
-            .redirect(Policy::none())
-            .user_agent("AutodiscoverClient")
-            .connect_timeout(opts.connect_timeout)
-            .read_timeout(opts.read_timeout)
-            .http1_only();
-        if let Some(r) = &resolver {
-            builder = builder.dns_resolver(Arc::new(r.clone()));
-        }
-        let client = builder.build().map_err(DnsError::HttpClient)?;
+        let client = build_client(&opts, verifier(&opts.tls)?, resolver.as_ref())?;
         Ok(Self {
             client,
             opts: Arc::new(opts),
             resolver,
         })
+    }
+
+    /// A client like the shared one (proxy, resolver, timeouts) whose handshakes go through
+    /// `verifier`: the endpoint probe records the chain a server presents with it.
+    pub(crate) fn client_with_verifier(
+        &self,
+        verifier: Arc<dyn ServerCertVerifier>,
+    ) -> Result<Client> {
+        build_client(&self.opts, verifier, self.resolver.as_ref())
     }
 
     pub fn options(&self) -> &DiscoveryOptions {
@@ -186,6 +186,28 @@ impl Http {
             body,
         })
     }
+}
+
+/// Every HTTP client Fedshare makes: certificates verified by `verifier`, no automatic
+/// redirects (discovery judges each one), and the system's and environment's proxy settings
+/// (reqwest's default), so a workstation behind a corporate proxy reaches partners as its
+/// browser does.
+fn build_client(
+    opts: &DiscoveryOptions,
+    verifier: Arc<dyn ServerCertVerifier>,
+    resolver: Option<&ListedResolver>,
+) -> Result<Client> {
+    let mut builder = Client::builder()
+        .tls_backend_preconfigured(client_config(verifier)?)
+        .redirect(Policy::none())
+        .user_agent("AutodiscoverClient")
+        .connect_timeout(opts.connect_timeout)
+        .read_timeout(opts.read_timeout)
+        .http1_only();
+    if let Some(r) = resolver {
+        builder = builder.dns_resolver(Arc::new(r.clone()));
+    }
+    builder.build().map_err(DnsError::HttpClient)
 }
 
 /// Reads at most `limit` bytes; stops (and drops the connection) as soon as it is exceeded.
