@@ -34,8 +34,8 @@ pub use propagation::{
     wait_for_propagation, Progress, PropagationCheck, PropagationOutcome, ViewProgress,
 };
 pub use publish::{
-    manual_instructions, publish_record, windows_dns_invocations, DnsRecord, ManualInstructions,
-    PublishMode, PublishReport, PublishType, UpdateTarget,
+    manual_instructions, publish_record, DnsRecord, ManualInstructions, PublishMode, PublishReport,
+    PublishType, UpdateTarget,
 };
 pub use records::ViewOutcome;
 pub use resolve::HostResolver;

@@ -1,10 +1,10 @@
-//! Publishing records: RFC 2136 dynamic updates signed with TSIG, the exact text for manual
-//! creation, and the `Add-DnsServerResourceRecord` calls for Windows DNS Server.
+//! Publishing records: RFC 2136 dynamic updates signed with TSIG, and the exact text for
+//! manual creation. Windows DNS Server is changed through the Exchange layer's host instead
+//! (`fedshare_exchange::windows_dns`).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use fedshare_exchange::invocation::Invocation;
 use futures_util::StreamExt;
 use hickory_net::runtime::TokioRuntimeProvider;
 use hickory_net::udp::UdpClientStream;
@@ -261,7 +261,7 @@ pub struct ManualInstructions {
 
 pub fn manual_instructions(record: &DnsRecord) -> ManualInstructions {
     let fqdn = format!("{}.", record.name.trim_end_matches('.'));
-    let host = relative_host(&record.name, &record.zone);
+    let host = fedshare_exchange::windows_dns::relative_name(&record.name, &record.zone);
     let (rtype, line_value, mut notes) = match record.record_type {
         PublishType::Txt => (
             "TXT",
@@ -291,58 +291,9 @@ pub fn manual_instructions(record: &DnsRecord) -> ManualInstructions {
     }
 }
 
-fn relative_host(name: &str, zone: &str) -> String {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
-    if name == zone {
-        "@".into()
-    } else {
-        name.strip_suffix(&format!(".{zone}"))
-            .map_or(name.clone(), str::to_owned)
-    }
-}
-
-/// The `Add-DnsServerResourceRecord` call (DnsServer module) that creates `record` on a
-/// Windows DNS Server, as plain data for the Exchange layer's PowerShell host.
-pub fn windows_dns_invocations(record: &DnsRecord, computer_name: Option<&str>) -> Vec<Invocation> {
-    let mut inv = Invocation::new("Add-DnsServerResourceRecord")
-        .string("ZoneName", record.zone.trim_end_matches('.'))
-        .string("Name", relative_host(&record.name, &record.zone));
-    inv = match record.record_type {
-        PublishType::Txt => inv
-            .switch("Txt")
-            .string("DescriptiveText", record.value.clone()),
-        PublishType::Cname => inv
-            .switch("CName")
-            .string("HostNameAlias", record.value.trim_end_matches('.')),
-    };
-    inv = inv.string("TimeToLive", ttl_timespan(record.ttl));
-    if let Some(server) = computer_name {
-        inv = inv.string("ComputerName", server);
-    }
-    vec![inv]
-}
-
-/// PowerShell TimeSpan text (`01:00:00`).
-fn ttl_timespan(ttl: u32) -> String {
-    let (d, rest) = (ttl / 86_400, ttl % 86_400);
-    let hms = format!(
-        "{:02}:{:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    );
-    if d > 0 {
-        format!("{d}.{hms}")
-    } else {
-        hms
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fedshare_exchange::invocation::ParamValue;
 
     #[test]
     fn manual_text_is_exact() {
@@ -359,29 +310,6 @@ mod tests {
         assert_eq!(
             c.zone_file_line,
             "autodiscover.contoso.com. 3600 IN CNAME mail.contoso.com."
-        );
-    }
-
-    #[test]
-    fn windows_invocation_is_data() {
-        let inv = windows_dns_invocations(
-            &DnsRecord::proof("contoso.com", "contoso.com", "P; Remove-Item x"),
-            Some("dc1"),
-        );
-        assert_eq!(inv[0].cmdlet, "Add-DnsServerResourceRecord");
-        assert_eq!(inv[0].get("Name"), Some(&ParamValue::String("@".into())));
-        assert_eq!(inv[0].get("Txt"), Some(&ParamValue::Switch(true)));
-        assert_eq!(
-            inv[0].get("DescriptiveText"),
-            Some(&ParamValue::String("P; Remove-Item x".into()))
-        );
-        assert_eq!(
-            inv[0].get("TimeToLive"),
-            Some(&ParamValue::String("01:00:00".into()))
-        );
-        assert_eq!(
-            inv[0].get("ComputerName"),
-            Some(&ParamValue::String("dc1".into()))
         );
     }
 

@@ -179,7 +179,9 @@ pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, En
             update: None,
             resolvers: Vec::new(),
         },
-        DnsMode::Manual => DnsOps {
+        // Windows DNS records are created by cmdlets in the plan itself; only the waits and
+        // lookups need DNS here, as for records the administrator creates.
+        DnsMode::Manual | DnsMode::Windows { .. } => DnsOps {
             update: None,
             resolvers: resolvers(None),
         },

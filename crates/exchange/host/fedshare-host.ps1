@@ -21,6 +21,9 @@
     $protocolVersion = 1
     # Substituted by the engine at startup with the catalog's cmdlet names (single-quoted data).
     $allowedCmdlets = @('__FEDSHARE_ALLOWLIST__')
+    # Windows DNS Server cmdlets (DnsServer module) run on this computer, not in the Exchange
+    # session; the catalog marks them and its test keeps them matching this pattern.
+    $localPattern = '*-DnsServer*'
     # Nested objects worth keeping as property bags; any other nested value becomes its string form.
     $expandTypes = @('X509Certificate2', 'FederatedDomain')
     # Common parameters the host sets itself; a request must not override them.
@@ -116,14 +119,25 @@
         $session = New-PSSession @sessionParameters
         $sessionParameters = $null
         # Get-OrganizationConfig is imported only to name the organization in the hello reply.
-        $importNames = @($allowedCmdlets) + @('Get-OrganizationConfig')
+        $importNames = @($allowedCmdlets | Where-Object { $_ -notlike $localPattern }) + @('Get-OrganizationConfig')
         $module = Import-PSSession -Session $session -DisableNameChecking -AllowClobber -CommandName $importNames -ErrorAction Stop
         return @{ Session = $session; Module = $module }
     }
+    function Add-LocalCommands([hashtable]$commands) {
+        # Present only where the DNS Server tools are installed; Get-Command loads the module.
+        foreach ($name in @($allowedCmdlets | Where-Object { $_ -like $localPattern })) {
+            $local = Get-Command -Name $name -Module 'DnsServer' -ErrorAction SilentlyContinue
+            if ($null -ne $local) { $commands[$name] = $local }
+        }
+    }
     function Invoke-Request([object]$request, [hashtable]$commands) {
         $cmdletName = [string]$request.cmdlet
-        if ($allowedCmdlets -notcontains $cmdletName -or -not $commands.ContainsKey($cmdletName)) {
+        if ($allowedCmdlets -notcontains $cmdletName) {
             Write-Failure $request.id 'PermissionDenied' 'FedshareHostException' "$cmdletName is not on the Fedshare allowlist" 'Fedshare.NotAllowed'
+            return
+        }
+        if (-not $commands.ContainsKey($cmdletName)) {
+            Write-Failure $request.id 'ObjectNotFound' 'CommandNotFoundException' "$cmdletName is not available on this computer: install the DNS Server Tools (Add-WindowsCapability -Online -Name Rsat.Dns.Tools~~~~0.0.1.0, or Install-WindowsFeature RSAT-DNS-Server on a server)" 'Fedshare.NotAvailable'
             return
         }
         try {
@@ -157,6 +171,7 @@
     $hello = $null
     $commands = @{}
     foreach ($command in @(Get-Command -Module $connection.Module.Name)) { $commands[$command.Name] = $command }
+    Add-LocalCommands $commands
     $organization = ''
     try { $organization = [string](Get-OrganizationConfig -ErrorAction Stop).Name } catch { $organization = [string]$connection.Session.ComputerName }
     Write-Reply ([ordered]@{ kind = 'hello'; protocol = $protocolVersion; host = 'powershell'; hostVersion = $PSVersionTable.PSVersion.ToString(); organization = $organization })

@@ -68,6 +68,9 @@ impl ParameterSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CmdletSpec {
     pub name: String,
+    /// The module of a cmdlet that runs on the administrator's computer rather than in the
+    /// Exchange session (`DnsServer`); `None` for Exchange's own.
+    pub module: Option<String>,
     pub parameters: Vec<ParameterSpec>,
     /// Every parameter set name; a single `(All)` when the cmdlet has none.
     pub parameter_sets: Vec<String>,
@@ -123,6 +126,8 @@ impl Catalog {
 #[derive(Deserialize)]
 struct RawCmdlet {
     #[serde(default)]
+    module: Option<String>,
+    #[serde(default)]
     syntax: BTreeMap<String, String>,
     parameters: Vec<RawParameter>,
     #[serde(default)]
@@ -173,6 +178,7 @@ fn cmdlet_spec(name: String, raw: RawCmdlet) -> CmdletSpec {
     }
     CmdletSpec {
         name,
+        module: raw.module,
         parameters,
         parameter_sets: sets,
         output_properties: raw.output_properties,
@@ -427,12 +433,42 @@ mod tests {
     #[test]
     fn catalog_loads_every_cmdlet() {
         let names = cmdlet_names();
-        assert_eq!(names.len(), 28);
+        assert_eq!(names.len(), 30);
         assert!(names.contains(&"New-FederationTrust"));
         assert!(!names.iter().any(|n| n.starts_with('_')));
         let mut sorted = names.to_vec();
         sorted.sort_unstable_by_key(|n| n.to_ascii_lowercase());
         assert_eq!(sorted, names);
+    }
+
+    /// The host script imports everything else from the Exchange session and finds these on
+    /// this computer by the name pattern `*-DnsServer*`; the catalog's marks must agree.
+    #[test]
+    fn local_cmdlets_are_exactly_the_dnsserver_ones() {
+        for spec in catalog().cmdlets() {
+            let by_name = spec.name.contains("-DnsServer");
+            assert_eq!(
+                spec.module.as_deref() == Some("DnsServer"),
+                by_name,
+                "{}",
+                spec.name
+            );
+        }
+        assert!(crate::host_ps::HOST_SCRIPT.contains("$localPattern = '*-DnsServer*'"));
+        let txt = Invocation::new("Add-DnsServerResourceRecord")
+            .string("ZoneName", "contoso.com")
+            .string("Name", "@")
+            .switch("Txt")
+            .string("DescriptiveText", "proof");
+        validate(&txt).expect("the TXT parameter set");
+        let both = txt
+            .clone()
+            .switch("CName")
+            .string("HostNameAlias", "mail.contoso.com");
+        assert!(
+            validate(&both).is_err(),
+            "TXT and CNAME parameter sets are exclusive"
+        );
     }
 
     #[test]

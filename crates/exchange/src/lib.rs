@@ -5,7 +5,8 @@
 //! - [`catalog`]: the allowlist of cmdlets and the schema invocations are validated against;
 //! - [`script`]: export of a plan as a `.ps1`, and reading such a script back;
 //! - [`host_ps`]: the Windows PowerShell host script and how to start it;
-//! - [`client`]: the async client that drives a host process.
+//! - [`client`]: the async client that drives a host process;
+//! - [`windows_dns`]: records in Windows DNS Server through the same host (DnsServer module).
 
 pub mod catalog;
 pub mod client;
@@ -16,6 +17,7 @@ pub mod protocol;
 pub mod script;
 pub mod syntax;
 mod uri;
+pub mod windows_dns;
 
 pub use client::{ClientOptions, HostCommand, ShellClient};
 pub use error::ExchangeError;

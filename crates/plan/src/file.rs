@@ -85,14 +85,38 @@ impl AutodiscoverSpec {
     }
 }
 
+/// The zone among `zones` that holds `name`: the longest one it equals or lies below.
+pub fn zone_of<'a>(zones: &'a [String], name: &str) -> Option<&'a str> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    zones
+        .iter()
+        .filter(|z| name == **z || name.ends_with(&format!(".{z}")))
+        .max_by_key(|z| z.len())
+        .map(String::as_str)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DnsMode {
     /// Fedshare shows the records and waits until they resolve; the administrator creates them.
     Manual,
     /// Fedshare publishes them with TSIG-signed RFC 2136 updates (the secret is in the keychain).
     Rfc2136 { server: String, key_name: String },
+    /// Fedshare publishes them in Windows DNS Server with the DnsServer cmdlets, through the
+    /// same PowerShell host as Exchange's, in these zones only (every record lies in one).
+    Windows {
+        /// The DNS server to change (`-ComputerName`); the host's own computer when `None`.
+        server: Option<String>,
+        zones: Vec<String>,
+    },
     /// DNS is managed elsewhere: no DNS steps, no waiting.
     None,
+}
+
+impl DnsMode {
+    /// Whether Fedshare creates the records itself (else the administrator does, or nobody).
+    pub fn publishes(&self) -> bool {
+        matches!(self, DnsMode::Rfc2136 { .. } | DnsMode::Windows { .. })
+    }
 }
 
 // ---- the file form (spans kept for errors) ----
@@ -180,6 +204,7 @@ struct RawDns {
     mode: Spanned<String>,
     server: Option<String>,
     key_name: Option<String>,
+    zones: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 fn yes() -> bool {
@@ -239,6 +264,15 @@ impl SharingPlan {
             .collect()
     }
 
+    /// The owner names of the records the plan publishes: each federated domain's proof TXT
+    /// and each Autodiscover CNAME.
+    pub fn record_names(&self) -> Vec<String> {
+        self.federated_domains()
+            .into_iter()
+            .chain(self.autodiscover.iter().map(AutodiscoverSpec::record_name))
+            .collect()
+    }
+
     /// The file form, for the wizard to save what the administrator edited.
     pub fn to_toml(&self) -> String {
         self.document().to_toml()
@@ -277,7 +311,7 @@ fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
         None => DnsMode::Manual,
         Some(d) => validate_dns(d, loc)?,
     };
-    Ok(SharingPlan {
+    let plan = SharingPlan {
         trust,
         primary_domain,
         additional_domains,
@@ -285,7 +319,26 @@ fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
         policies,
         autodiscover,
         dns,
-    })
+    };
+    if let (Some(raw_dns), DnsMode::Windows { zones, .. }) = (&raw.dns, &plan.dns) {
+        if let Some(outside) = plan
+            .record_names()
+            .into_iter()
+            .find(|n| zone_of(zones, n).is_none())
+        {
+            let span = raw_dns
+                .zones
+                .as_ref()
+                .map_or(raw_dns.mode.span(), Spanned::span);
+            return Err(loc.invalid(
+                span,
+                format!(
+                    "a zone that holds {outside} (Fedshare writes only to the zones listed here)"
+                ),
+            ));
+        }
+    }
+    Ok(plan)
 }
 
 fn validate_trust(raw: &RawTrust, loc: &Locator<'_>) -> Result<TrustSpec, PlanError> {
@@ -444,7 +497,36 @@ fn validate_dns(raw: &RawDns, loc: &Locator<'_>) -> Result<DnsMode, PlanError> {
                 "`server` and `key_name` with mode \"rfc2136\"",
             )),
         },
-        _ => Err(loc.invalid(raw.mode.span(), "one of \"manual\", \"rfc2136\", \"none\"")),
+        "windows" => {
+            let Some(listed) = &raw.zones else {
+                return Err(loc.invalid(
+                    raw.mode.span(),
+                    "`zones` (the Windows DNS zones Fedshare may write to) with mode \"windows\"",
+                ));
+            };
+            let mut zones = Vec::new();
+            for zone in listed.get_ref() {
+                zones.push(domain(zone, loc)?);
+            }
+            if zones.is_empty() {
+                return Err(
+                    loc.invalid(listed.span(), "at least one zone, such as \"contoso.com\"")
+                );
+            }
+            let server = raw
+                .server
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            Ok(DnsMode::Windows {
+                server: server.map(str::to_owned),
+                zones,
+            })
+        }
+        _ => Err(loc.invalid(
+            raw.mode.span(),
+            "one of \"manual\", \"rfc2136\", \"windows\", \"none\"",
+        )),
     }
 }
 
@@ -638,6 +720,9 @@ pub struct PlanDns {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub key_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub zones: Option<Vec<String>>,
 }
 
 impl PlanDocument {
@@ -664,11 +749,17 @@ impl From<&SharingPlan> for PlanDocument {
                 thumbprint: t.clone(),
             },
         };
-        let (mode, server, key_name) = match &p.dns {
-            DnsMode::Manual => ("manual", None, None),
-            DnsMode::None => ("none", None, None),
-            DnsMode::Rfc2136 { server, key_name } => {
-                ("rfc2136", Some(server.clone()), Some(key_name.clone()))
+        let (mode, server, key_name, zones) = match &p.dns {
+            DnsMode::Manual => ("manual", None, None, None),
+            DnsMode::None => ("none", None, None, None),
+            DnsMode::Rfc2136 { server, key_name } => (
+                "rfc2136",
+                Some(server.clone()),
+                Some(key_name.clone()),
+                None,
+            ),
+            DnsMode::Windows { server, zones } => {
+                ("windows", server.clone(), None, Some(zones.clone()))
             }
         };
         PlanDocument {
@@ -721,6 +812,7 @@ impl From<&SharingPlan> for PlanDocument {
                 mode: mode.into(),
                 server,
                 key_name,
+                zones,
             },
         }
     }
@@ -773,6 +865,46 @@ mod tests {
         let json = serde_json::to_string(&plan.document()).unwrap();
         let doc: PlanDocument = serde_json::from_str(&json).unwrap();
         assert_eq!(SharingPlan::parse(&doc.to_toml(), "form").unwrap(), plan);
+    }
+
+    #[test]
+    fn windows_dns_mode_lists_the_zones_it_may_write_to() {
+        let text = format!(
+            "{HEAD}additional = [\"sales.contoso.com\"]\n[dns]\nmode = \"windows\"\nzones = [\"Contoso.com.\", \"sales.contoso.com\"]\n"
+        );
+        let plan = SharingPlan::parse(&text, "p.toml").unwrap();
+        let DnsMode::Windows { server, zones } = &plan.dns else {
+            panic!("{:?}", plan.dns);
+        };
+        assert_eq!(server, &None, "the host's own computer");
+        assert_eq!(zones, &["contoso.com", "sales.contoso.com"]);
+        assert!(plan.dns.publishes());
+        // The longest listed zone holds a name.
+        assert_eq!(
+            zone_of(zones, "sales.contoso.com"),
+            Some("sales.contoso.com")
+        );
+        assert_eq!(
+            zone_of(zones, "autodiscover.contoso.com"),
+            Some("contoso.com")
+        );
+        assert_eq!(zone_of(zones, "notcontoso.com"), None);
+        assert_eq!(
+            SharingPlan::parse(&plan.to_toml(), "saved.toml").unwrap(),
+            plan
+        );
+
+        let (line, _, expected) = err(&format!("{HEAD}[dns]\nmode = \"windows\"\n"));
+        assert_eq!(line, 7);
+        assert!(expected.contains("`zones`"), "{expected}");
+        let (line, column, expected) = err(&format!(
+            "{HEAD}[dns]\nmode = \"windows\"\nzones = [\"fabrikam.com\"]\n"
+        ));
+        assert_eq!((line, column), (8, 9));
+        assert!(
+            expected.contains("a zone that holds contoso.com"),
+            "{expected}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! policies, policy assignment, Autodiscover CNAME. Objects the plan does not name are never
 //! touched.
 
-use fedshare_exchange::{Invocation, ParamValue};
+use fedshare_exchange::{windows_dns, Invocation, ParamValue};
 use fedshare_model::{ExchangeCertificate, StepKind};
 use serde_json::{json, Value};
 
@@ -44,6 +44,55 @@ pub(crate) fn step(id: String, title: String, kind: StepKind) -> Step {
         verification: Vec::new(),
         undo: Vec::new(),
         before: Value::Null,
+    }
+}
+
+/// The actions that create `record` as the plan's DNS mode does it, and their undo. A CNAME
+/// replaces the `previous` targets at its name; undo puts them back.
+pub(crate) fn publication(dns: &DnsMode, record: &DnsRecord, previous: &[String], s: &mut Step) {
+    let previous: Vec<DnsRecord> = previous
+        .iter()
+        .map(|v| DnsRecord {
+            value: v.trim_end_matches('.').to_owned(),
+            ..record.clone()
+        })
+        .collect();
+    match dns {
+        DnsMode::Rfc2136 { .. } => {
+            // The update replaces the CNAME's record set in one message.
+            s.actions.push(Action::Publish(record.clone()));
+            s.undo.push(Action::Unpublish(record.clone()));
+            s.undo.extend(previous.into_iter().map(Action::Publish));
+        }
+        DnsMode::Windows { server, zones } => {
+            let Some(zone) = crate::file::zone_of(zones, &record.name) else {
+                // Parsing refuses a plan whose records lie outside its zones.
+                return;
+            };
+            let target = windows_dns::Target {
+                zone,
+                computer_name: server.as_deref(),
+            };
+            let add = |r: &DnsRecord| {
+                Action::Invoke(windows_dns::add_record(target, &r.name, data(r), 3600))
+            };
+            let remove = |r: &DnsRecord| {
+                Action::Invoke(windows_dns::remove_record(target, &r.name, data(r)))
+            };
+            // Windows DNS refuses a second CNAME at a name: the old one goes first.
+            s.actions.extend(previous.iter().map(remove));
+            s.actions.push(add(record));
+            s.undo.push(remove(record));
+            s.undo.extend(previous.iter().map(add));
+        }
+        DnsMode::Manual | DnsMode::None => {}
+    }
+}
+
+fn data(record: &DnsRecord) -> windows_dns::RecordData<'_> {
+    match record.rtype {
+        RecordType::Txt => windows_dns::RecordData::Txt(&record.value),
+        RecordType::Cname => windows_dns::RecordData::Cname(&record.value),
     }
 }
 
@@ -195,17 +244,7 @@ fn autodiscover_steps(plan: &SharingPlan, snapshot: &Snapshot, steps: &mut Vec<S
             StepKind::AutodiscoverDns,
         );
         s.before = json!({"Name": record.name, "Type": "CNAME", "Values": previous});
-        if matches!(plan.dns, DnsMode::Rfc2136 { .. }) {
-            s.actions.push(Action::Publish(record.clone()));
-            s.undo.push(Action::Unpublish(record.clone()));
-            // Restoring a CNAME that pointed elsewhere puts the old target back.
-            s.undo.extend(previous.iter().map(|v| {
-                Action::Publish(DnsRecord {
-                    value: v.trim_end_matches('.').to_owned(),
-                    ..record.clone()
-                })
-            }));
-        }
+        publication(&plan.dns, &record, &previous, &mut s);
         s.actions.push(Action::WaitResolvable(record.clone()));
         s.verification.push(Verification::Resolves(record));
         steps.push(s);

@@ -3,6 +3,7 @@
 
 mod certificates;
 mod directory;
+mod dns_server;
 pub mod errors;
 mod orgid;
 pub mod params;
@@ -44,6 +45,8 @@ type CmdletFn = fn(&mut Ctx<'_>, &Args) -> Result<Vec<Value>, ShellError>;
 fn handler(cmdlet: &str) -> Option<CmdletFn> {
     Some(match cmdlet {
         "Get-AcceptedDomain" => directory::get_accepted_domain,
+        "Add-DnsServerResourceRecord" => dns_server::add_record,
+        "Remove-DnsServerResourceRecord" => dns_server::remove_record,
         "Get-AutodiscoverVirtualDirectory" => directory::get_autodiscover_vdir,
         "Get-WebServicesVirtualDirectory" => directory::get_ews_vdir,
         "Get-ExchangeCertificate" => certificates::get_exchange_certificate,

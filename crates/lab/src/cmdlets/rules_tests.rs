@@ -914,3 +914,64 @@ fn organization_breaks_show_in_get_output() {
     assert_eq!(policies.iter().filter(|p| p["Default"] == true).count(), 2);
     let _ = ParamValue::Bool(true);
 }
+
+// ---- Windows DNS Server (DnsServer module) ---------------------------------------------
+
+#[test]
+fn windows_dns_records_are_added_once_removed_exactly_and_zones_must_exist() {
+    use fedshare_exchange::windows_dns::{add_record, remove_record, RecordData, Target};
+    let mut s = shell();
+    let contoso = Target {
+        zone: "contoso.com",
+        computer_name: Some("DC01"),
+    };
+    let proof = RecordData::Txt("proof-1");
+    ok(&mut s, add_record(contoso, "contoso.com", proof, 3600));
+    let zone = crate::zones::zone_for(&s.world.zones, "contoso.com").expect("zone");
+    assert_eq!(
+        zone.values("contoso.com", "TXT"),
+        ["v=spf1 mx -all", "proof-1"],
+        "added beside the SPF record"
+    );
+    let e = fails_with(
+        &mut s,
+        add_record(contoso, "contoso.com", proof, 3600),
+        "CimException",
+    );
+    assert_eq!(e.error_id, "WIN32 9711,Add-DnsServerResourceRecord");
+    assert!(e.message.contains("on server DC01"), "{e:?}");
+
+    // A CNAME is alone at its name, as Windows DNS enforces.
+    let alias = RecordData::Cname("mail.contoso.com");
+    ok(
+        &mut s,
+        add_record(contoso, "autodiscover.contoso.com", alias, 3600),
+    );
+    let second = RecordData::Cname("other.contoso.com");
+    fails_with(
+        &mut s,
+        add_record(contoso, "autodiscover.contoso.com", second, 3600),
+        "CimException",
+    );
+
+    ok(&mut s, remove_record(contoso, "contoso.com", proof));
+    let zone = crate::zones::zone_for(&s.world.zones, "contoso.com").expect("zone");
+    assert_eq!(zone.values("contoso.com", "TXT"), ["v=spf1 mx -all"]);
+    let e = fails_with(
+        &mut s,
+        remove_record(contoso, "contoso.com", proof),
+        "CimException",
+    );
+    assert_eq!(e.error_id, "WIN32 9714,Remove-DnsServerResourceRecord");
+
+    let elsewhere = Target {
+        zone: "example.org",
+        computer_name: None,
+    };
+    let e = fails_with(
+        &mut s,
+        add_record(elsewhere, "example.org", proof, 3600),
+        "CimException",
+    );
+    assert_eq!(e.error_id, "WIN32 9601,Add-DnsServerResourceRecord");
+}

@@ -4,7 +4,7 @@ use fedshare_exchange::Invocation;
 use fedshare_model::StepKind;
 use serde_json::json;
 
-use super::{no_confirm, step, ORGID_PREFIX};
+use super::{no_confirm, publication, step, ORGID_PREFIX};
 use crate::dns::{DnsRecord, RecordType};
 use crate::error::PlanError;
 use crate::file::{DnsMode, SharingPlan};
@@ -89,10 +89,8 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
     s.before = json!({"Name": domain, "Type": "TXT", "Values": before});
     s.preconditions
         .push(Precondition::Step("trust.create".into()));
-    if matches!(plan.dns, DnsMode::Rfc2136 { .. }) {
-        s.actions.push(Action::Publish(record.clone()));
-        s.undo.push(Action::Unpublish(record.clone()));
-    }
+    // Other TXT values at the domain (SPF, other proofs) stay: the proof is added beside them.
+    publication(&plan.dns, &record, &[], &mut s);
     s.actions.push(Action::WaitResolvable(record.clone()));
     s.verification.push(Verification::Resolves(record));
     s
