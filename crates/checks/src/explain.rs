@@ -439,6 +439,45 @@ const KNOWN: &[Known] = &[
     },
     Known {
         refines: false,
+        id: "windows-dns-record-exists",
+        patterns: &[&["WIN32 9711"], &["failed to create resource record"]],
+        cause: "Windows DNS Server already has this record, or another record at a name that gets a CNAME (a CNAME must be alone at its name).",
+        confirm: &["dns.autodiscover:<domain>", "domain.proof:<domain>"],
+        fixes: &[(
+            "Look at what is there; remove the old record if it is wrong, then publish again.",
+            &[
+                "Get-DnsServerResourceRecord -ZoneName <zone> -Name <name>",
+                "Remove-DnsServerResourceRecord -ZoneName <zone> -Name <name> -RRType CName -Force",
+            ],
+        )],
+    },
+    Known {
+        refines: false,
+        id: "windows-dns-zone-missing",
+        patterns: &[&["WIN32 9601"], &["failed to get the zone information"]],
+        cause: "The zone is not on that DNS server: a wrong zone in the plan's [dns] zones (or --zone), or the wrong server (-ComputerName).",
+        confirm: &["domain.proof:<domain>"],
+        fixes: &[(
+            "List the zones the server holds and use the one that contains the record.",
+            &["Get-DnsServerZone -ComputerName <server> | Where-Object { -not $_.IsReverseLookupZone }"],
+        )],
+    },
+    Known {
+        refines: false,
+        id: "windows-dns-tools-missing",
+        patterns: &[&["Fedshare NotAvailable"], &["is not available on this computer", "DNS Server Tools"]],
+        cause: "The DnsServer module is not installed on the computer Fedshare runs on, so it cannot create records in Windows DNS.",
+        confirm: &[],
+        fixes: &[(
+            "Install the DNS Server Tools, or publish the records by hand (mode = \"manual\").",
+            &[
+                "Add-WindowsCapability -Online -Name Rsat.Dns.Tools~~~~0.0.1.0",
+                "Install-WindowsFeature RSAT-DNS-Server",
+            ],
+        )],
+    },
+    Known {
+        refines: false,
         id: "mismatched-sts",
         patterns: &[&["MismatchedSTS"], &["GetFederationInformationTokenIssuerDoesntMatchAny"], &["uri windowsliveid"]],
         cause: "The two organizations use different instances of the trust broker (business vs consumer).",

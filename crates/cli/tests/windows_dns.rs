@@ -98,3 +98,58 @@ fn a_record_outside_the_listed_zones_is_refused_before_anything_runs() {
         "names the file and line: {text}"
     );
 }
+
+#[test]
+fn dns_publish_windows_creates_one_record_through_the_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    succeed(d, &["lab", "init"]);
+    let args = [
+        "dns",
+        "publish",
+        "--windows",
+        "--zone",
+        "contoso.com",
+        "--name",
+        "autodiscover.contoso.com",
+        "--cname",
+        "mail.contoso.com",
+    ];
+    let out = succeed(d, &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Add-DnsServerResourceRecord -ZoneName 'contoso.com' -Name 'autodiscover' -CName -HostNameAlias 'mail.contoso.com'"),
+        "{text}"
+    );
+    let check = dns_check(d, "contoso.com");
+    assert!(
+        check["autodiscover"]["views"][0]["answer"]["values"]
+            .to_string()
+            .contains("CNAME mail.contoso.com"),
+        "{check}"
+    );
+    // Windows DNS keeps one CNAME per name: a second is refused with its Win32 code.
+    let again = fedshare(d, &args);
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        err.contains("Failed to create resource record autodiscover"),
+        "{err}"
+    );
+
+    // RFC 2136 publication still needs its server and key.
+    let usage = fedshare(
+        d,
+        &[
+            "dns",
+            "publish",
+            "--zone",
+            "contoso.com",
+            "--name",
+            "contoso.com",
+            "--txt",
+            "x",
+        ],
+    );
+    assert_eq!(usage.status.code(), Some(2));
+}

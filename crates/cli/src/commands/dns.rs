@@ -10,6 +10,8 @@ use fedshare_dns::{
 };
 use fedshare_engine::network;
 use fedshare_engine::EngineError;
+use fedshare_exchange::script::render_invocation;
+use fedshare_exchange::windows_dns::{self, RecordData, Target};
 
 use crate::args::Global;
 use crate::output::{Outcome, Output};
@@ -19,7 +21,8 @@ pub enum DnsCommand {
     /// Check the domain-proof TXT, the autodiscover CNAME and the _autodiscover._tcp SRV of a
     /// domain in every view: its authoritative servers, the system resolver, listed resolvers.
     Check(CheckArgs),
-    /// Publish a record with a TSIG-signed RFC 2136 update (the key comes from the keychain).
+    /// Publish a record with a TSIG-signed RFC 2136 update (the key comes from the keychain),
+    /// or with `--windows` in Windows DNS Server through the profile's PowerShell host.
     Publish(PublishArgs),
 }
 
@@ -40,15 +43,20 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
-    /// The DNS server that takes the update (ADDR or ADDR:PORT).
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub server: String,
+    /// Create the record in Windows DNS Server with Add-DnsServerResourceRecord (DnsServer
+    /// module), run by the profile's PowerShell host, instead of an RFC 2136 update.
+    #[arg(long, conflicts_with = "key_name")]
+    pub windows: bool,
+    /// The DNS server that takes the update (ADDR or ADDR:PORT); with `--windows`, the DNS
+    /// server's computer name (the host's own computer when omitted).
+    #[arg(long, value_name = "ADDR:PORT", required_unless_present = "windows")]
+    pub server: Option<String>,
     /// The zone the record belongs to.
     #[arg(long)]
     pub zone: String,
     /// The TSIG key name; its secret is read from the keychain (`fedshare credentials set --purpose dns`).
-    #[arg(long)]
-    pub key_name: String,
+    #[arg(long, required_unless_present = "windows")]
+    pub key_name: Option<String>,
     /// The record's owner name, e.g. contoso.com or autodiscover.contoso.com.
     #[arg(long)]
     pub name: String,
@@ -166,10 +174,16 @@ fn render(report: &DomainDnsReport) -> String {
 }
 
 async fn publish(global: &Global, args: PublishArgs) -> Result<Output, EngineError> {
+    if args.windows {
+        return publish_windows(global, args).await;
+    }
     let session = super::session(global)?;
-    let server = fedshare_engine::net::socket_addr(&args.server, 53)?;
+    let (Some(server), Some(key_name)) = (&args.server, args.key_name) else {
+        unreachable!("clap requires --server and --key-name without --windows")
+    };
+    let server = fedshare_engine::net::socket_addr(server, 53)?;
     let key = TsigKey {
-        name: args.key_name,
+        name: key_name,
         algorithm: TsigAlgo::HmacSha256,
         secret: session.dns_key_secret()?,
     };
@@ -200,4 +214,26 @@ async fn publish(global: &Global, args: PublishArgs) -> Result<Output, EngineErr
         report.rcode
     );
     Ok(Output::new(&report, text))
+}
+
+/// The record as one `Add-DnsServerResourceRecord` invocation through the profile's host.
+async fn publish_windows(global: &Global, args: PublishArgs) -> Result<Output, EngineError> {
+    let session = super::session(global)?;
+    let data = match (&args.txt, &args.cname) {
+        (Some(txt), _) => RecordData::Txt(txt),
+        (None, Some(cname)) => RecordData::Cname(cname),
+        (None, None) => unreachable!("clap requires --txt or --cname"),
+    };
+    let target = Target {
+        zone: &args.zone,
+        computer_name: args.server.as_deref(),
+    };
+    let invocation = windows_dns::add_record(target, &args.name, data, 3600);
+    let output = session.invoke(&invocation).await?;
+    let line = render_invocation(&invocation);
+    let text = format!("Published {} in Windows DNS: {line}\n", args.name);
+    Ok(Output::new(
+        &serde_json::json!({ "invocation": line, "output": output }),
+        text,
+    ))
 }
