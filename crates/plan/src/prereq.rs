@@ -7,7 +7,7 @@ use fedshare_model::{
     AcceptedDomainType, CheckResult, CheckStatus, Evidence, Fix, Severity, StepKind,
 };
 
-use crate::file::SharingPlan;
+use crate::file::{DnsMode, SharingPlan};
 use crate::snapshot::Snapshot;
 
 /// "Estimated time to complete this task: 1 hour." (Configure federated sharing, Exchange 2013.)
@@ -235,5 +235,39 @@ pub fn prerequisites(plan: &SharingPlan, snapshot: &Snapshot) -> Vec<CheckResult
     );
     out.push(wssecurity(snapshot));
     out.push(clock(snapshot));
+    if let DnsMode::Windows { server, zones } = &plan.dns {
+        out.push(windows_dns_tools(server.as_deref(), zones));
+    }
     out
+}
+
+/// Publishing in Windows DNS runs the DnsServer cmdlets on this computer: they must be
+/// installed, and the account must be allowed to change the zones. Nothing reads that
+/// before the first record, so it is a reminder with the commands that settle it.
+fn windows_dns_tools(server: Option<&str>, zones: &[String]) -> CheckResult {
+    let mut r = result(
+        "prereq.windows-dns",
+        "This computer can change the Windows DNS zones the plan lists",
+        CheckStatus::NotChecked,
+        Severity::Error,
+        "The plan publishes its records with Add-DnsServerResourceRecord, which needs the DNS Server Tools on this computer and DnsAdmins (or zone) rights for the account.",
+    );
+    let server = server.unwrap_or("this computer");
+    r.evidence.push(evidence(
+        "[dns] zones",
+        format!("{} on {server}", zones.join(", ")),
+        "each zone exists on that server and the account may change it",
+    ));
+    r.fix = Some(Fix {
+        summary: "Install the DNS Server Tools if Get-DnsServerZone is not found, then confirm each zone.".into(),
+        commands: vec![
+            "Add-WindowsCapability -Online -Name Rsat.Dns.Tools~~~~0.0.1.0".into(),
+            format!(
+                "Get-DnsServerZone -ComputerName {server_arg} -Name {zone}",
+                server_arg = if server == "this computer" { "localhost" } else { server },
+                zone = zones.first().map_or("<zone>", String::as_str)
+            ),
+        ],
+    });
+    r
 }

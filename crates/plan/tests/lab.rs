@@ -459,6 +459,26 @@ async fn prerequisites_read_the_lab() {
     assert_eq!(status("prereq.accepted-domain:contoso-relay.com"), Failure);
     assert_eq!(status("prereq.management-roles"), NotChecked);
     assert_eq!(fedshare_plan::ESTIMATED_TIME, Duration::from_secs(3600));
+    assert!(!checks.iter().any(|c| c.id == "prereq.windows-dns"));
+
+    // Publishing in Windows DNS adds the reminder that settles the DNS Server Tools.
+    p.dns = fedshare_plan::file::DnsMode::Windows {
+        server: Some("dc01.contoso.com".into()),
+        zones: vec!["contoso.com".into()],
+    };
+    let checks = fedshare_plan::prerequisites(&p, &snap);
+    let windows = checks
+        .iter()
+        .find(|c| c.id == "prereq.windows-dns")
+        .expect("the Windows DNS prerequisite");
+    assert_eq!(windows.status, NotChecked);
+    assert_eq!(
+        windows.evidence[0].actual,
+        "contoso.com on dc01.contoso.com"
+    );
+    let fix = windows.fix.as_ref().expect("a fix");
+    assert!(fix.commands[1]
+        .contains("Get-DnsServerZone -ComputerName dc01.contoso.com -Name contoso.com"));
 }
 
 #[tokio::test]
