@@ -196,6 +196,34 @@ mod tests {
     }
 
     #[test]
+    fn switching_to_windows_dns_drops_the_update_keys_and_keeps_the_comments() {
+        let text = saved(|doc| {
+            doc.dns = crate::file::PlanDns {
+                mode: "windows".into(),
+                server: None,
+                key_name: None,
+                zones: Some(vec!["contoso.com".into()]),
+            };
+        });
+        assert!(text.contains("# \"windows\": Fedshare publishes in Windows DNS Server"));
+        let settings: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(
+            !settings
+                .iter()
+                .any(|l| l.starts_with("key_name") || l.starts_with("server")),
+            "{text}"
+        );
+        let plan = SharingPlan::parse(&text, "saved.toml").expect("still a plan");
+        assert_eq!(
+            plan.dns,
+            crate::file::DnsMode::Windows {
+                server: None,
+                zones: vec!["contoso.com".into()],
+            }
+        );
+    }
+
+    #[test]
     fn a_removed_entry_goes_with_its_comment_and_a_new_one_is_added() {
         let text = saved(|doc| {
             let adatum = doc.relationship.remove(1);

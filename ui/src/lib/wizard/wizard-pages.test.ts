@@ -119,6 +119,34 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
   });
 });
 
+describe('1 Federation trust: how DNS records are published', () => {
+  it('switches to Windows DNS with its zones and saves the [dns] section', async () => {
+    const save = vi.fn((doc: PlanDocument) => Promise.resolve(doc));
+    page(FederationTrust, createFakeBackend({ savePlanDocument: save }));
+    const rfc = await screen.findByTestId('dns-mode-rfc2136');
+    expect(rfc).toBeChecked();
+    expect(screen.getByTestId('dns-server')).toHaveValue('lab');
+    await userEvent.click(screen.getByTestId('dns-mode-windows'));
+    expect(screen.getByTestId('dns-mode-help')).toHaveTextContent('Add-DnsServerResourceRecord');
+    expect(screen.queryByTestId('dns-key-name')).toBeNull();
+    await userEvent.type(screen.getByTestId('dns-zones'), 'contoso.test{enter}sales.contoso.test');
+    await userEvent.type(screen.getByTestId('dns-computer'), 'dc01.contoso.test');
+    screen.getByTestId('dns-zones').blur();
+    await userEvent.click(screen.getByTestId('save-plan'));
+    expect(await screen.findByTestId('plan-saved')).toBeInTheDocument();
+    expect(save.mock.calls[0]?.[0].dns).toEqual({
+      mode: 'windows',
+      zones: ['contoso.test', 'sales.contoso.test'],
+      server: 'dc01.contoso.test',
+    });
+
+    await userEvent.click(screen.getByTestId('dns-mode-manual'));
+    await userEvent.click(screen.getByTestId('save-plan'));
+    await vi.waitFor(() => expect(save).toHaveBeenCalledTimes(2));
+    expect(save.mock.calls[1]?.[0].dns).toEqual({ mode: 'manual' });
+  });
+});
+
 describe('2 Organization relationships', () => {
   it('edits the relationship list and shows only its own planned step', async () => {
     const save = vi.fn((doc: PlanDocument) => Promise.resolve(doc));
