@@ -112,13 +112,6 @@ pub enum DnsMode {
     None,
 }
 
-impl DnsMode {
-    /// Whether Fedshare creates the records itself (else the administrator does, or nobody).
-    pub fn publishes(&self) -> bool {
-        matches!(self, DnsMode::Rfc2136 { .. } | DnsMode::Windows { .. })
-    }
-}
-
 // ---- the file form (spans kept for errors) ----
 
 #[derive(Debug, Deserialize)]
@@ -518,6 +511,12 @@ fn validate_dns(raw: &RawDns, loc: &Locator<'_>) -> Result<DnsMode, PlanError> {
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty());
+            if server.is_some_and(|s| !is_dns_name(s)) {
+                return Err(loc.invalid(
+                    raw.mode.span(),
+                    "`server` as a DNS server's name, such as dc01 or dc01.contoso.com (or no `server` for this computer)",
+                ));
+            }
             Ok(DnsMode::Windows {
                 server: server.map(str::to_owned),
                 zones,
@@ -562,8 +561,12 @@ pub(crate) fn is_free_text(v: &str) -> bool {
 }
 
 fn is_hostname(v: &str) -> bool {
-    v.contains('.')
-        && v.len() <= 253
+    v.contains('.') && is_dns_name(v)
+}
+
+/// Labels of letters, digits and inner hyphens: a host name, or a computer's short name.
+fn is_dns_name(v: &str) -> bool {
+    v.len() <= 253
         && v.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
@@ -878,7 +881,6 @@ mod tests {
         };
         assert_eq!(server, &None, "the host's own computer");
         assert_eq!(zones, &["contoso.com", "sales.contoso.com"]);
-        assert!(plan.dns.publishes());
         // The longest listed zone holds a name.
         assert_eq!(
             zone_of(zones, "sales.contoso.com"),
@@ -893,6 +895,19 @@ mod tests {
             SharingPlan::parse(&plan.to_toml(), "saved.toml").unwrap(),
             plan
         );
+        let with_server = |name: &str| {
+            text.replace(
+                "mode = \"windows\"",
+                &format!("mode = \"windows\"\nserver = \"{name}\""),
+            )
+        };
+        let named = SharingPlan::parse(&with_server("DC01"), "p.toml").unwrap();
+        let DnsMode::Windows { server, .. } = named.dns else {
+            panic!("{:?}", named.dns);
+        };
+        assert_eq!(server.as_deref(), Some("DC01"));
+        let (_, _, expected) = err(&with_server("dc01; Remove-Item x"));
+        assert!(expected.contains("a DNS server's name"), "{expected}");
 
         let (line, _, expected) = err(&format!("{HEAD}[dns]\nmode = \"windows\"\n"));
         assert_eq!(line, 7);
