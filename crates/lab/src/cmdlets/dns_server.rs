@@ -142,12 +142,15 @@ pub(crate) fn remove_record(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     let zone = zone(REMOVE, &mut ctx.world.zones, args)?;
     let owner = owner(zone, &name);
     let before = zone.records.len();
+    // Text is compared exactly (a proof is case-sensitive base64); host names are not.
+    let same = |value: &str, wanted: &str| match rtype {
+        "TXT" => value == wanted,
+        _ => value.eq_ignore_ascii_case(wanted),
+    };
     zone.records.retain(|r| {
         !(r.name.eq_ignore_ascii_case(&owner)
             && r.rtype == rtype
-            && data
-                .as_ref()
-                .is_none_or(|d| r.value.eq_ignore_ascii_case(d) || &r.value == d))
+            && data.as_deref().is_none_or(|d| same(&r.value, d)))
     });
     if zone.records.len() == before {
         return Err(cim_error(

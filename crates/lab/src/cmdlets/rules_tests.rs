@@ -954,6 +954,12 @@ fn windows_dns_records_are_added_once_removed_exactly_and_zones_must_exist() {
         "CimException",
     );
 
+    // A proof differing only in case is another value: it is not the one removed.
+    fails_with(
+        &mut s,
+        remove_record(contoso, "contoso.com", RecordData::Txt("PROOF-1")),
+        "CimException",
+    );
     ok(&mut s, remove_record(contoso, "contoso.com", proof));
     let zone = crate::zones::zone_for(&s.world.zones, "contoso.com").expect("zone");
     assert_eq!(zone.values("contoso.com", "TXT"), ["v=spf1 mx -all"]);
