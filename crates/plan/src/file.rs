@@ -736,14 +736,6 @@ impl PlanDocument {
     }
 }
 
-fn level_name(level: FreeBusyAccessLevel) -> &'static str {
-    match level {
-        FreeBusyAccessLevel::None => "None",
-        FreeBusyAccessLevel::AvailabilityOnly => "AvailabilityOnly",
-        FreeBusyAccessLevel::LimitedDetails => "LimitedDetails",
-    }
-}
-
 impl From<&SharingPlan> for PlanDocument {
     fn from(p: &SharingPlan) -> Self {
         let certificate = match &p.trust.certificate {
@@ -781,7 +773,7 @@ impl From<&SharingPlan> for PlanDocument {
                     name: r.name.clone(),
                     domains: r.domains.clone(),
                     free_busy_enabled: r.free_busy_enabled,
-                    access_level: level_name(r.access_level).into(),
+                    access_level: r.access_level.to_string(),
                     scope_group: r.scope_group.clone(),
                     enabled: r.enabled,
                     target_application_uri: r.target_application_uri.clone(),
@@ -819,10 +811,6 @@ impl From<&SharingPlan> for PlanDocument {
             },
         }
     }
-}
-
-pub(crate) fn level_text(level: FreeBusyAccessLevel) -> &'static str {
-    level_name(level)
 }
 
 #[cfg(test)]

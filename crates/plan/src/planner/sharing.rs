@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{no_confirm, step};
 use crate::entries::{same_entries, SharingEntry};
 use crate::error::PlanError;
-use crate::file::{level_text, MailboxSelection, PolicySpec, RelationshipSpec, SharingPlan};
+use crate::file::{MailboxSelection, PolicySpec, RelationshipSpec, SharingPlan};
 use crate::snapshot::Snapshot;
 use crate::step::{Action, Capture, Placeholder, Precondition, Step, Verification};
 
@@ -84,7 +84,7 @@ fn relationship_verification(r: &RelationshipSpec) -> Verification {
     if r.free_busy_enabled {
         expect.push((
             "FreeBusyAccessLevel".into(),
-            json!(level_text(r.access_level)),
+            json!(r.access_level.to_string()),
         ));
     }
     Verification::Object {
@@ -110,7 +110,7 @@ fn new_relationship(r: &RelationshipSpec, snapshot: &Snapshot) -> Step {
         .bool("Enabled", r.enabled)
         .bool("FreeBusyAccessEnabled", r.free_busy_enabled);
     if r.free_busy_enabled {
-        inv = inv.enumeration("FreeBusyAccessLevel", level_text(r.access_level));
+        inv = inv.enumeration("FreeBusyAccessLevel", r.access_level.to_string());
     }
     if let Some(g) = &r.scope_group {
         inv = inv.string("FreeBusyAccessScope", g.clone());
@@ -184,8 +184,8 @@ fn changed_relationship(
     if r.free_busy_enabled && have.free_busy_access_level != r.access_level {
         c.add(
             "FreeBusyAccessLevel",
-            ParamValue::Enum(level_text(r.access_level).into()),
-            ParamValue::Enum(level_text(have.free_busy_access_level).into()),
+            ParamValue::Enum(r.access_level.to_string()),
+            ParamValue::Enum(have.free_busy_access_level.to_string()),
         );
     }
     if let Some(g) = &r.scope_group {
