@@ -7,8 +7,8 @@
 //! restarting the network. Office 365 tenants redirect to Exchange Online, as in reality.
 
 use fedshare_labnet::{
-    FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, TokenIssuer, WsSecurity,
-    EXCHANGE_ONLINE_APPLICATION_URI,
+    FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, ServerSettings,
+    TokenIssuer, WsSecurity, EXCHANGE_ONLINE_APPLICATION_URI,
 };
 use fedshare_model::AcceptedDomainType;
 
@@ -85,11 +85,14 @@ pub fn extra_hosts(world: &World, sites: &[PartnerSite]) -> Vec<String> {
 pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable) {
     let own = own_domains(world);
     let own_info = own_answer(world).map(|a| info_of(&a));
-    let own_ws = WsSecurity {
-        autodiscover: views::effective_vdir(world, &world.virtual_directories.autodiscover)
-            .ws_security_authentication,
-        ews: views::effective_vdir(world, &world.virtual_directories.web_services)
-            .ws_security_authentication,
+    let own_server = ServerSettings {
+        ws_security: WsSecurity {
+            autodiscover: views::effective_vdir(world, &world.virtual_directories.autodiscover)
+                .ws_security_authentication,
+            ews: views::effective_vdir(world, &world.virtual_directories.web_services)
+                .ws_security_authentication,
+        },
+        clock_offset_seconds: views::clock_offset_seconds(world),
     };
     let partners = views::effective_partners(world);
     for site in sites
@@ -97,8 +100,7 @@ pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable
         .filter(|s| s.behaviour == PartnerBehaviour::FromTable)
     {
         let info = if own.iter().any(|d| d.eq_ignore_ascii_case(&site.domain)) {
-            table.set_ws_security(&site.domain, own_ws);
-            table.set_clock_offset(&site.domain, views::clock_offset_seconds(world));
+            table.set_server(&site.domain, own_server);
             own_info.clone()
         } else {
             partners

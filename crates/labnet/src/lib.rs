@@ -31,8 +31,9 @@ pub use dns::served::{ServedZones, UpdatesHeld};
 pub use error::LabNetError;
 pub use https::soap::gfi_request_envelope;
 pub use partner::{
-    BrokenKind, FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, TokenIssuer,
-    WsSecurity, EXCHANGE_ONLINE_APPLICATION_URI, MICROSOFT_ONLINE_ENDPOINT, MICROSOFT_ONLINE_URI,
+    BrokenKind, FederationInfo, FederationInfoTable, PartnerBehaviour, PartnerSite, ServerSettings,
+    TokenIssuer, WsSecurity, EXCHANGE_ONLINE_APPLICATION_URI, MICROSOFT_ONLINE_ENDPOINT,
+    MICROSOFT_ONLINE_URI,
 };
 pub use zone::{RecordData, RecordKind, ZoneData};
 

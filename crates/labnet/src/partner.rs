@@ -124,14 +124,21 @@ impl Default for WsSecurity {
     }
 }
 
+/// How an organisation's servers answer besides their federation information.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServerSettings {
+    pub ws_security: WsSecurity,
+    /// How far the servers' clock is off, in seconds (their HTTP `Date`).
+    pub clock_offset_seconds: i64,
+}
+
 /// What the lab's Exchange organisations answer that changes at run time, keyed by lowercase
-/// organisation domain: their federation answers (its own organisation becoming federated),
-/// their WS-Security settings and their servers' clock. Clones share the same table.
+/// organisation domain: their federation answers (its own organisation becoming federated)
+/// and their servers' settings. Clones share the same table.
 #[derive(Debug, Clone, Default)]
 pub struct FederationInfoTable {
     answers: Arc<RwLock<HashMap<String, FederationInfo>>>,
-    ws_security: Arc<RwLock<HashMap<String, WsSecurity>>>,
-    clock_offsets: Arc<RwLock<HashMap<String, i64>>>,
+    servers: Arc<RwLock<HashMap<String, ServerSettings>>>,
 }
 
 impl FederationInfoTable {
@@ -160,30 +167,16 @@ impl FederationInfoTable {
             .and_then(|t| t.get(&domain.to_ascii_lowercase()).cloned())
     }
 
-    pub fn set_ws_security(&self, domain: &str, settings: WsSecurity) {
-        if let Ok(mut table) = self.ws_security.write() {
+    pub fn set_server(&self, domain: &str, settings: ServerSettings) {
+        if let Ok(mut table) = self.servers.write() {
             table.insert(domain.to_ascii_lowercase(), settings);
         }
     }
 
-    /// How far the clock of `domain`'s servers is off, in seconds (their HTTP `Date`).
-    pub fn set_clock_offset(&self, domain: &str, seconds: i64) {
-        if let Ok(mut table) = self.clock_offsets.write() {
-            table.insert(domain.to_ascii_lowercase(), seconds);
-        }
-    }
-
-    pub fn clock_offset(&self, domain: &str) -> i64 {
-        self.clock_offsets
-            .read()
-            .ok()
-            .and_then(|t| t.get(&domain.to_ascii_lowercase()).copied())
-            .unwrap_or(0)
-    }
-
-    /// The settings of `domain`'s organisation; Exchange's defaults when none were set.
-    pub fn ws_security(&self, domain: &str) -> WsSecurity {
-        self.ws_security
+    /// The settings of `domain`'s servers; Exchange's defaults and the real time when none
+    /// were set.
+    pub fn server(&self, domain: &str) -> ServerSettings {
+        self.servers
             .read()
             .ok()
             .and_then(|t| t.get(&domain.to_ascii_lowercase()).copied())

@@ -49,11 +49,11 @@ pub(crate) async fn handle(
             PartnerBehaviour::FromTable => {
                 let table = sites.table();
                 let info = table.get(&site.domain);
-                let ws = table.ws_security(&site.domain);
-                let offset = table.clock_offset(&site.domain);
+                let server = table.server(&site.domain);
                 dated(
-                    exchange_with(Source::OnPremises(info), ws, &path, request).await,
-                    offset,
+                    exchange_with(Source::OnPremises(info), server.ws_security, &path, request)
+                        .await,
+                    server.clock_offset_seconds,
                 )
             }
             PartnerBehaviour::Office365 { exo_host } => office365_redirect(exo_host, &path),
