@@ -63,14 +63,15 @@ fn one_per_server<'a>(answers: impl Iterator<Item = (&'a str, i64)>) -> Vec<i64>
 fn against_reference(domain: &str, own: i64, partners: &[i64]) -> Measured {
     let own_subject =
         |reference: &str| format!("HTTP Date of https://autodiscover.{domain} - {reference}");
+    let against_this_computer = ev(
+        own_subject("this computer's clock"),
+        format!("{own} s"),
+        WITHIN,
+    );
     let Some(median) = agreeing_median(partners) else {
         return Measured {
             skew: own,
-            evidence: vec![ev(
-                own_subject("this computer's clock"),
-                format!("{own} s"),
-                WITHIN,
-            )],
+            evidence: vec![against_this_computer],
         };
     };
     let partners_subject = format!(
@@ -82,11 +83,7 @@ fn against_reference(domain: &str, own: i64, partners: &[i64]) -> Measured {
         return Measured {
             skew: own,
             evidence: vec![
-                ev(
-                    own_subject("this computer's clock"),
-                    format!("{own} s"),
-                    WITHIN,
-                ),
+                against_this_computer,
                 ev(partners_subject, format!("{median} s"), WITHIN),
             ],
         };

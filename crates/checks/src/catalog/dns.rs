@@ -1,7 +1,7 @@
 //! Autodiscover DNS of our own domains (partners find us through it) and the size of the
 //! apex TXT answer (the broker's proof check over UDP).
 
-use fedshare_dns::{DomainDnsReport, RecordStatus};
+use fedshare_dns::{DomainDnsReport, RecordStatus, ViewAnswer};
 use fedshare_model::{CheckResult, CheckStatus, Severity, StepKind};
 
 use crate::inputs::{DnsObservation, Inputs};
@@ -46,15 +46,7 @@ fn autodiscover(inputs: &Inputs, obs: &DnsObservation) -> CheckResult {
     };
     let rec = &report.autodiscover;
     for v in &rec.views {
-        let values = v.answer.values();
-        let mut actual = if values.is_empty() {
-            v.answer.to_string()
-        } else {
-            values.join(" → ")
-        };
-        if let Some(h) = &v.hint {
-            actual = format!("{actual} ({h})");
-        }
+        let actual = view_answer(v, " → ");
         r.evidence.push(ev(
             format!("autodiscover.{d} @ {}", v.view.label),
             actual,
@@ -117,4 +109,19 @@ fn txt_size(report: &DomainDnsReport) -> Option<CheckResult> {
         &[],
     ));
     Some(r)
+}
+
+/// What one DNS view answered, in words: its values joined by `separator` (a CNAME chain
+/// reads as a path), or why there are none, with the mismatch hint when there is one.
+pub(super) fn view_answer(v: &ViewAnswer, separator: &str) -> String {
+    let values = v.answer.values();
+    let actual = if values.is_empty() {
+        v.answer.to_string()
+    } else {
+        values.join(separator)
+    };
+    match &v.hint {
+        Some(h) => format!("{actual} ({h})"),
+        None => actual,
+    }
 }

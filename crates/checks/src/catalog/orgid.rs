@@ -137,15 +137,7 @@ fn proof(
         expected.join(" or ")
     };
     for v in &proof.views {
-        let values = v.answer.values();
-        let mut actual = if values.is_empty() {
-            v.answer.to_string()
-        } else {
-            values.join(" | ")
-        };
-        if let Some(h) = &v.hint {
-            actual = format!("{actual} ({h})");
-        }
+        let actual = super::dns::view_answer(v, " | ");
         r.evidence.push(ev(
             format!("TXT {domain} @ {}", v.view.label),
             actual,
