@@ -252,10 +252,13 @@ fn windows_dns_tools(server: Option<&str>, zones: &[String]) -> CheckResult {
         Severity::Error,
         "The plan publishes its records with Add-DnsServerResourceRecord, which needs the DNS Server Tools on this computer and DnsAdmins (or zone) rights for the account.",
     );
-    let server = server.unwrap_or("this computer");
     r.evidence.push(evidence(
         "[dns] zones",
-        format!("{} on {server}", zones.join(", ")),
+        format!(
+            "{} on {}",
+            zones.join(", "),
+            server.unwrap_or("this computer")
+        ),
         "each zone exists on that server and the account may change it",
     ));
     r.fix = Some(Fix {
@@ -264,7 +267,7 @@ fn windows_dns_tools(server: Option<&str>, zones: &[String]) -> CheckResult {
             "Add-WindowsCapability -Online -Name Rsat.Dns.Tools~~~~0.0.1.0".into(),
             format!(
                 "Get-DnsServerZone -ComputerName {server_arg} -Name {zone}",
-                server_arg = if server == "this computer" { "localhost" } else { server },
+                server_arg = server.unwrap_or("localhost"),
                 zone = zones.first().map_or("<zone>", String::as_str)
             ),
         ],
