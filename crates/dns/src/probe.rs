@@ -355,7 +355,6 @@ fn rfc3339(ts: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
 
     #[test]
