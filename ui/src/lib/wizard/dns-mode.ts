@@ -26,6 +26,11 @@ export const DNS_MODES: readonly { name: DnsModeName; label: string; help: strin
   },
 ];
 
+/** The words for a mode named in the plan file; undefined for a name the app does not know. */
+export function describeMode(name: string): (typeof DNS_MODES)[number] | undefined {
+  return DNS_MODES.find((m) => m.name === name);
+}
+
 /** The [dns] section for `mode`, keeping the values that mode uses and dropping the rest. */
 export function switchMode(current: PlanDns, mode: DnsModeName): PlanDns {
   switch (mode) {
