@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod check;
+pub mod clixml;
 pub mod error;
 pub mod journal;
 pub mod state;
