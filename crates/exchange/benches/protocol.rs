@@ -136,6 +136,7 @@ async fn connect(command: &HostCommand) -> Result<ShellClient, String> {
         protocol: PROTOCOL_VERSION,
         connection_uri: None,
         credential: None,
+        ..Default::default()
     };
     ShellClient::spawn(command.clone(), hello, ClientOptions::default())
         .await

@@ -55,7 +55,8 @@ pub struct HostCommand {
     /// Remove environment variables whose names look secret before starting the child, so
     /// the host cannot inherit (or leak) a secret the engine's own environment happens to hold.
     pub env_clear_secrets: bool,
-    /// Bytes written to stdin before the hello line (the PowerShell host's script).
+    /// Bytes written to stdin before the hello line: the PowerShell host's script, framed by its
+    /// length (see `host_ps::preamble`), read by the same single stdin reader as the protocol.
     pub preamble: Option<Vec<u8>>,
 }
 

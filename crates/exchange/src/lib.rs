@@ -5,6 +5,7 @@
 //! - [`catalog`]: the allowlist of cmdlets and the schema invocations are validated against;
 //! - [`script`]: export of a plan as a `.ps1`, and reading such a script back;
 //! - [`host_ps`]: the Windows PowerShell host script and how to start it;
+//! - [`rbac`]: which management role grants each cmdlet (said when one is missing);
 //! - [`client`]: the async client that drives a host process;
 //! - [`windows_dns`]: records in Windows DNS Server through the same host (DnsServer module).
 
@@ -14,6 +15,7 @@ pub mod error;
 pub mod host_ps;
 pub mod invocation;
 pub mod protocol;
+pub mod rbac;
 pub mod script;
 pub mod syntax;
 mod uri;

@@ -21,15 +21,51 @@ pub enum HostMessage {
     Bye,
 }
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelloRequest {
     pub protocol: u32,
     /// `http(s)://server/PowerShell/` for the Windows host; ignored by the lab host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_uri: Option<String>,
+    /// How the Windows host authenticates its remote session (`New-PSSession -Authentication`);
+    /// `None` is Kerberos. Ignored by the lab host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<Authentication>,
+    /// `New-PSSessionOption -SkipCACheck`: the profile's explicit choice, never a default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_ca_check: bool,
+    /// `New-PSSessionOption -SkipCNCheck`: the profile's explicit choice, never a default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_cn_check: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<HostCredential>,
+}
+
+/// The authentication mechanisms Fedshare offers for Exchange's `/PowerShell` endpoint, named
+/// as PowerShell's `AuthenticationMechanism` names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub enum Authentication {
+    /// Microsoft's documented way (`http://<server FQDN>/PowerShell/`): needs the server's own
+    /// name, or an alternate service account for a load-balanced name.
+    #[default]
+    Kerberos,
+    /// Kerberos when it can, NTLM otherwise (e.g. an IP address or a workstation outside the domain).
+    Negotiate,
+    /// User name and password as sent; only over https, and only where the virtual directory allows it.
+    Basic,
+}
+
+impl Authentication {
+    /// PowerShell's name of the mechanism.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authentication::Kerberos => "Kerberos",
+            Authentication::Negotiate => "Negotiate",
+            Authentication::Basic => "Basic",
+        }
+    }
 }
 
 impl std::fmt::Debug for HelloRequest {
@@ -37,6 +73,9 @@ impl std::fmt::Debug for HelloRequest {
         f.debug_struct("HelloRequest")
             .field("protocol", &self.protocol)
             .field("connection_uri", &self.connection_uri)
+            .field("authentication", &self.authentication)
+            .field("skip_ca_check", &self.skip_ca_check)
+            .field("skip_cn_check", &self.skip_cn_check)
             .field(
                 "credential",
                 &self.credential.as_ref().map(|_| "<redacted>"),

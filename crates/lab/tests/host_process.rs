@@ -35,6 +35,7 @@ fn hello_invoke_persist_bye() {
             protocol: PROTOCOL_VERSION,
             connection_uri: None,
             credential: None,
+            ..Default::default()
         }),
     );
     let HostReply::Hello(hello) = read(&mut lines) else {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use fedshare_model::ErrorCode;
 
 use super::*;
-use crate::protocol::HostCredential;
+use crate::protocol::{Authentication, HostCredential};
 
 const PASSWORD: &str = "S3cret-Pa$$-\u{e9}\u{2019}";
 
@@ -26,14 +26,11 @@ def send(obj):
     out.flush()
 
 if "--preamble" in args:
-    # The preamble ends with a blank line, like the PowerShell bootstrap.
-    seen = []
-    while True:
-        line = sys.stdin.readline()
-        if line in ("\n", ""):
-            break
-        seen.append(line.strip())
-    if seen != ["PREAMBLE"]:
+    # Framed like the PowerShell host script: its length on one line, then exactly that text,
+    # read by the same (and only) reader that then reads the hello.
+    length = int(sys.stdin.readline())
+    seen = sys.stdin.read(length)
+    if seen != "PREAMBLE\n":
         sys.stderr.write("bad preamble %r\n" % seen)
         sys.exit(9)
 
@@ -102,10 +99,12 @@ fn hello() -> HelloRequest {
     HelloRequest {
         protocol: PROTOCOL_VERSION,
         connection_uri: Some("https://ex1.contoso.com/PowerShell/".into()),
+        authentication: Some(Authentication::Negotiate),
         credential: Some(HostCredential {
             user_name: "CONTOSO\\admin".into(),
             password: PASSWORD.into(),
         }),
+        ..Default::default()
     }
 }
 
@@ -157,7 +156,7 @@ async fn echo_host_round_trips_requests() {
 async fn preamble_is_written_before_the_hello() {
     let fx = fixture();
     let mut cmd = command(&fx.script, &["--preamble"]);
-    cmd.preamble = Some(b"PREAMBLE\n\n".to_vec());
+    cmd.preamble = Some(b"9\nPREAMBLE\n".to_vec());
     let mut client = ShellClient::spawn(cmd, hello(), options())
         .await
         .expect("spawn");

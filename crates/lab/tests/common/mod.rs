@@ -149,6 +149,7 @@ impl HostProcess {
             protocol: PROTOCOL_VERSION,
             connection_uri: None,
             credential: None,
+            ..Default::default()
         })) {
             HostReply::Hello(hello) => hello,
             other => panic!("expected hello, got {other:?}"),
