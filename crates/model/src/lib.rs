@@ -7,6 +7,7 @@ pub mod account;
 pub mod check;
 pub mod clixml;
 pub mod error;
+pub mod exchange_output;
 pub mod journal;
 pub mod state;
 

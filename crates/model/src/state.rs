@@ -27,15 +27,68 @@ pub struct AcceptedDomain {
 }
 
 /// One certificate slot of the trust (`OrgCertificate`, `OrgNextCertificate`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+///
+/// Reads the object form (`{Thumbprint, NotAfter, Subject}`) and the text form a nested
+/// certificate arrives as (`"[Subject]\r\n  CN=…\r\n\r\n…[Thumbprint]\r\n  2D10…"`, see
+/// [`crate::exchange_output::certificate::CertificateText`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "PascalCase")]
 #[ts(export)]
 pub struct CertificateRef {
     pub thumbprint: String,
-    /// RFC 3339 expiry.
+    /// RFC 3339 expiry; empty when not known (the text form's date is not trusted: it is in
+    /// the server's culture and time zone), until the reader fills it from
+    /// `Get-ExchangeCertificate`.
     pub not_after: String,
-    #[serde(default)]
     pub subject: String,
+}
+
+impl CertificateRef {
+    /// True when the expiry is not known yet.
+    pub fn not_after_unknown(&self) -> bool {
+        self.not_after.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for CertificateRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use crate::exchange_output::certificate::CertificateText;
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Object {
+            thumbprint: String,
+            #[serde(default)]
+            not_after: Option<String>,
+            #[serde(default)]
+            subject: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            Object(Object),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Text(text) => {
+                let parsed = CertificateText::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "a certificate's text form without a [Thumbprint] of 40 hex digits: {:?}",
+                        text.chars().take(120).collect::<String>()
+                    ))
+                })?;
+                Ok(CertificateRef {
+                    thumbprint: parsed.thumbprint,
+                    not_after: String::new(),
+                    subject: parsed.subject,
+                })
+            }
+            Wire::Object(o) => Ok(CertificateRef {
+                thumbprint: o.thumbprint,
+                not_after: o.not_after.unwrap_or_default(),
+                subject: o.subject.unwrap_or_default(),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -84,12 +137,43 @@ impl std::fmt::Display for FederatedDomainState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// One of `Domains`. Reads the object form (`{Domain, State}`) and the text form Exchange's
+/// `FederatedDomain.ToString()` gives each item of the list (`"contoso.com=Active"`, or
+/// `"contoso.com"` without `-IncludeExtendedDomainInfo`: state `Unknown`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "PascalCase")]
 #[ts(export)]
 pub struct FederatedDomain {
     pub domain: String,
     pub state: FederatedDomainState,
+}
+
+impl<'de> Deserialize<'de> for FederatedDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Object {
+            domain: String,
+            #[serde(default)]
+            state: Option<FederatedDomainState>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            Object(Object),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Text(text) => {
+                let (domain, state) = crate::exchange_output::domain::federated_domain_text(&text);
+                FederatedDomain { domain, state }
+            }
+            Wire::Object(o) => FederatedDomain {
+                domain: o.domain,
+                state: o.state.unwrap_or(FederatedDomainState::Unknown),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -188,7 +272,13 @@ pub struct ExchangeCertificate {
     #[serde(default)]
     pub friendly_name: String,
     pub not_after: String,
+    /// Exchange's flags text (`"IMAP, POP, IIS, SMTP"`, `"None"`); empty when not reported
+    /// (a certificate that arrived as `RawData` only). Read output through
+    /// [`crate::exchange_output::certificate::exchange_certificate`], which also takes the list
+    /// form older hosts sent.
+    #[serde(default)]
     pub services: String,
+    #[serde(default)]
     pub private_key_exportable: bool,
     #[serde(default)]
     pub subject_key_identifier: Option<String>,

@@ -91,6 +91,16 @@ pub fn parameter_set(cmdlet: &str) -> ShellError {
     )
 }
 
+/// PowerShell's refusal of `$null` for a mandatory parameter.
+pub fn null_not_allowed(cmdlet: &str, name: &str) -> ShellError {
+    ShellError {
+        category: "InvalidData".into(),
+        exception: "ParameterBindingValidationException".into(),
+        message: format!("Cannot bind argument to parameter '{name}' because it is null."),
+        error_id: format!("ParameterArgumentValidationErrorNullNotAllowed,{cmdlet}"),
+    }
+}
+
 pub fn bad_argument(cmdlet: &str, name: &str, detail: &str) -> ShellError {
     binding(
         cmdlet,

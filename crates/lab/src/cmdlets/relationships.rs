@@ -84,9 +84,10 @@ fn apply_settings(r: &mut Relationship, args: &Args) {
     if let Some(level) = args.string("MailTipsAccessLevel") {
         r.mail_tips_access_level = level;
     }
+    // `$null` clears; '' is refused at binding (GroupIdParameter, Uri), as in Exchange.
     let set_opt = |target: &mut Option<String>, name: &str| {
-        if let Some(v) = args.string(name) {
-            *target = (!v.is_empty()).then_some(v);
+        if let Some(v) = args.setting(name) {
+            *target = v;
         }
     };
     set_opt(&mut r.free_busy_access_scope, "FreeBusyAccessScope");

@@ -307,20 +307,33 @@ fn refresh_metadata_repairs_stale_metadata() {
 }
 
 #[test]
-fn remove_trust_fails_while_domains_are_federated() {
+fn remove_trust_fails_while_an_organization_identifier_links_it() {
     let mut s = shell();
     federated(&mut s);
+    let e = fails_with(
+        &mut s,
+        inv("Remove-FederationTrust").string("Identity", TRUST),
+        "OrgsStillUsingThisTrustException",
+    );
+    assert_eq!(e.category, "InvalidOperation");
+    // Disabling the identifier does not unlink the trust.
+    ok(
+        &mut s,
+        inv("Set-FederatedOrganizationIdentifier").bool("Enabled", false),
+    );
     fails_with(
         &mut s,
         inv("Remove-FederationTrust").string("Identity", TRUST),
-        "FederationTrustInUseException",
+        "OrgsStillUsingThisTrustException",
     );
+    // Removing the account namespace clears AccountNamespace, DelegationTrustLink and Enabled.
     ok(
         &mut s,
-        inv("Remove-FederatedDomain")
-            .string("DomainName", "contoso.com")
-            .switch("Force"),
+        inv("Remove-FederatedDomain").string("DomainName", "contoso.com"),
     );
+    let org = &s.world.organization_identifier;
+    assert!(org.account_namespace.is_none() && org.delegation_trust_link.is_none());
+    assert!(!org.enabled);
     ok(
         &mut s,
         inv("Remove-FederationTrust").string("Identity", TRUST),
@@ -513,8 +526,41 @@ fn add_domain_rules() {
     fails_with(
         &mut s,
         inv("Remove-FederatedDomain").string("DomainName", "contoso.com"),
-        "InvalidOperationException",
+        "CannotRemoveAccountNamespaceException",
     );
+    fails_with(
+        &mut s,
+        inv("Remove-FederatedDomain")
+            .string("DomainName", "contoso.com")
+            .switch("Force"),
+        "CannotRemoveAccountNamespaceException",
+    );
+}
+
+#[test]
+fn removing_a_domain_that_is_not_federated() {
+    let mut s = shell();
+    federated(&mut s);
+    fails_with(
+        &mut s,
+        inv("Remove-FederatedDomain").string("DomainName", "sales.contoso.com"),
+        "DomainIsNotFederatedException",
+    );
+    // With -Force Exchange only warns, and changes nothing.
+    let before = s.world.clone();
+    let out = ok(
+        &mut s,
+        inv("Remove-FederatedDomain")
+            .string("DomainName", "sales.contoso.com")
+            .switch("Force"),
+    );
+    assert!(
+        out.warnings[0].starts_with("DomainIsNotFederated"),
+        "{:?}",
+        out.warnings
+    );
+    assert!(!out.mutated);
+    assert_eq!(s.world, before);
 }
 
 // ---- organization relationships ---------------------------------------------------------
@@ -804,7 +850,7 @@ fn sharing_policy_default_switch_moves_the_default() {
 }
 
 #[test]
-fn sharing_policy_remove_fails_while_a_mailbox_uses_it() {
+fn sharing_policy_remove_fails_while_a_mailbox_links_it() {
     let mut s = shell();
     ok(
         &mut s,
@@ -819,7 +865,7 @@ fn sharing_policy_remove_fails_while_a_mailbox_uses_it() {
     fails_with(
         &mut s,
         inv("Remove-SharingPolicy").string("Identity", "Partners"),
-        "InvalidOperationException",
+        "CannotRemoveSharingPolicyWithUsersAssignedException",
     );
     fails_with(
         &mut s,
@@ -828,15 +874,103 @@ fn sharing_policy_remove_fails_while_a_mailbox_uses_it() {
             .string("SharingPolicy", "Nope"),
         "ManagementObjectNotFoundException",
     );
-    ok(
+    // SharingPolicyIdParameter refuses '' at binding; $null is how a policy is cleared.
+    let e = fails_with(
         &mut s,
         inv("Set-Mailbox")
             .string("Identity", "alexw")
             .string("SharingPolicy", ""),
+        "ParameterBindingException",
+    );
+    assert!(
+        e.message.contains("SharingPolicyIdParameter can't be empty"),
+        "{e:?}"
+    );
+    assert!(
+        e.error_id
+            .starts_with("ParameterArgumentTransformationError,Set-Mailbox"),
+        "{e:?}"
     );
     ok(
         &mut s,
+        inv("Set-Mailbox")
+            .string("Identity", "alexw")
+            .null("SharingPolicy"),
+    );
+    assert_eq!(s.world.mailboxes[0].sharing_policy, None);
+    ok(
+        &mut s,
         inv("Remove-SharingPolicy").string("Identity", "Partners"),
+    );
+}
+
+#[test]
+fn the_default_sharing_policy_cannot_be_removed() {
+    let mut s = shell();
+    ok(
+        &mut s,
+        new_policy("Partners", &["fabrikam.com:CalendarSharingFreeBusyDetail"]),
+    );
+    // Every mailbox with an explicit policy: the default one is still not removable.
+    let ids: Vec<String> = s.world.mailboxes.iter().map(|m| m.identity.clone()).collect();
+    for id in ids {
+        ok(
+            &mut s,
+            inv("Set-Mailbox")
+                .string("Identity", id)
+                .string("SharingPolicy", "Partners"),
+        );
+    }
+    fails_with(
+        &mut s,
+        inv("Remove-SharingPolicy").string("Identity", "Default Sharing Policy"),
+        "CannotRemoveDefaultSharingPolicy",
+    );
+}
+
+#[test]
+fn empty_values_are_refused_and_null_clears() {
+    let mut s = shell();
+    ok(&mut s, new_rel("Fabrikam", &["fabrikam.com"]));
+    let set = || inv("Set-OrganizationRelationship").string("Identity", "Fabrikam");
+    ok(
+        &mut s,
+        set()
+            .string("FreeBusyAccessScope", "Sales")
+            .string("TargetApplicationUri", "fabrikam.com"),
+    );
+    let e = fails_with(
+        &mut s,
+        set().string("FreeBusyAccessScope", ""),
+        "ParameterBindingException",
+    );
+    assert!(e.message.contains("GroupIdParameter can't be empty"), "{e:?}");
+    let e = fails_with(
+        &mut s,
+        set().string("TargetApplicationUri", ""),
+        "ParameterBindingException",
+    );
+    assert!(e.message.contains("The URI is empty"), "{e:?}");
+    ok(
+        &mut s,
+        set()
+            .null("FreeBusyAccessScope")
+            .null("TargetApplicationUri"),
+    );
+    let r = &s.world.organization_relationships[0];
+    assert_eq!(r.free_busy_access_scope, None);
+    assert_eq!(r.target_application_uri, None);
+    // A mandatory parameter and a value type do not take $null.
+    let e = fails_with(
+        &mut s,
+        inv("Set-Mailbox").null("Identity").null("SharingPolicy"),
+        "ParameterBindingValidationException",
+    );
+    assert!(e.message.contains("because it is null"), "{e:?}");
+    fails_with(
+        &mut s,
+        set().null("FreeBusyAccessLevel"),
+        "ParameterBindingException",
     );
 }
 

@@ -256,20 +256,16 @@ pub fn remove_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Val
         .delegation_trust_link
         .as_deref()
         .is_some_and(|l| l.eq_ignore_ascii_case(&name));
-    if linked && !org.domains.is_empty() {
+    // RemoveFederationTrust refuses while any FederatedOrganizationId links the trust, with
+    // or without domains: removing the account namespace (Remove-FederatedDomain) unlinks it.
+    if linked {
         return Err(errors::invalid_operation(
             cmdlet,
-            "FederationTrustInUseException",
-            format!("The federation trust \"{name}\" can't be removed because federated domains still use it. Remove the federated domains with Remove-FederatedDomain first."),
+            "OrgsStillUsingThisTrustException",
+            format!("The federation trust \"{name}\" can't be removed because the following organizations still use it: CN=Federation,CN=Federation,CN={},CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com\n. Remove the account namespace with Remove-FederatedDomain first.", ctx.world.organization),
         ));
     }
     ctx.world.federation_trusts.remove(idx);
-    if linked {
-        let org = &mut ctx.world.organization_identifier;
-        org.delegation_trust_link = None;
-        org.account_namespace = None;
-        org.enabled = false;
-    }
     Ok(Vec::new())
 }
 

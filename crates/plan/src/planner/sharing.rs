@@ -149,9 +149,10 @@ impl Change {
     }
 }
 
-fn opt_text(v: Option<&String>) -> ParamValue {
-    // An empty value clears the property (the previous value was not set).
-    ParamValue::String(v.cloned().unwrap_or_default())
+/// The previous value for an undo: `$null` when there was none. Exchange refuses `''` for
+/// these parameters (identities and URIs cannot be empty); `$null` is how they are cleared.
+fn previous(v: Option<&String>) -> ParamValue {
+    v.map_or(ParamValue::Null, |v| ParamValue::String(v.clone()))
 }
 
 fn changed_relationship(
@@ -193,7 +194,7 @@ fn changed_relationship(
             c.add(
                 "FreeBusyAccessScope",
                 ParamValue::String(g.clone()),
-                opt_text(have.free_busy_access_scope.as_ref()),
+                previous(have.free_busy_access_scope.as_ref()),
             );
         }
     }
@@ -207,7 +208,7 @@ fn changed_relationship(
             if unknown {
                 discover = t.discover.clone();
             }
-            c.add(name, ParamValue::String(want.to_owned()), opt_text(have));
+            c.add(name, ParamValue::String(want.to_owned()), previous(have));
         }
     };
     target(
@@ -423,7 +424,7 @@ fn assignment(p: &PolicySpec, snapshot: &Snapshot) -> Result<Option<Step>, PlanE
         s.undo.push(Action::Invoke(
             Invocation::new("Set-Mailbox")
                 .string("Identity", m.identity.clone())
-                .param("SharingPolicy", opt_text(m.sharing_policy.as_ref())),
+                .param("SharingPolicy", previous(m.sharing_policy.as_ref())),
         ));
         s.verification.push(Verification::Object {
             read: Invocation::new("Get-Mailbox").string("Identity", m.identity.clone()),

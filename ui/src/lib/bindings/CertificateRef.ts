@@ -2,9 +2,15 @@
 
 /**
  * One certificate slot of the trust (`OrgCertificate`, `OrgNextCertificate`, ...).
+ *
+ * Reads the object form (`{Thumbprint, NotAfter, Subject}`) and the text form a nested
+ * certificate arrives as (`"[Subject]\r\n  CN=…\r\n\r\n…[Thumbprint]\r\n  2D10…"`, see
+ * [`crate::exchange_output::certificate::CertificateText`]).
  */
 export type CertificateRef = { Thumbprint: string, 
 /**
- * RFC 3339 expiry.
+ * RFC 3339 expiry; empty when not known (the text form's date is not trusted: it is in
+ * the server's culture and time zone), until the reader fills it from
+ * `Get-ExchangeCertificate`.
  */
 NotAfter: string, Subject: string, };
