@@ -290,6 +290,7 @@ fn value_type_name(value: &ParamValue) -> &'static str {
         ParamValue::Enum(_) => "an enumeration value",
         ParamValue::StringList(_) => "a string list",
         ParamValue::Switch(_) => "a switch",
+        ParamValue::Null => "$null",
     }
 }
 
@@ -319,6 +320,19 @@ fn check_value(
         fix,
     };
     match (&param.kind, value) {
+        (_, ParamValue::Null) => check_null(param).map_err(|fix| not_allowed("$null", fix)),
+        // Every `*IdParameter` constructor throws on '' (ErrorEmptyParameter): clearing is $null.
+        (ValueKind::String, ParamValue::String(s))
+            if s.is_empty() && param.exchange_type.ends_with("IdParameter") =>
+        {
+            Err(not_allowed(
+                "''",
+                format!(
+                    "{} can't be empty; to clear the value, pass $null",
+                    param.exchange_type
+                ),
+            ))
+        }
         (ValueKind::String, ParamValue::String(_))
         | (ValueKind::Bool, ParamValue::Bool(_))
         | (ValueKind::Switch, ParamValue::Switch(_))
@@ -337,6 +351,23 @@ fn check_value(
             expected: expected_name(kind),
             got: value_type_name(got),
         }),
+    }
+}
+
+/// PowerShell binds `$null` only to an optional parameter of a reference type (a string, an
+/// identity, a URI, a list); a mandatory one refuses it ("because it is null"), and a
+/// boolean, number, switch or enumeration has no null to clear to.
+fn check_null(param: &ParameterSpec) -> Result<(), String> {
+    if param.mandatory {
+        return Err("the parameter is mandatory and cannot be null; give a value".into());
+    }
+    match param.kind {
+        ValueKind::String | ValueKind::Uri | ValueKind::StringList => Ok(()),
+        _ => Err(format!(
+            "{} cannot be cleared with $null; give {}",
+            param.exchange_type,
+            expected_name(&param.kind)
+        )),
     }
 }
 
@@ -626,6 +657,49 @@ mod tests {
             let inv = relationship().string("TargetAutodiscoverEpr", bad);
             assert_eq!(code(&inv), "exchange.value_not_allowed", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn null_clears_only_optional_reference_values() {
+        let mailbox = || Invocation::new("Set-Mailbox").string("Identity", "Alex Wilber");
+        validate(&mailbox().null("SharingPolicy")).expect("an optional identity clears");
+        for name in [
+            "FreeBusyAccessScope",
+            "TargetApplicationUri",
+            "TargetAutodiscoverEpr",
+        ] {
+            let inv = Invocation::new("Set-OrganizationRelationship")
+                .string("Identity", "Fabrikam")
+                .null(name);
+            validate(&inv).expect(name);
+        }
+        // A mandatory parameter and value types have no null.
+        let identity = Invocation::new("Set-Mailbox").null("Identity");
+        assert_eq!(code(&identity), "exchange.value_not_allowed");
+        for name in ["Enabled", "FreeBusyAccessLevel"] {
+            let inv = Invocation::new("Set-OrganizationRelationship")
+                .string("Identity", "Fabrikam")
+                .null(name);
+            assert_eq!(code(&inv), "exchange.value_not_allowed", "{name}");
+        }
+    }
+
+    #[test]
+    fn an_empty_identity_parameter_is_refused_with_null_as_the_fix() {
+        let inv = Invocation::new("Set-Mailbox")
+            .string("Identity", "Alex Wilber")
+            .string("SharingPolicy", "");
+        assert_eq!(code(&inv), "exchange.value_not_allowed");
+        assert!(message(&inv).contains("$null"), "{}", message(&inv));
+        // A plain string may be empty (Exchange decides what it means).
+        let name = Invocation::new("Set-SharingPolicy")
+            .string("Identity", "P")
+            .string("Name", "");
+        assert_ne!(code_or_ok(&name), "exchange.value_not_allowed");
+    }
+
+    fn code_or_ok(inv: &Invocation) -> &'static str {
+        validate(inv).err().map_or("ok", |e| e.code())
     }
 
     #[test]

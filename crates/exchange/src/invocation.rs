@@ -16,6 +16,10 @@ pub enum ParamValue {
     StringList(Vec<String>),
     /// A switch parameter: `-Default` (true) or `-Default:$false` (false).
     Switch(bool),
+    /// `$null`: clears an optional value (a sharing policy, a scope group, a target URI).
+    /// Exchange refuses `''` for these (an `*IdParameter` cannot be empty), so clearing must
+    /// send null. The catalog allows it only where PowerShell binds null.
+    Null,
 }
 
 /// One cmdlet call with its parameters in the order they were added.
@@ -54,6 +58,11 @@ impl Invocation {
 
     pub fn list(self, name: &str, values: Vec<String>) -> Self {
         self.param(name, ParamValue::StringList(values))
+    }
+
+    /// `-Name $null`: clears the property.
+    pub fn null(self, name: &str) -> Self {
+        self.param(name, ParamValue::Null)
     }
 
     pub fn switch(self, name: &str) -> Self {

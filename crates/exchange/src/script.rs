@@ -86,6 +86,8 @@ fn render_value(value: &ParamValue) -> String {
         ParamValue::String(s) | ParamValue::Enum(s) => quote(s),
         ParamValue::Bool(b) | ParamValue::Switch(b) => bool_literal(*b).to_owned(),
         ParamValue::Int(n) => n.to_string(),
+        // Clearing is `$null`: Exchange refuses `''` for identities and URIs.
+        ParamValue::Null => "$null".to_owned(),
         // `'a'` alone would read back as a string, so short lists use the array operator.
         ParamValue::StringList(items) if items.len() < 2 => {
             format!("@({})", items.iter().map(|s| quote(s)).collect::<String>())
@@ -325,6 +327,7 @@ enum Raw {
     Int(i64),
     Bool(bool),
     List(Vec<String>),
+    Null,
 }
 
 fn resolve(p: &Pending, raw: Raw) -> ParamValue {
@@ -333,6 +336,7 @@ fn resolve(p: &Pending, raw: Raw) -> ParamValue {
         Raw::Str(s) => ParamValue::String(s),
         Raw::Int(n) => ParamValue::Int(n),
         Raw::List(items) => ParamValue::StringList(items),
+        Raw::Null => ParamValue::Null,
         // Unknown parameters: `-X:$true` is switch syntax, `-X $true` boolean syntax.
         Raw::Bool(b) if p.kind == Some(ValueKind::Switch) || (p.kind.is_none() && p.colon) => {
             ParamValue::Switch(b)
@@ -356,6 +360,7 @@ fn read_value(node: Node, source: &str) -> Result<Raw, ExchangeError> {
         "variable" => match text(node, source).to_ascii_lowercase().as_str() {
             "$true" => Ok(Raw::Bool(true)),
             "$false" => Ok(Raw::Bool(false)),
+            "$null" => Ok(Raw::Null),
             other => Err(error_at(
                 node,
                 format!("variable {other} is not supported; use a literal value"),

@@ -211,33 +211,58 @@ pub fn add_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     Ok(Vec::new())
 }
 
+/// RemoveFederatedDomain's rules: the account namespace goes last
+/// (CannotRemoveAccountNamespaceException); a domain that is not federated is an error
+/// (DomainIsNotFederatedException), or only a warning with `-Force`; removing the account
+/// namespace unlinks the trust (AccountNamespace, DelegationTrustLink and Enabled cleared,
+/// the trust's ApplicationUri and AppID with them), after which Remove-FederationTrust works.
 pub fn remove_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     require_configured(ctx.world, cmdlet)?;
     let domain = args.required("DomainName")?;
-    let org = &ctx.world.organization_identifier;
-    let Some(idx) = org
-        .domains
-        .iter()
-        .position(|d| d.domain.eq_ignore_ascii_case(domain.trim()))
-    else {
-        return Err(errors::not_found(cmdlet, &domain));
-    };
+    let domain = domain.trim();
     let is_primary = ctx
         .world
         .primary_federated_domain()
-        .is_some_and(|p| p.eq_ignore_ascii_case(domain.trim()));
+        .is_some_and(|p| p.eq_ignore_ascii_case(domain));
+    let org = &ctx.world.organization_identifier;
     if is_primary && org.domains.len() > 1 {
-        return Err(errors::invalid_operation(cmdlet, "InvalidOperationException", format!("The domain {domain} is the account namespace. Remove the other federated domains first; the account namespace is removed last.")));
+        return Err(errors::invalid_operation(cmdlet, "CannotRemoveAccountNamespaceException", format!("The domain {domain} can't be removed because it's the account namespace. Remove the other federated domains first.")));
     }
+    let accepted = check_accepted_domain(ctx.world, cmdlet, domain)?;
+    let Some(idx) = ctx
+        .world
+        .organization_identifier
+        .domains
+        .iter()
+        .position(|d| d.domain.eq_ignore_ascii_case(&accepted))
+    else {
+        let text = format!("The domain {accepted} isn't federated.");
+        if args.switch("Force") {
+            ctx.warnings.push(format!("DomainIsNotFederated: {text}"));
+            return Ok(Vec::new());
+        }
+        return Err(errors::invalid_operation(
+            cmdlet,
+            "DomainIsNotFederatedException",
+            text,
+        ));
+    };
     let org = &mut ctx.world.organization_identifier;
     org.domains.remove(idx);
     if is_primary {
-        // With the account namespace gone the OrgID is unconfigured again.
-        org.account_namespace = None;
+        // With the account namespace gone the OrgID is unconfigured again, and the trust's
+        // application URI derived from it goes too.
+        let namespace = org.account_namespace.take();
         org.delegation_trust_link = None;
         org.default_domain = None;
         org.enabled = false;
+        if let Some(trust) = ctx.world.federation_trusts.first_mut() {
+            if trust.application_uri.is_some() && trust.application_uri == namespace {
+                trust.application_uri = None;
+                trust.application_identifier = None;
+            }
+        }
     }
     Ok(Vec::new())
 }

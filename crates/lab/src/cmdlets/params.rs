@@ -138,6 +138,21 @@ impl Args {
             ParamValue::StringList(l) => Some(l.join(",")),
             ParamValue::Int(i) => Some(i.to_string()),
             ParamValue::Bool(b) | ParamValue::Switch(b) => Some(b.to_string()),
+            ParamValue::Null => None,
+        }
+    }
+
+    /// `-Name $null`: the caller asked to clear the property.
+    pub fn cleared(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(ParamValue::Null))
+    }
+
+    /// An optional value's new setting: `None` when not given, `Some(None)` for `$null`.
+    pub fn setting(&self, name: &str) -> Option<Option<String>> {
+        if self.cleared(name) {
+            Some(None)
+        } else {
+            self.string(name).map(Some)
         }
     }
 
@@ -188,7 +203,50 @@ fn allowed_values(p: &ParamSpec) -> Option<Vec<String>> {
     )
 }
 
+/// Exchange's task parameter types live in this namespace (`SharingPolicyIdParameter`, ...).
+const TASKS_NAMESPACE: &str = "Microsoft.Exchange.Configuration.Tasks";
+
+/// `$null` binds only to an optional parameter of a reference type, as PowerShell binds it.
+fn check_null(cmdlet: &str, p: &ParamSpec) -> Result<(), ShellError> {
+    if p.mandatory {
+        return Err(errors::null_not_allowed(cmdlet, &p.name));
+    }
+    let value_type =
+        matches!(p.kind.as_str(), "Boolean" | "SwitchParameter" | "Int32") || allowed_values(p).is_some();
+    if value_type {
+        return Err(errors::bad_argument(
+            cmdlet,
+            &p.name,
+            &format!("Cannot convert null to type \"{}\".", p.kind),
+        ));
+    }
+    Ok(())
+}
+
+/// What PowerShell's conversion of `''` to the parameter's type throws, if it throws: every
+/// `*IdParameter` constructor refuses an empty identity (ErrorEmptyParameter), and `System.Uri`
+/// an empty URI. Clearing such a value takes `$null`.
+fn check_empty(cmdlet: &str, p: &ParamSpec, value: &str) -> Result<(), ShellError> {
+    if !value.is_empty() {
+        return Ok(());
+    }
+    let detail = if p.kind.ends_with("IdParameter") {
+        let full = format!("{TASKS_NAMESPACE}.{}", p.kind);
+        format!("Cannot convert value \"\" to type \"{full}\". Error: \"Parameter values of type {full} can't be empty. Specify a value, and try again.\r\nParameter name: identity\"")
+    } else if p.kind == "Uri" {
+        "Cannot convert value \"\" to type \"System.Uri\". Error: \"Invalid URI: The URI is empty.\"".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(errors::bad_argument(cmdlet, &p.name, &detail))
+}
+
 fn check_type(cmdlet: &str, p: &ParamSpec, value: &ParamValue) -> Result<(), ShellError> {
+    match value {
+        ParamValue::Null => return check_null(cmdlet, p),
+        ParamValue::String(s) => check_empty(cmdlet, p, s)?,
+        _ => {}
+    }
     let ok = match (p.kind.as_str(), value) {
         ("Boolean", ParamValue::Bool(_)) => true,
         ("SwitchParameter", ParamValue::Switch(_) | ParamValue::Bool(_)) => true,

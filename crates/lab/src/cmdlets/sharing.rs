@@ -190,23 +190,23 @@ pub fn get_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, 
     }
 }
 
+/// RemoveSharingPolicy's rules: never the default policy (the organization identifier's
+/// DefaultSharingPolicyLink), and never a policy some recipient links explicitly. Mailboxes
+/// without a policy of their own do not count: they follow whichever policy is the default.
 pub fn remove_sharing_policy(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let cmdlet = args.cmdlet;
     let idx = index(ctx.world, cmdlet, &args.required("Identity")?)?;
     let policy = &ctx.world.sharing_policies[idx];
-    // Mailboxes without an explicit policy use the default one.
-    let users: Vec<&str> = ctx
-        .world
-        .mailboxes
-        .iter()
-        .filter(|m| match &m.sharing_policy {
-            Some(p) => p.eq_ignore_ascii_case(&policy.name),
-            None => policy.default,
-        })
-        .map(|m| m.identity.as_str())
-        .collect();
-    if !users.is_empty() {
-        return Err(errors::invalid_operation(cmdlet, "InvalidOperationException", format!("The sharing policy \"{}\" can't be removed because it's still applied to mailboxes: {}. Assign another policy to them first.", policy.name, users.join(", "))));
+    if policy.default {
+        return Err(errors::invalid_operation(cmdlet, "CannotRemoveDefaultSharingPolicy", format!("The sharing policy \"{}\" is the default sharing policy and can't be removed. Make another policy the default with Set-SharingPolicy -Default first.", policy.name)));
+    }
+    let assigned = ctx.world.mailboxes.iter().any(|m| {
+        m.sharing_policy
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(&policy.name))
+    });
+    if assigned {
+        return Err(errors::invalid_operation(cmdlet, "CannotRemoveSharingPolicyWithUsersAssignedException", format!("The sharing policy \"{}\" can't be removed because it's assigned to one or more users. Assign another policy to them (Set-Mailbox -SharingPolicy) first.", policy.name)));
     }
     ctx.world.sharing_policies.remove(idx);
     Ok(Vec::new())
@@ -219,12 +219,15 @@ pub fn set_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellEr
         .world
         .mailbox_index(&identity)
         .ok_or_else(|| errors::not_found(cmdlet, &identity))?;
-    if let Some(policy) = args.string("SharingPolicy") {
-        let value = if policy.is_empty() {
-            None
-        } else {
-            let idx = index(ctx.world, cmdlet, &policy)?;
-            Some(ctx.world.sharing_policies[idx].name.clone())
+    // `$null` clears the explicit policy (the mailbox then uses the default one); '' never
+    // gets here: SharingPolicyIdParameter refuses it at binding, as in Exchange.
+    if let Some(policy) = args.setting("SharingPolicy") {
+        let value = match policy {
+            None => None,
+            Some(policy) => {
+                let idx = index(ctx.world, cmdlet, &policy)?;
+                Some(ctx.world.sharing_policies[idx].name.clone())
+            }
         };
         ctx.world.mailboxes[m].sharing_policy = value;
     }

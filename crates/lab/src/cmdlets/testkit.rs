@@ -45,7 +45,10 @@ pub fn fails_with(shell: &mut Shell, inv: Invocation, exception: &str) -> ShellE
             // and CIM errors (the DnsServer module) their Win32 code.
             if !matches!(
                 exception,
-                "ParameterBindingException" | "CommandNotFoundException" | "CimException"
+                "ParameterBindingException"
+                    | "ParameterBindingValidationException"
+                    | "CommandNotFoundException"
+                    | "CimException"
             ) {
                 assert!(e.error_id.contains(exception), "{e:?}");
             }

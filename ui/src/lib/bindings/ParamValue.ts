@@ -3,4 +3,4 @@
 /**
  * A typed parameter value. The JSON form is tagged so the host can splat it faithfully.
  */
-export type ParamValue = { "type": "string", "value": string } | { "type": "bool", "value": boolean } | { "type": "int", "value": bigint } | { "type": "enum", "value": string } | { "type": "stringList", "value": Array<string> } | { "type": "switch", "value": boolean };
+export type ParamValue = { "type": "string", "value": string } | { "type": "bool", "value": boolean } | { "type": "int", "value": bigint } | { "type": "enum", "value": string } | { "type": "stringList", "value": Array<string> } | { "type": "switch", "value": boolean } | { "type": "null" };
