@@ -4,6 +4,7 @@
 //! - [`world`]: the persisted state ([`World::contoso`]), [`zones`] and [`partners`] data.
 //! - [`cmdlets`]: the Exchange cmdlets with Exchange's rules and error names ([`Shell`]).
 //! - [`host`]: the lab host process loop ([`host::run_stdio`]) and the admin API ([`admin`]).
+//! - [`present`]: each cmdlet's output as the CLIXML a remote Exchange session delivers.
 //! - [`breaks`]: faults the lab applies to itself for diagnostics.
 //! - [`network`]: the lab network (labnet DNS + HTTPS) started from the world; [`live`]: the
 //!   world shared between the cmdlet loop and the DNS server; [`served`] and [`sites`]: what
@@ -26,6 +27,7 @@ pub mod live;
 pub mod network;
 pub mod partners;
 pub(crate) mod persist;
+pub mod present;
 pub mod proof;
 pub mod served;
 pub mod sites;

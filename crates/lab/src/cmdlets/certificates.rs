@@ -40,6 +40,7 @@ pub(crate) fn certificate_output(
         "SubjectKeyIdentifier": cert.subject_key_identifier,
         "KeyIdentifier": cert.subject_key_identifier,
         "EnhancedKeyUsageList": ["Server Authentication (1.3.6.1.5.5.7.3.1)", "Client Authentication (1.3.6.1.5.5.7.3.2)"],
+        "RawData": cert.certificate_pem,
     })
 }
 

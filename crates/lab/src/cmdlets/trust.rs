@@ -15,6 +15,9 @@ use crate::world::{Trust, World};
 const STS_THUMBPRINT: &str = "3FBB5C0E6A2F1B43D9C7A1E5F0B2D4C6E8A0B1C3";
 const STS_SUBJECT: &str = "CN=tokensigning.microsoftonline-p.com";
 const STS_NOT_AFTER: &str = "2030-06-30T00:00:00Z";
+const STS_NOT_BEFORE: &str = "2025-07-01T00:00:00Z";
+const STS_ISSUER: &str = "CN=tokensigning.microsoftonline-p.com";
+const STS_SERIAL: &str = "5A1D3E9F7C2B4E6A8D0F1B3C5E7A9D2F";
 
 /// Checks a federation certificate the way FederationCertificate.ValidateCertificate does,
 /// returning the unified thumbprint.
@@ -67,7 +70,8 @@ fn cert_ref(world: &World, thumbprint: Option<&String>, now: OffsetDateTime) -> 
     match world.certificate(tp) {
         Some(c) => {
             let c = views::effective_certificate(world, c, now);
-            json!({"Thumbprint": c.thumbprint, "NotAfter": c.not_after, "Subject": c.subject})
+            json!({"Thumbprint": c.thumbprint, "NotAfter": c.not_after, "Subject": c.subject,
+                "Issuer": c.issuer, "NotBefore": c.not_before, "SerialNumber": c.serial_number})
         }
         // The trust can name a certificate that has left the store; report what is known.
         None => json!({"Thumbprint": tp, "NotAfter": "", "Subject": ""}),
@@ -75,8 +79,8 @@ fn cert_ref(world: &World, thumbprint: Option<&String>, now: OffsetDateTime) -> 
 }
 
 pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Value {
-    let sts =
-        json!({"Thumbprint": STS_THUMBPRINT, "NotAfter": STS_NOT_AFTER, "Subject": STS_SUBJECT});
+    let sts = json!({"Thumbprint": STS_THUMBPRINT, "NotAfter": STS_NOT_AFTER, "Subject": STS_SUBJECT,
+        "Issuer": STS_ISSUER, "NotBefore": STS_NOT_BEFORE, "SerialNumber": STS_SERIAL});
     json!({
         "Name": t.name,
         "Identity": t.name,
