@@ -264,6 +264,27 @@ const KNOWN: &[Known] = &[
         )],
     },
     Known {
+        refines: false,
+        id: "non-interactive-prompt",
+        patterns: &[
+            &["is in noninteractive mode", "read and prompt functionality is not available"],
+            &["PromptingException"],
+            &["ReadFailsOnNonInteractiveFlag"],
+        ],
+        cause: "A cmdlet asked for confirmation, which Fedshare's non-interactive session cannot give. From Get-FederationInformation: the partner answered only through an unsecured HTTP redirect, or its Autodiscover certificate names another host, and that host is not in the plan's trusted host names.",
+        confirm: &["partner.discovery:<domain>", "dns.autodiscover:<domain>"],
+        fixes: &[
+            (
+                "If the host the partner redirects to is theirs or their hoster's (Exchange Online: *.outlook.com), add it to the plan's trusted host names and apply again.",
+                &["[partners]\ntrusted_hostnames = [\"*.outlook.com\", \"<host>\"]"],
+            ),
+            (
+                "Otherwise ask the partner to fix their Autodiscover: a certificate that names autodiscover.<domain>, or an https endpoint instead of the HTTP redirect.",
+                &["Get-FederationInformation -DomainName <domain> -TrustedHostnames <host> -Verbose"],
+            ),
+        ],
+    },
+    Known {
         refines: true,
         id: "http-405",
         patterns: &[&["405", "method not allowed"], &["HTTP Error 405"]],

@@ -40,6 +40,7 @@ fn every_reference_error_maps_to_its_cause() {
             rows.iter().any(|(c, _)| *c == id)
                 || [
                     "mismatched-sts",
+                    "non-interactive-prompt",
                     "relationship-targets-differ",
                     "token-request",
                     "windows-dns-record-exists",
@@ -100,4 +101,17 @@ fn windows_dns_errors_explain_themselves() {
     let missing = explain("Add-DnsServerResourceRecord is not available on this computer: install the DNS Server Tools (Fedshare.NotAvailable)");
     assert_eq!(missing[0].id, "windows-dns-tools-missing");
     assert!(missing[0].fixes[0].commands[0].contains("Rsat.Dns.Tools"));
+}
+
+#[test]
+fn a_prompt_in_the_non_interactive_session_points_at_trusted_host_names() {
+    // As Windows PowerShell reports a ShouldContinue that reaches a -NonInteractive host
+    // (Get-FederationInformation for a partner behind an unsecured redirect).
+    let text = "Get-FederationInformation : Windows PowerShell is in NonInteractive mode. Read and\r\n Prompt functionality is not available.\n    + CategoryInfo : InvalidOperation: (:) [Get-FederationInformation], PSInvalidOperationException";
+    let got = explain(text);
+    assert_eq!(got[0].id, "non-interactive-prompt", "{got:?}");
+    let fixes: Vec<String> = got[0].fixes.iter().map(|f| f.summary.clone()).collect();
+    assert!(fixes[0].contains("trusted host names"), "{fixes:?}");
+    assert!(fixes[1].contains("certificate"), "{fixes:?}");
+    assert!(got[0].fixes[0].commands[0].contains("trusted_hostnames"));
 }

@@ -255,7 +255,7 @@ impl World {
         World {
             schema: SCHEMA,
             organization: "Contoso".into(),
-            exchange_version: "15.0 (Build 1497.2)".into(),
+            exchange_version: "Version 15.0 (Build 1497.2)".into(),
             server: server.into(),
             server_fqdn: "ex01.contoso.com".into(),
             site: "contoso.com/Configuration/Sites/Default-First-Site-Name".into(),
@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn contoso_matches_a_fresh_setup() {
         let w = World::contoso(3);
-        assert_eq!(w.exchange_version, "15.0 (Build 1497.2)");
+        assert_eq!(w.exchange_version, "Version 15.0 (Build 1497.2)");
         assert!(w.federation_trusts.is_empty());
         assert!(!w.organization_identifier.enabled);
         let policy = &w.sharing_policies[0];

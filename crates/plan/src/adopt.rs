@@ -33,6 +33,10 @@ pub fn adopt(org: &OrgState) -> Result<SharingPlan, PlanError> {
         autodiscover: Vec::new(),
         // Manual never publishes anything: Fedshare only shows records and waits for them.
         dns: DnsMode::Manual,
+        trusted_hostnames: crate::file::DEFAULT_TRUSTED_HOSTNAMES
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect(),
     })
 }
 

@@ -24,7 +24,16 @@ pub struct SharingPlan {
     pub policies: Vec<PolicySpec>,
     pub autodiscover: Vec<AutodiscoverSpec>,
     pub dns: DnsMode,
+    /// Host names `Get-FederationInformation` may trust although they are not the partner's
+    /// own (`-TrustedHostnames`): a partner reached through an unsecured HTTP redirect or a
+    /// certificate naming another host. Without them Exchange asks for confirmation, which a
+    /// non-interactive session cannot give.
+    pub trusted_hostnames: Vec<String>,
 }
+
+/// Exchange's own "Autodiscover trusted hosters" (the `serviceBindingInformation` of the
+/// `Microsoft Exchange Online` SCP): Exchange Online's hosts.
+pub const DEFAULT_TRUSTED_HOSTNAMES: &[&str] = &["*.outlook.com"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustSpec {
@@ -126,6 +135,13 @@ struct RawPlan {
     #[serde(default)]
     autodiscover: Vec<RawAutodiscover>,
     dns: Option<RawDns>,
+    partners: Option<RawPartners>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartners {
+    trusted_hostnames: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,6 +320,17 @@ fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
         None => DnsMode::Manual,
         Some(d) => validate_dns(d, loc)?,
     };
+    let trusted_hostnames = match raw
+        .partners
+        .as_ref()
+        .and_then(|p| p.trusted_hostnames.as_ref())
+    {
+        None => DEFAULT_TRUSTED_HOSTNAMES
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect(),
+        Some(list) => trusted_hostnames(list, loc)?,
+    };
     let plan = SharingPlan {
         trust,
         primary_domain,
@@ -312,6 +339,7 @@ fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
         policies,
         autodiscover,
         dns,
+        trusted_hostnames,
     };
     if let (Some(raw_dns), DnsMode::Windows { zones, .. }) = (&raw.dns, &plan.dns) {
         if let Some(outside) = plan
@@ -470,6 +498,34 @@ fn validate_policies(raw: &[RawPolicy], loc: &Locator<'_>) -> Result<Vec<PolicyS
             enabled: p.enabled,
             mailboxes,
         });
+    }
+    Ok(out)
+}
+
+/// Host names as `-TrustedHostnames` takes them: `host.domain` or `*.domain` (which matches
+/// the domain and every host below it), each once.
+fn trusted_hostnames(
+    list: &Spanned<Vec<Spanned<String>>>,
+    loc: &Locator<'_>,
+) -> Result<Vec<String>, PlanError> {
+    let mut out: Vec<String> = Vec::new();
+    for h in list.get_ref() {
+        let v = h
+            .get_ref()
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        let bare = v.strip_prefix("*.").unwrap_or(&v);
+        if !is_hostname(bare) {
+            return Err(loc.invalid(
+                h.span(),
+                "a host name such as autodiscover.fabrikam.com, or *.outlook.com for every host of a domain",
+            ));
+        }
+        if out.contains(&v) {
+            return Err(loc.invalid(h.span(), format!("`{v}` listed once")));
+        }
+        out.push(v);
     }
     Ok(out)
 }
@@ -640,6 +696,17 @@ pub struct PlanDocument {
     #[serde(default)]
     pub autodiscover: Vec<PlanAutodiscover>,
     pub dns: PlanDns,
+    /// Absent when the plan keeps Exchange's default trusted hosters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub partners: Option<PlanPartners>,
+}
+
+/// `[partners]`: how partner discovery treats hosts that are not the partner's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanPartners {
+    pub trusted_hostnames: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -809,6 +876,10 @@ impl From<&SharingPlan> for PlanDocument {
                 key_name,
                 zones,
             },
+            // Written only when it differs from the default, so an untouched file stays as it is.
+            partners: (p.trusted_hostnames != DEFAULT_TRUSTED_HOSTNAMES).then(|| PlanPartners {
+                trusted_hostnames: p.trusted_hostnames.clone(),
+            }),
         }
     }
 }
@@ -963,6 +1034,47 @@ mod tests {
         let (line, _, expected) = err(&dns);
         assert_eq!(line, 7);
         assert!(expected.contains("key_name"));
+    }
+
+    #[test]
+    fn trusted_hostnames_default_to_exchanges_hosters_and_are_validated() {
+        let plan = SharingPlan::parse(HEAD, "p.toml").unwrap();
+        assert_eq!(plan.trusted_hostnames, ["*.outlook.com"]);
+        // The default is not written back, so an untouched file is saved as it was.
+        assert!(!plan.to_toml().contains("[partners]"), "{}", plan.to_toml());
+
+        let text = format!(
+            "{HEAD}[partners]\ntrusted_hostnames = [\"*.Outlook.com\", \"autodiscover.fabrikam-hosting.net.\"]\n"
+        );
+        let plan = SharingPlan::parse(&text, "p.toml").unwrap();
+        assert_eq!(
+            plan.trusted_hostnames,
+            ["*.outlook.com", "autodiscover.fabrikam-hosting.net"]
+        );
+        assert_eq!(SharingPlan::parse(&plan.to_toml(), "saved").unwrap(), plan);
+        let json = serde_json::to_string(&plan.document()).unwrap();
+        let doc: PlanDocument = serde_json::from_str(&json).unwrap();
+        assert_eq!(SharingPlan::parse(&doc.to_toml(), "form").unwrap(), plan);
+
+        // An empty list trusts no other host (and is kept as such).
+        let none = SharingPlan::parse(
+            &format!("{HEAD}[partners]\ntrusted_hostnames = []\n"),
+            "p.toml",
+        )
+        .unwrap();
+        assert!(none.trusted_hostnames.is_empty());
+        assert_eq!(SharingPlan::parse(&none.to_toml(), "saved").unwrap(), none);
+
+        let (line, column, expected) = err(&format!(
+            "{HEAD}[partners]\ntrusted_hostnames = [\"*.outlook.com\", \"http://x.com\"]\n"
+        ));
+        assert_eq!((line, column), (7, 39));
+        assert!(expected.contains("*.outlook.com"), "{expected}");
+        let (line, _, expected) = err(&format!(
+            "{HEAD}[partners]\ntrusted_hostnames = [\"a.com\", \"A.com\"]\n"
+        ));
+        assert_eq!(line, 7);
+        assert!(expected.contains("once"), "{expected}");
     }
 
     #[test]

@@ -139,24 +139,81 @@ fn accepted_domain(snapshot: &Snapshot, domain: &str) -> CheckResult {
     r
 }
 
-fn version(snapshot: &Snapshot) -> CheckResult {
-    let v = &snapshot.org.exchange_version;
-    let ok = v.trim_start().starts_with("15.") || v.contains("Version 15.");
+/// Major, minor, build and revision from Exchange's `AdminDisplayVersion` text
+/// (`Version 15.0 (Build 1497.2)`, the ServerVersion's ToString), also without `Version `.
+pub(crate) fn parse_exchange_version(text: &str) -> Option<(u32, u32, Option<(u32, u32)>)> {
+    let t = text.trim();
+    let t = t.strip_prefix("Version").map_or(t, str::trim_start);
+    let (major_minor, rest) = t.split_once(' ').unwrap_or((t, ""));
+    let (major, minor) = major_minor.split_once('.')?;
+    let build = rest
+        .trim()
+        .strip_prefix("(Build")
+        .and_then(|b| b.trim().strip_suffix(')'))
+        .and_then(|b| b.trim().split_once('.'))
+        .and_then(|(b, r)| Some((b.parse().ok()?, r.parse().ok()?)));
+    Some((major.parse().ok()?, minor.parse().ok()?, build))
+}
+
+/// The product a version number belongs to.
+fn product(major: u32, minor: u32) -> String {
+    match (major, minor) {
+        (15, 0) => "Exchange Server 2013".into(),
+        (15, 1) => "Exchange Server 2016".into(),
+        (15, 2) => "Exchange Server 2019".into(),
+        (14, _) => "Exchange Server 2010".into(),
+        (8, _) => "Exchange Server 2007".into(),
+        _ => format!("Exchange {major}.{minor}"),
+    }
+}
+
+fn version(exchange_version: &str) -> CheckResult {
+    let v = exchange_version.trim();
+    let parsed = parse_exchange_version(v);
+    let (status, actual, explanation) = match parsed {
+        Some((15, 0, _)) => (
+            CheckStatus::Pass,
+            format!("{v}: Exchange Server 2013"),
+            "Fedshare follows Exchange 2013's cmdlets and rules.".to_owned(),
+        ),
+        Some((major, minor, _)) if (major, minor) > (15, 0) => (
+            CheckStatus::Warning,
+            format!("{v}: {}, not 2013", product(major, minor)),
+            format!(
+                "Fedshare follows Exchange 2013 (15.0). {} shares the federation cmdlets, but its rules and outputs were not checked here; review each step before applying it.",
+                product(major, minor)
+            ),
+        ),
+        Some((major, minor, _)) => (
+            CheckStatus::Failure,
+            format!("{v}: {}", product(major, minor)),
+            format!(
+                "{} predates Exchange 2013 (15.0), whose federation cmdlets and rules Fedshare uses.",
+                product(major, minor)
+            ),
+        ),
+        None if v.is_empty() || v.eq_ignore_ascii_case("unknown") => (
+            CheckStatus::Warning,
+            "not reported by the session".to_owned(),
+            "The session did not report the Exchange build (AdminDisplayVersion), so Fedshare cannot confirm it is Exchange 2013.".to_owned(),
+        ),
+        None => (
+            CheckStatus::Warning,
+            format!("{v}: not an Exchange version Fedshare can read"),
+            "Exchange reports its build as `Version 15.0 (Build 1497.2)`; this text could not be read as one.".to_owned(),
+        ),
+    };
     let mut r = result(
         "prereq.exchange-version",
         "The server runs Exchange Server 2013",
-        if ok {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Warning
-        },
+        status,
         Severity::Warning,
-        "Fedshare follows Exchange 2013's cmdlets and rules.",
+        &explanation,
     );
     r.evidence.push(evidence(
-        "Exchange version",
-        v.clone(),
-        "15.0 (Exchange 2013)",
+        "Get-ExchangeServer AdminDisplayVersion",
+        actual,
+        "Version 15.0 (Exchange Server 2013)",
     ));
     r
 }
@@ -227,7 +284,11 @@ fn clock(snapshot: &Snapshot) -> CheckResult {
 
 /// The "Before you begin" checks for this plan against this organization.
 pub fn prerequisites(plan: &SharingPlan, snapshot: &Snapshot) -> Vec<CheckResult> {
-    let mut out = vec![estimated_time(), roles(snapshot), version(snapshot)];
+    let mut out = vec![
+        estimated_time(),
+        roles(snapshot),
+        version(&snapshot.org.exchange_version),
+    ];
     out.extend(
         plan.federated_domains()
             .iter()
@@ -273,4 +334,54 @@ fn windows_dns_tools(server: Option<&str>, zones: &[String]) -> CheckResult {
         ],
     });
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exchange_versions_are_read_from_admin_display_version() {
+        assert_eq!(
+            parse_exchange_version("Version 15.0 (Build 1497.2)"),
+            Some((15, 0, Some((1497, 2))))
+        );
+        assert_eq!(
+            parse_exchange_version("Version 15.1 (Build 2507.18)"),
+            Some((15, 1, Some((2507, 18))))
+        );
+        assert_eq!(parse_exchange_version("15.2"), Some((15, 2, None)));
+        assert_eq!(parse_exchange_version("unknown"), None);
+        assert_eq!(parse_exchange_version(""), None);
+    }
+
+    fn checked(text: &str) -> CheckResult {
+        version(text)
+    }
+
+    #[test]
+    fn only_exchange_2013_passes_and_later_versions_are_named() {
+        assert_eq!(
+            checked("Version 15.0 (Build 1497.2)").status,
+            CheckStatus::Pass
+        );
+        let e2016 = checked("Version 15.1 (Build 2507.18)");
+        assert_eq!(e2016.status, CheckStatus::Warning);
+        assert!(
+            e2016.evidence[0].actual.contains("Exchange Server 2016"),
+            "{e2016:?}"
+        );
+        let e2019 = checked("Version 15.2 (Build 1118.7)");
+        assert!(
+            e2019.evidence[0].actual.contains("Exchange Server 2019"),
+            "{e2019:?}"
+        );
+        assert_eq!(
+            checked("Version 14.3 (Build 123.4)").status,
+            CheckStatus::Failure
+        );
+        let unknown = checked("unknown");
+        assert_eq!(unknown.status, CheckStatus::Warning);
+        assert!(unknown.evidence[0].actual.contains("not reported"));
+    }
 }

@@ -582,3 +582,52 @@ async fn the_fresh_lab_adopts_a_new_trust_for_its_default_domain_only() {
         ]
     );
 }
+
+/// Adatum (Office 365) without targets in the plan: discovery reaches it only through Exchange
+/// Online's host, which the plan's default trusted host names let Exchange accept; without
+/// them, Exchange's confirmation prompt fails in the non-interactive session.
+#[tokio::test]
+async fn partner_discovery_passes_the_plans_trusted_host_names() {
+    let without_targets = EXAMPLE
+        .replace("target_application_uri = \"outlook.com\"\n", "")
+        .replace("target_autodiscover_epr = \"https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc/WSSecurity\"\n", "");
+    let p = SharingPlan::parse(&without_targets, "p.toml").unwrap();
+    let lab = Lab::new(World::contoso(0));
+    let steps = plan_for(&lab, &p).await;
+    let adatum = steps
+        .steps
+        .iter()
+        .find(|s| s.id == "relationship:Adatum")
+        .unwrap();
+    let discovery = &adatum.invocations()[0];
+    assert_eq!(discovery.cmdlet, "Get-FederationInformation");
+    assert_eq!(
+        discovery.get("TrustedHostnames"),
+        Some(&fedshare_exchange::ParamValue::StringList(vec![
+            "*.outlook.com".into()
+        ]))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    apply(&lab, &p, &mut journal, None).await;
+    let world = lab.world();
+    let rel = world
+        .organization_relationships
+        .iter()
+        .find(|r| r.name == "Adatum")
+        .unwrap();
+    assert_eq!(rel.target_application_uri.as_deref(), Some("outlook.com"));
+
+    let untrusting = SharingPlan::parse(
+        &format!("{without_targets}\n[partners]\ntrusted_hostnames = []\n"),
+        "p.toml",
+    )
+    .unwrap();
+    let lab = Lab::new(World::contoso(0));
+    let steps = plan_for(&lab, &untrusting).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    let mut applier = Applier::new(&lab, &lab, &mut journal, options(None));
+    let err = applier.apply(&steps).await.unwrap_err().to_string();
+    assert!(err.contains("NonInteractive mode"), "{err}");
+}

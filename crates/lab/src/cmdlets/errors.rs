@@ -108,3 +108,15 @@ pub fn bad_argument(cmdlet: &str, name: &str, detail: &str) -> ShellError {
         format!("Cannot process argument transformation on parameter '{name}'. {detail}"),
     )
 }
+
+/// What a cmdlet's confirmation prompt (ShouldContinue, PromptForChoice) meets in a host
+/// started with `-NonInteractive`: ConsoleHost's HandleThrowOnReadAndPrompt throws
+/// PSInvalidOperationException with ReadFailsOnNonInteractiveFlag's text.
+pub fn non_interactive_prompt() -> ShellError {
+    ShellError {
+        category: "InvalidOperation".into(),
+        exception: "PSInvalidOperationException".into(),
+        message: "Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.".into(),
+        error_id: "System.Management.Automation.PSInvalidOperationException".into(),
+    }
+}

@@ -164,6 +164,58 @@ pub fn remove_relationship(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>,
     Ok(Vec::new())
 }
 
+/// Whether `host` is allowed by a `-TrustedHostnames` entry: an exact match, or `*.x`
+/// matching `x` and every host below it, case-insensitive (Exchange's rule).
+pub(crate) fn host_trusted(host: &str, trusted: &[String]) -> bool {
+    trusted.iter().any(|t| {
+        let t = t.trim().trim_end_matches('.');
+        match t.strip_prefix("*.") {
+            Some(base) => {
+                host.eq_ignore_ascii_case(base)
+                    || host
+                        .to_ascii_lowercase()
+                        .ends_with(&format!(".{}", base.to_ascii_lowercase()))
+            }
+            None => host.eq_ignore_ascii_case(t),
+        }
+    })
+}
+
+/// An answer from a host outside the partner's own domains (an Office 365 tenant answers from
+/// Exchange Online) is reached only through the unsecured HTTP redirect, and Autodiscover's
+/// certificate there names Microsoft's hosts, not the tenant's. Exchange then asks to continue
+/// (ShouldContinue), unless the host is trusted. The lab's AD has no Exchange Online SCP, so
+/// only `-TrustedHostnames` trusts it; a session without a console cannot answer the prompt,
+/// and `-Force` refuses such results instead of accepting them.
+fn trusted_or_prompt(args: &Args, answer: &fedinfo::FederationAnswer) -> Result<(), ShellError> {
+    let Some(host) = url_host(&answer.autodiscover_url) else {
+        return Ok(());
+    };
+    let own = |d: &String| {
+        host.eq_ignore_ascii_case(d) || host.ends_with(&format!(".{}", d.to_ascii_lowercase()))
+    };
+    if answer.domains.iter().any(own) {
+        return Ok(());
+    }
+    if host_trusted(&host, &args.list("TrustedHostnames").unwrap_or_default()) {
+        return Ok(());
+    }
+    if args.switch("Force") {
+        return Err(errors::invalid_operation(
+            args.cmdlet,
+            "GetFederationInformationFailedException",
+            "Federation information could not be received from the external organization.",
+        ));
+    }
+    Err(errors::non_interactive_prompt())
+}
+
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', ':', '?', '#']).next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
 pub fn get_federation_information(
     ctx: &mut Ctx<'_>,
     args: &Args,
@@ -178,6 +230,7 @@ pub fn get_federation_information(
             "Federation information could not be received from the external organization.",
         )
     })?;
+    trusted_or_prompt(args, &answer)?;
     // Additional domains are kept only if their own discovery returns the same ApplicationUri.
     let domains: Vec<String> = if args.switch("BypassAdditionalDomainValidation") {
         answer.domains.clone()

@@ -660,9 +660,33 @@ fn federation_information_for_partners_and_failures() {
         out[0]["TargetAutodiscoverEpr"],
         "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"
     );
-    let o365 = ok(
+    // An Office 365 tenant answers from Exchange Online, a host that is not its own: Exchange
+    // asks to continue, which a non-interactive session cannot, and -Force refuses instead.
+    let prompt = fails_with(
         &mut s,
         inv("Get-FederationInformation").string("DomainName", "adatum.com"),
+        "PSInvalidOperationException",
+    );
+    assert!(prompt.message.contains("NonInteractive mode"), "{prompt:?}");
+    fails_with(
+        &mut s,
+        inv("Get-FederationInformation")
+            .string("DomainName", "adatum.com")
+            .switch("Force"),
+        "GetFederationInformationFailedException",
+    );
+    fails_with(
+        &mut s,
+        inv("Get-FederationInformation")
+            .string("DomainName", "adatum.com")
+            .list("TrustedHostnames", vec!["autodiscover.outlook.com".into()]),
+        "PSInvalidOperationException",
+    );
+    let trusted =
+        |i: fedshare_exchange::Invocation| i.list("TrustedHostnames", vec!["*.Outlook.com".into()]);
+    let o365 = ok(
+        &mut s,
+        trusted(inv("Get-FederationInformation").string("DomainName", "adatum.com")),
     )
     .output;
     assert_eq!(o365[0]["TargetApplicationUri"], "outlook.com");
@@ -670,8 +694,7 @@ fn federation_information_for_partners_and_failures() {
     assert_eq!(o365[0]["DomainNames"], serde_json::json!(["adatum.com"]));
     let bypass = ok(
         &mut s,
-        inv("Get-FederationInformation")
-            .string("DomainName", "adatum.com")
+        trusted(inv("Get-FederationInformation").string("DomainName", "adatum.com"))
             .switch("BypassAdditionalDomainValidation"),
     )
     .output;

@@ -55,11 +55,16 @@ fn targets(r: &RelationshipSpec, snapshot: &Snapshot) -> Targets {
     }
 }
 
-fn discovery(s: &mut Step, domain: &str) {
+/// `Get-FederationInformation` for `domain`. The plan's trusted host names go with it: a
+/// partner answering through an unsecured redirect or a certificate naming another host makes
+/// Exchange ask for confirmation otherwise, and the non-interactive session cannot answer.
+fn discovery(s: &mut Step, domain: &str, trusted: &[String]) {
     let index = s.actions.len();
-    s.actions.push(Action::Invoke(
-        Invocation::new("Get-FederationInformation").string("DomainName", domain),
-    ));
+    let mut inv = Invocation::new("Get-FederationInformation").string("DomainName", domain);
+    if !trusted.is_empty() {
+        inv = inv.list("TrustedHostnames", trusted.to_vec());
+    }
+    s.actions.push(Action::Invoke(inv));
     s.captures.push(Capture {
         action: index,
         property: "TargetApplicationUri".into(),
@@ -93,7 +98,7 @@ fn relationship_verification(r: &RelationshipSpec) -> Verification {
     }
 }
 
-fn new_relationship(r: &RelationshipSpec, snapshot: &Snapshot) -> Step {
+fn new_relationship(r: &RelationshipSpec, snapshot: &Snapshot, trusted: &[String]) -> Step {
     let mut s = step(
         format!("relationship:{}", r.name),
         format!("Create the organization relationship \"{}\"", r.name),
@@ -102,7 +107,7 @@ fn new_relationship(r: &RelationshipSpec, snapshot: &Snapshot) -> Step {
     s.preconditions.push(Precondition::Step("orgid.set".into()));
     let t = targets(r, snapshot);
     if let Some(d) = &t.discover {
-        discovery(&mut s, d);
+        discovery(&mut s, d, trusted);
     }
     let mut inv = Invocation::new("New-OrganizationRelationship")
         .string("Name", r.name.clone())
@@ -159,6 +164,7 @@ fn changed_relationship(
     r: &RelationshipSpec,
     have: &OrganizationRelationship,
     snapshot: &Snapshot,
+    trusted: &[String],
 ) -> Option<Step> {
     let mut c = Change::new("Set-OrganizationRelationship", &have.name);
     if !same_set(&have.domain_names, &r.domains) {
@@ -233,7 +239,7 @@ fn changed_relationship(
     );
     s.before = serde_json::to_value(have).unwrap_or_default();
     if let Some(d) = discover {
-        discovery(&mut s, &d);
+        discovery(&mut s, &d, trusted);
     }
     s.actions.push(Action::Invoke(c.set));
     s.undo.push(Action::Invoke(c.undo));
@@ -266,8 +272,13 @@ pub(crate) fn relationship_steps(
             }
         }
         match rels.iter().find(|o| o.name.eq_ignore_ascii_case(&r.name)) {
-            None => steps.push(new_relationship(r, snapshot)),
-            Some(have) => steps.extend(changed_relationship(r, have, snapshot)),
+            None => steps.push(new_relationship(r, snapshot, &plan.trusted_hostnames)),
+            Some(have) => steps.extend(changed_relationship(
+                r,
+                have,
+                snapshot,
+                &plan.trusted_hostnames,
+            )),
         }
     }
     Ok(())

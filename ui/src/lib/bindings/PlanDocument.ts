@@ -2,6 +2,7 @@
 import type { PlanAutodiscover } from "./PlanAutodiscover";
 import type { PlanDns } from "./PlanDns";
 import type { PlanDomains } from "./PlanDomains";
+import type { PlanPartners } from "./PlanPartners";
 import type { PlanPolicy } from "./PlanPolicy";
 import type { PlanRelationship } from "./PlanRelationship";
 import type { PlanTrust } from "./PlanTrust";
@@ -11,4 +12,8 @@ import type { PlanTrust } from "./PlanTrust";
  * not validated: [`PlanDocument::to_toml`] then [`SharingPlan::parse`] validate it, so a
  * form gets the same errors as a hand-edited file.
  */
-export type PlanDocument = { trust: PlanTrust, domains: PlanDomains, relationship: Array<PlanRelationship>, policy: Array<PlanPolicy>, autodiscover: Array<PlanAutodiscover>, dns: PlanDns, };
+export type PlanDocument = { trust: PlanTrust, domains: PlanDomains, relationship: Array<PlanRelationship>, policy: Array<PlanPolicy>, autodiscover: Array<PlanAutodiscover>, dns: PlanDns, 
+/**
+ * Absent when the plan keeps Exchange's default trusted hosters.
+ */
+partners?: PlanPartners, };
