@@ -66,9 +66,11 @@ fn partner_info_shows_what_a_relationship_needs_and_names_a_missing_one() {
     }
     // Each attempt says why in the resolver's words, not the HTTP client's wrappers.
     assert!(
-        text.contains("→ name not resolved: DNS error: error response: Query Refused"),
+        text.contains("→ name not resolved: the DNS server 127.0.0.1:")
+            && text.contains("refused the query (REFUSED): it does not resolve this name"),
         "{text}"
     );
+    assert!(!text.contains("error response"), "{text}");
     assert!(!text.contains("error sending request"), "{text}");
 
     // The same unpublished domain through `dns check`: each view's answer in words.

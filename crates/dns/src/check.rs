@@ -307,7 +307,7 @@ fn judge_proof(view: &View, obs: Observed, expected: &[ExpectedProof]) -> ViewAn
         .map(|p| p.slot.clone())
         .collect();
     let (status, hint) = if !obs.outcome.is_comparable() {
-        (RecordStatus::Error, None)
+        (RecordStatus::Error, unreadable_hint(&obs.outcome))
     } else if !matched.is_empty() {
         (RecordStatus::Match, None)
     } else if expected.is_empty() {
@@ -330,6 +330,34 @@ fn judge_proof(view: &View, obs: Observed, expected: &[ExpectedProof]) -> ViewAn
         hint,
         notes: obs.notes,
     }
+}
+
+/// What to do when a view could not be read: the answer itself says what happened
+/// (REFUSED, SERVFAIL, no answer, not reachable), this says where to look.
+fn unreadable_hint(outcome: &ViewOutcome) -> Option<String> {
+    let text = match outcome {
+        ViewOutcome::Refused => {
+            "this server does not answer for this name or for this computer: check the address, \
+             or that it allows queries (recursion) from this computer"
+        }
+        ViewOutcome::ServFail => {
+            "the server could not get an answer from the domain's own DNS servers: try again \
+             later, or ask the domain's DNS administrator to check the zone"
+        }
+        ViewOutcome::Timeout { .. } => {
+            "nothing answered: check the server's address and that no firewall drops DNS \
+             (port 53, UDP and TCP) from this computer"
+        }
+        ViewOutcome::Unreachable { .. } => {
+            "the server cannot be reached from this computer: check the address, the network \
+             route and the firewall"
+        }
+        ViewOutcome::Malformed { .. } => {
+            "the server's answer could not be read: ask another resolver with --resolver"
+        }
+        _ => return None,
+    };
+    Some(text.to_owned())
 }
 
 /// No expected proof is present: a near miss is a mismatch with a hint, anything else missing.
@@ -404,6 +432,7 @@ fn judge_chain(view: &View, obs: Observed, target: Option<&str>) -> ViewAnswer {
         .any(|n| n.contains("loop") || n.contains("longer than") || n.contains("no A"));
     let mut hint = None;
     let status = if !obs.outcome.is_comparable() {
+        hint = unreadable_hint(&obs.outcome);
         RecordStatus::Error
     } else if values.is_empty() {
         RecordStatus::Missing
@@ -518,5 +547,33 @@ fn overall(views: &[ViewAnswer]) -> RecordStatus {
         RecordStatus::Mismatch
     } else {
         RecordStatus::Missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unread_view_says_what_to_do() {
+        for (outcome, advice) in [
+            (ViewOutcome::Refused, "allows queries"),
+            (ViewOutcome::ServFail, "try again later"),
+            (ViewOutcome::Timeout { after_ms: 5000 }, "port 53"),
+            (
+                ViewOutcome::Unreachable {
+                    message: "Network is unreachable (os error 101)".into(),
+                },
+                "network route",
+            ),
+        ] {
+            let hint = unreadable_hint(&outcome).expect("a hint");
+            assert!(hint.contains(advice), "{outcome}: {hint}");
+        }
+        assert_eq!(
+            unreadable_hint(&ViewOutcome::NxDomain),
+            None,
+            "an answer needs none"
+        );
     }
 }

@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::NetError;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::TokioResolver;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DnsError, Result};
+use crate::error::{DnsError as SetupError, Result};
+use crate::transport::rcode_name;
 
 /// Which DNS servers resolve host names for HTTP requests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +62,7 @@ impl ListedResolver {
         builder.options_mut().attempts = 1;
         let inner = builder
             .build()
-            .map_err(|e| DnsError::Resolver(Box::new(e)))?;
+            .map_err(|e| SetupError::Resolver(Box::new(e)))?;
         let servers = servers
             .iter()
             .map(ToString::to_string)
@@ -94,7 +96,48 @@ impl ListedResolver {
                 }
                 Err(self.no_answer())
             }
-            Ok(Err(e)) => Err(e.to_string()),
+            Ok(Err(e)) => Err(self.describe(host, &e)),
+        }
+    }
+
+    /// A failed lookup in words, with what to do: the resolver library's own text is Debug
+    /// output ("no records found for Query { .. }") or its jargon ("error response: Query
+    /// Refused").
+    fn describe(&self, host: &str, error: &NetError) -> String {
+        let host = host.trim_end_matches('.');
+        let servers = &self.servers;
+        match error {
+            NetError::Dns(DnsError::NoRecordsFound(none))
+                if none.response_code == ResponseCode::NXDomain =>
+            {
+                format!(
+                    "{host} does not exist (NXDOMAIN on {servers}): check the spelling, and that \
+                     the domain publishes this name"
+                )
+            }
+            NetError::Dns(DnsError::NoRecordsFound(_)) => format!(
+                "{host} has no address record (A or AAAA) on {servers}: the name exists but \
+                 leads nowhere; its DNS administrator must publish one"
+            ),
+            NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => format!(
+                "the DNS server {servers} refused the query (REFUSED): it does not resolve this \
+                 name for this computer; check the address, or allow this computer to query it"
+            ),
+            NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => format!(
+                "the DNS server {servers} could not answer for {host} (SERVFAIL): the domain's \
+                 own DNS servers failed or gave a broken answer; try again later, or tell the \
+                 domain's DNS administrator"
+            ),
+            NetError::Dns(DnsError::ResponseCode(code)) => format!(
+                "the DNS server {servers} answered {} for {host}: check that it is a resolver \
+                 this computer may use",
+                rcode_name(*code)
+            ),
+            NetError::Io(io) => format!(
+                "the DNS server {servers} cannot be reached ({io}): check the address and that \
+                 no firewall blocks DNS (port 53) from this computer"
+            ),
+            other => format!("the lookup of {host} on {servers} failed: {other}"),
         }
     }
 
@@ -146,6 +189,62 @@ mod tests {
             n += 1;
         }
         n
+    }
+
+    #[test]
+    fn lookup_failures_read_as_words_with_what_to_do() {
+        use hickory_resolver::net::NoRecords;
+        use hickory_resolver::proto::op::Query;
+        use hickory_resolver::proto::rr::{Name, RecordType};
+
+        let server: SocketAddr = "192.0.2.53:53".parse().expect("addr");
+        let resolver = ListedResolver::new(&[server], Duration::from_secs(1)).expect("resolver");
+        let query = Query::query(
+            Name::from_ascii("x.fabrikam.com.").expect("name"),
+            RecordType::A,
+        );
+        let said = |e: NetError| resolver.describe("x.fabrikam.com.", &e);
+
+        let nx = said(NetError::Dns(DnsError::NoRecordsFound(NoRecords::new(
+            query.clone(),
+            ResponseCode::NXDomain,
+        ))));
+        assert_eq!(
+            nx,
+            "x.fabrikam.com does not exist (NXDOMAIN on 192.0.2.53:53): check the spelling, \
+             and that the domain publishes this name"
+        );
+        let nodata = said(NetError::Dns(DnsError::NoRecordsFound(NoRecords::new(
+            query,
+            ResponseCode::NoError,
+        ))));
+        assert!(
+            nodata.starts_with("x.fabrikam.com has no address record"),
+            "{nodata}"
+        );
+        let refused = said(NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)));
+        assert!(
+            refused.starts_with("the DNS server 192.0.2.53:53 refused the query (REFUSED): "),
+            "{refused}"
+        );
+        let servfail = said(NetError::Dns(DnsError::ResponseCode(
+            ResponseCode::ServFail,
+        )));
+        assert!(servfail.contains("(SERVFAIL)") && servfail.contains("try again later"));
+        let unreachable = said(NetError::Io(Arc::new(std::io::Error::from(
+            std::io::ErrorKind::NetworkUnreachable,
+        ))));
+        assert!(
+            unreachable.starts_with("the DNS server 192.0.2.53:53 cannot be reached")
+                && unreachable.contains("no firewall blocks DNS"),
+            "{unreachable}"
+        );
+        for text in [nx, nodata, refused, servfail, unreachable] {
+            assert!(
+                !text.contains("Query {") && !text.contains("error response"),
+                "{text}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -45,6 +45,19 @@ pub enum QueryFailure {
     Malformed(String),
 }
 
+/// In words, for messages that name the server beside it.
+impl std::fmt::Display for QueryFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryFailure::Timeout => f.write_str("no answer in time"),
+            QueryFailure::Network(message) => write!(f, "not reachable ({message})"),
+            QueryFailure::Malformed(message) => {
+                write!(f, "an answer that could not be read ({message})")
+            }
+        }
+    }
+}
+
 /// Asks `server` one question, bounded by `timeout` per transport attempt.
 pub async fn query(
     server: SocketAddr,
@@ -156,6 +169,6 @@ pub fn rcode_name(code: ResponseCode) -> String {
         ResponseCode::Refused => "REFUSED".into(),
         ResponseCode::NotAuth => "NOTAUTH".into(),
         ResponseCode::NotZone => "NOTZONE".into(),
-        other => format!("{other:?}").to_uppercase(),
+        other => format!("RCODE {}", u16::from(other)),
     }
 }

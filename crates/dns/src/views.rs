@@ -128,7 +128,7 @@ async fn ns_hosts(
     for _ in 0..2 {
         let answer = transport::query(resolver, &zone, RecordType::NS, true, timeout)
             .await
-            .map_err(|f| format!("NS lookup via {resolver} failed: {f:?}"))?;
+            .map_err(|f| format!("NS lookup via {resolver} failed: {f}"))?;
         let code = answer.message.metadata.response_code;
         if code != ResponseCode::NoError {
             return Err(format!(

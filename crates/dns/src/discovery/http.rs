@@ -20,9 +20,10 @@ use crate::tls::{
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DiscoveryOptions {
-    /// Port used for `https://` URLs without an explicit port (443; the lab uses a high port).
+    /// The port of every `https://` URL discovery builds, its own and each redirect's (443
+    /// on the Internet; the lab world serves every host on one high loopback port).
     pub https_port: u16,
-    /// Port used for the `http://` redirect probe (80).
+    /// The port of the `http://` redirect probe (80; the lab's own port in the lab world).
     pub http_port: u16,
     pub resolver: HostResolver,
     pub tls: TlsOptions,
@@ -34,7 +35,14 @@ pub struct DiscoveryOptions {
     pub max_body_bytes: usize,
     /// Host names trusted for an unsecured redirect (Exchange's `-TrustedHostnames`).
     pub trusted_hostnames: Vec<String>,
+    /// The organization's "Autodiscover trusted hosters" from Active Directory, which
+    /// Exchange trusts beside `-TrustedHostnames` (`GetAutodiscoverTrustedHosters()`);
+    /// `*.outlook.com` unless the organization changed it.
+    pub trusted_hosters: Vec<String>,
 }
+
+/// Exchange's default Autodiscover trusted hosters.
+pub const DEFAULT_TRUSTED_HOSTERS: &[&str] = &["*.outlook.com"];
 
 impl Default for DiscoveryOptions {
     fn default() -> Self {
@@ -49,6 +57,10 @@ impl Default for DiscoveryOptions {
             request_deadline: Duration::from_secs(30),
             max_body_bytes: 1024 * 1024,
             trusted_hostnames: Vec::new(),
+            trusted_hosters: DEFAULT_TRUSTED_HOSTERS
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect(),
         }
     }
 }

@@ -218,15 +218,23 @@ impl Discoverer {
         }
     }
 
+    /// Trusted as Exchange trusts it: listed in `-TrustedHostnames` or one of the
+    /// organization's Autodiscover trusted hosters (`*.outlook.com` by default).
     fn trusted(&self, host: &str) -> bool {
-        self.http
-            .opts
-            .trusted_hostnames
+        let opts = &self.http.opts;
+        opts.trusted_hostnames
             .iter()
+            .chain(&opts.trusted_hosters)
             .any(|t| host_matches(t, host))
     }
 
-    /// `https://<host>[:port]/autodiscover/autodiscover.svc`, with the configured HTTPS port.
+    /// `https://<host>[:port]/autodiscover/autodiscover.svc`, with the world's HTTPS port.
+    ///
+    /// The port is the world's, never a server's: on the Internet it is 443 and the URL has
+    /// none, as Exchange builds it. The lab world serves every host name on one loopback port
+    /// and sets it here, in the URL rather than in the resolver, so the port also reaches a
+    /// CONNECT proxy (which resolves and connects by itself) and the attempts show where each
+    /// request really went.
     fn svc_url(&self, host: &str) -> Option<Url> {
         let mut url = Url::parse(&format!("https://{host}/autodiscover/autodiscover.svc")).ok()?;
         if self.http.opts.https_port != 443 {
@@ -280,8 +288,11 @@ impl Discoverer {
                 None,
             )
         };
-        let Ok(target) = from.join(location) else {
-            return refuse("the Location header is not a URL");
+        // Exchange follows only an absolute URI (`Uri.IsWellFormedUriString(.., Absolute)`).
+        let Ok(target) = Url::parse(location) else {
+            return refuse(
+                "the Location is not an absolute URL (Exchange follows only absolute ones)",
+            );
         };
         if target.scheme() != "https" {
             return refuse("redirects to anything but https are refused");
@@ -303,7 +314,8 @@ impl Discoverer {
         )
     }
 
-    /// Only the redirect's host (and port) are kept; the path is Exchange's own.
+    /// Only the redirect's host is kept, as Exchange's `UriBuilder { Scheme = https, Host }`
+    /// keeps it: the path is Exchange's own and the Location's port is dropped for the world's.
     fn rebuild(&self, from: &Url, target: &Url) -> Option<Url> {
         let host = target.host_str()?;
         let suffix = if from
@@ -320,7 +332,7 @@ impl Discoverer {
             "https://{host}/autodiscover/autodiscover.svc{suffix}"
         ))
         .ok()?;
-        let port = target.port().unwrap_or(self.http.opts.https_port);
+        let port = self.http.opts.https_port;
         if port != 443 {
             url.set_port(Some(port)).ok()?;
         }
@@ -492,5 +504,120 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
     match pattern.strip_prefix("*.") {
         Some(base) => host == base || host.ends_with(&format!(".{base}")),
         None => host == pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discoverer(https_port: u16) -> Discoverer {
+        Discoverer::new(DiscoveryOptions {
+            https_port,
+            ..DiscoveryOptions::default()
+        })
+        .expect("discoverer")
+    }
+
+    fn svc(text: &str) -> Url {
+        Url::parse(text).expect("url")
+    }
+
+    #[test]
+    fn office365_hosts_are_trusted_as_exchange_trusts_its_hosters() {
+        let d = discoverer(443);
+        assert!(d.trusted("autodiscover-s.outlook.com"));
+        assert!(d.trusted("outlook.com"));
+        assert!(!d.trusted("outlook.com.evil.test"));
+        assert!(!d.trusted("mail.fabrikam.com"));
+
+        let mut opts = DiscoveryOptions {
+            trusted_hostnames: vec!["mail.fabrikam.com".into()],
+            ..DiscoveryOptions::default()
+        };
+        assert!(Discoverer::new(opts.clone())
+            .expect("d")
+            .trusted("mail.fabrikam.com"));
+        // An organization that emptied its trusted hosters trusts only what it lists.
+        opts.trusted_hosters.clear();
+        let narrow = Discoverer::new(opts).expect("d");
+        assert!(!narrow.trusted("autodiscover-s.outlook.com"));
+        assert!(narrow.trusted("mail.fabrikam.com"));
+    }
+
+    #[test]
+    fn a_relative_location_is_refused() {
+        let d = discoverer(443);
+        let from = svc("https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc");
+        let mut seen = HashSet::new();
+        for relative in [
+            "/autodiscover/autodiscover.svc",
+            "other/autodiscover.svc",
+            "//x.test/a",
+        ] {
+            let (outcome, next) = d.follow(&from, relative, 0, &mut seen);
+            assert!(next.is_none(), "{relative} followed");
+            assert!(
+                matches!(&outcome, AttemptOutcome::RedirectRefused { reason, .. }
+                    if reason.contains("not an absolute URL")),
+                "{relative}: {outcome:?}"
+            );
+        }
+        let (_, next) = d.follow(
+            &from,
+            "https://mail.fabrikam.com/autodiscover/autodiscover.svc",
+            0,
+            &mut seen,
+        );
+        assert!(next.is_some(), "an absolute https Location is followed");
+    }
+
+    #[test]
+    fn the_port_of_a_redirect_is_dropped() {
+        let d = discoverer(443);
+        let from =
+            svc("https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity");
+        let mut seen = HashSet::new();
+        let (_, next) = d.follow(
+            &from,
+            "https://mail.fabrikam.com:8443/some/where?x=1",
+            0,
+            &mut seen,
+        );
+        assert_eq!(
+            next.expect("followed").as_str(),
+            "https://mail.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"
+        );
+        // The unauthenticated probe's target too.
+        let (_, target) = d.judge_probe(
+            302,
+            "https://mail.fabrikam.com:8443/autodiscover/autodiscover.xml",
+        );
+        assert_eq!(
+            target.expect("followed").as_str(),
+            "https://mail.fabrikam.com/autodiscover/autodiscover.svc"
+        );
+    }
+
+    #[test]
+    fn the_lab_world_puts_its_own_port_on_every_url() {
+        let lab = discoverer(8443);
+        assert_eq!(
+            lab.svc_url("autodiscover.fabrikam.com")
+                .expect("url")
+                .as_str(),
+            "https://autodiscover.fabrikam.com:8443/autodiscover/autodiscover.svc"
+        );
+        let from = svc("https://autodiscover.fabrikam.com:8443/autodiscover/autodiscover.svc");
+        let (_, next) = lab.follow(
+            &from,
+            "https://mail.fabrikam.com:9999/",
+            0,
+            &mut HashSet::new(),
+        );
+        assert_eq!(
+            next.expect("followed").as_str(),
+            "https://mail.fabrikam.com:8443/autodiscover/autodiscover.svc"
+        );
     }
 }
