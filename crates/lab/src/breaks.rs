@@ -28,10 +28,13 @@ pub enum Break {
     PartnerTargetMismatch,
     /// Two sharing policies both claim to be the default.
     ContradictoryPolicy,
+    /// The Microsoft Federation Gateway cannot be reached: Remove-FederatedDomain cannot
+    /// release the domain there and fails unless given -Force.
+    GatewayUnreachable,
 }
 
 impl Break {
-    pub const ALL: [Break; 9] = [
+    pub const ALL: [Break; 10] = [
         Break::ProofMistyped,
         Break::ProofMissing,
         Break::CertExpired,
@@ -41,6 +44,7 @@ impl Break {
         Break::DuplicateDomain,
         Break::PartnerTargetMismatch,
         Break::ContradictoryPolicy,
+        Break::GatewayUnreachable,
     ];
 
     /// The kebab-case name used on the command line and in the state file.
@@ -55,6 +59,7 @@ impl Break {
             Break::DuplicateDomain => "duplicate-domain",
             Break::PartnerTargetMismatch => "partner-target-mismatch",
             Break::ContradictoryPolicy => "contradictory-policy",
+            Break::GatewayUnreachable => "gateway-unreachable",
         }
     }
 

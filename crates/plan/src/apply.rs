@@ -112,6 +112,8 @@ pub struct Applier<'a, S, D> {
     dns: &'a D,
     journal: &'a mut Journal,
     options: ApplyOptions,
+    /// Undo removes federated domains with `-Force` (the gateway cannot be reached).
+    force_domains: bool,
     progress: Box<dyn FnMut(&Progress) + Send + 'a>,
 }
 
@@ -144,8 +146,16 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             dns,
             journal,
             options,
+            force_domains: false,
             progress: Box::new(|_| {}),
         }
+    }
+
+    /// Undo removes federated domains with `-Force`: Exchange then removes each domain from
+    /// the organization even when the Federation Gateway cannot be reached to release it.
+    pub fn force_domain_removal(mut self, force: bool) -> Self {
+        self.force_domains = force;
+        self
     }
 
     pub fn on_progress(mut self, f: impl FnMut(&Progress) + Send + 'a) -> Self {
@@ -423,12 +433,16 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 fedshare_model::StepKind::Prerequisites,
             );
             self.started(&step, pos);
-            let actions = undo_actions(entry);
+            let actions: Vec<Action> = undo_actions(entry)
+                .into_iter()
+                .map(|a| forced(a, self.force_domains))
+                .collect();
             kept.extend(kept_note(entry));
             let mut commands = Vec::new();
             for action in &actions {
                 commands.push(render_action(action));
                 if let Err(e) = self.run_action(&step, action, pos).await {
+                    let e = domain_guidance(action, e);
                     return Err(self.failed(&step, pos, commands, e));
                 }
             }
@@ -438,6 +452,49 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             undone.push(entry.step_id.clone());
         }
         Ok(UndoReport { undone, kept })
+    }
+}
+
+const REMOVE_DOMAIN: &str = "Remove-FederatedDomain";
+
+fn is_domain_removal(action: &Action) -> Option<&fedshare_exchange::Invocation> {
+    match action {
+        Action::Invoke(inv) if inv.cmdlet.eq_ignore_ascii_case(REMOVE_DOMAIN) => Some(inv),
+        _ => None,
+    }
+}
+
+/// `Remove-FederatedDomain ... -Force` when the undo was asked to force domain removal.
+fn forced(action: Action, force: bool) -> Action {
+    match is_domain_removal(&action) {
+        Some(inv) if force && inv.get("Force").is_none() => {
+            Action::Invoke(inv.clone().switch("Force"))
+        }
+        _ => action,
+    }
+}
+
+/// A domain removal that Exchange refused without `-Force` names the way out: the forced undo.
+fn domain_guidance(action: &Action, error: PlanError) -> PlanError {
+    let Some(inv) = is_domain_removal(action).filter(|inv| inv.get("Force").is_none()) else {
+        return error;
+    };
+    match error {
+        PlanError::StepFailed {
+            step,
+            exception,
+            message,
+            ..
+        } => PlanError::DomainRemovalFailed {
+            step,
+            domain: match inv.get("DomainName") {
+                Some(fedshare_exchange::ParamValue::String(d)) => d.clone(),
+                _ => String::new(),
+            },
+            exception,
+            message,
+        },
+        other => other,
     }
 }
 

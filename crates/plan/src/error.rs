@@ -45,6 +45,15 @@ pub enum PlanError {
         exception: String,
         message: String,
     },
+    /// Undo could not remove a federated domain. Exchange releases the domain at the
+    /// Microsoft Federation Gateway first, and without `-Force` stops when that fails.
+    #[error("step {step} failed: Remove-FederatedDomain -DomainName {domain}: {exception}: {message}. If Exchange could not reach the Microsoft Federation Gateway, run the undo again with -Force for the federated domains (fedshare undo --force-domains): Exchange then removes the domain from this organization although the gateway has not released it")]
+    DomainRemovalFailed {
+        step: String,
+        domain: String,
+        exception: String,
+        message: String,
+    },
     #[error("step {step}: {message}")]
     Dns { step: String, message: String },
     #[error("step {step}: the record {record} did not become resolvable within {seconds} s")]
@@ -86,6 +95,7 @@ impl ErrorCode for PlanError {
             PlanError::Observe { .. } => "plan.observe",
             PlanError::UnexpectedOutput { .. } => "plan.unexpected_output",
             PlanError::StepFailed { .. } => "plan.step_failed",
+            PlanError::DomainRemovalFailed { .. } => "plan.domain_removal_failed",
             PlanError::Dns { .. } => "plan.dns",
             PlanError::DnsTimeout { .. } => "plan.dns_timeout",
             PlanError::Unresolved { .. } => "plan.unresolved",

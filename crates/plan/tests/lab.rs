@@ -631,3 +631,53 @@ async fn partner_discovery_passes_the_plans_trusted_host_names() {
     let err = applier.apply(&steps).await.unwrap_err().to_string();
     assert!(err.contains("NonInteractive mode"), "{err}");
 }
+
+#[tokio::test]
+async fn undo_clears_with_null_and_forces_domains_only_when_asked() {
+    use fedshare_model::ErrorCode;
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::new(World::contoso(0));
+    let p = example();
+    let start = org(&lab, &p).await;
+    let start_world = lab.world();
+    let mut journal = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    apply(&lab, &p, &mut journal, None).await;
+
+    // Most mailboxes had no policy of their own: undo clears it with $null, never ''.
+    let script = fedshare_plan::script::journal_undo_script(&journal.entries().unwrap()).unwrap();
+    assert!(
+        script.contains("Set-Mailbox -Identity 'Alex Wilber' -SharingPolicy $null"),
+        "{script}"
+    );
+    assert!(!script.contains("''"), "{script}");
+
+    // Without the gateway, Exchange refuses to remove a domain unless forced; the error says how.
+    lab.0
+        .lock()
+        .unwrap()
+        .world
+        .breaks
+        .push(fedshare_lab::Break::GatewayUnreachable);
+    let err = Applier::new(&lab, &lab, &mut journal, options(None))
+        .undo()
+        .await
+        .expect_err("the gateway cannot release the domain");
+    assert_eq!(err.code(), "plan.domain_removal_failed");
+    assert!(err.to_string().contains("--force-domains"), "{err}");
+    assert!(
+        err.to_string().contains("UnableToReleaseUriException"),
+        "{err}"
+    );
+
+    let report = Applier::new(&lab, &lab, &mut journal, options(None))
+        .force_domain_removal(true)
+        .undo()
+        .await
+        .unwrap();
+    assert!(
+        report.undone.contains(&"orgid.set".to_owned()),
+        "{report:?}"
+    );
+    assert_eq!(org(&lab, &p).await, start);
+    assert_eq!(lab.world().mailboxes, start_world.mailboxes);
+}

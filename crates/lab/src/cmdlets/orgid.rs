@@ -211,6 +211,30 @@ pub fn add_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     Ok(Vec::new())
 }
 
+/// LiveFederationProvision.RemoveUri: the gateway releases the domain; when it cannot be
+/// reached, Exchange stops with UnableToReleaseUriException unless `-Force` was given (then
+/// it only notes the failure and removes the domain locally).
+fn release_at_gateway(
+    world: &World,
+    cmdlet: &str,
+    domain: &str,
+    force: bool,
+) -> Result<(), ShellError> {
+    if force || !world.has_break(crate::breaks::Break::GatewayUnreachable) {
+        return Ok(());
+    }
+    let app_id = world
+        .trust()
+        .and_then(|t| t.application_identifier.clone())
+        .unwrap_or_default();
+    Err(errors::task(
+        cmdlet,
+        "InvalidResult",
+        "UnableToReleaseUriException",
+        format!("Unable to release the URI {domain} for domain {domain} from application identifier {app_id}: Unable to connect to the remote server (https://domains.live.com/service/managedelegation2.asmx)."),
+    ))
+}
+
 /// RemoveFederatedDomain's rules: the account namespace goes last
 /// (CannotRemoveAccountNamespaceException); a domain that is not federated is an error
 /// (DomainIsNotFederatedException), or only a warning with `-Force`; removing the account
@@ -248,6 +272,7 @@ pub fn remove_federated_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Val
             text,
         ));
     };
+    release_at_gateway(ctx.world, cmdlet, &accepted, args.switch("Force"))?;
     let org = &mut ctx.world.organization_identifier;
     org.domains.remove(idx);
     if is_primary {

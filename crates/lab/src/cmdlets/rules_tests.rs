@@ -538,6 +538,23 @@ fn add_domain_rules() {
 }
 
 #[test]
+fn an_unreachable_gateway_blocks_domain_removal_unless_forced() {
+    let mut s = shell();
+    federated(&mut s);
+    s.world.breaks.push(Break::GatewayUnreachable);
+    let remove = || inv("Remove-FederatedDomain").string("DomainName", "contoso.com");
+    let e = fails_with(&mut s, remove(), "UnableToReleaseUriException");
+    assert!(e.message.contains("contoso.com"), "{e:?}");
+    ok(&mut s, remove().switch("Force"));
+    assert!(s.world.organization_identifier.domains.is_empty());
+    assert!(s
+        .world
+        .organization_identifier
+        .delegation_trust_link
+        .is_none());
+}
+
+#[test]
 fn removing_a_domain_that_is_not_federated() {
     let mut s = shell();
     federated(&mut s);
@@ -906,7 +923,8 @@ fn sharing_policy_remove_fails_while_a_mailbox_links_it() {
         "ParameterBindingException",
     );
     assert!(
-        e.message.contains("SharingPolicyIdParameter can't be empty"),
+        e.message
+            .contains("SharingPolicyIdParameter can't be empty"),
         "{e:?}"
     );
     assert!(
@@ -935,7 +953,12 @@ fn the_default_sharing_policy_cannot_be_removed() {
         new_policy("Partners", &["fabrikam.com:CalendarSharingFreeBusyDetail"]),
     );
     // Every mailbox with an explicit policy: the default one is still not removable.
-    let ids: Vec<String> = s.world.mailboxes.iter().map(|m| m.identity.clone()).collect();
+    let ids: Vec<String> = s
+        .world
+        .mailboxes
+        .iter()
+        .map(|m| m.identity.clone())
+        .collect();
     for id in ids {
         ok(
             &mut s,
@@ -967,7 +990,10 @@ fn empty_values_are_refused_and_null_clears() {
         set().string("FreeBusyAccessScope", ""),
         "ParameterBindingException",
     );
-    assert!(e.message.contains("GroupIdParameter can't be empty"), "{e:?}");
+    assert!(
+        e.message.contains("GroupIdParameter can't be empty"),
+        "{e:?}"
+    );
     let e = fails_with(
         &mut s,
         set().string("TargetApplicationUri", ""),
