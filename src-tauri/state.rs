@@ -101,11 +101,8 @@ mod tests {
     fn remote(name: &str, stored_credential: bool) -> Profile {
         Profile {
             name: name.into(),
-            backend: Backend::RemotePowerShell {
-                // TEST-NET-1: nothing may be listening there.
-                connection_uri: "https://192.0.2.1/PowerShell/".into(),
-                stored_credential,
-            },
+            // TEST-NET-1: nothing may be listening there.
+            backend: Backend::remote("https://192.0.2.1/PowerShell/", stored_credential),
             plan_file: None,
             dns_resolvers: Vec::new(),
             report_defaults: Default::default(),

@@ -50,6 +50,7 @@ mod tests {
             host: "lab".into(),
             host_version: "0.1.0".into(),
             exchange_version: "15.0 (Build 1497.2)".into(),
+            connection_notes: None,
         };
         let text = gather(&paths, Some(&conn));
         assert!(text.contains("Organization: Contoso (LAB)"), "{text}");

@@ -28,6 +28,9 @@ pub enum EngineError {
     #[error(transparent)]
     Report(#[from] fedshare_report::ReportError),
 
+    #[error(transparent)]
+    Connection(#[from] crate::connection::ConnectionError),
+
     #[error("the Lab profile always exists and cannot be {0}; add a new profile for a real organization")]
     LabProfile(&'static str),
 
@@ -82,6 +85,7 @@ impl ErrorCode for EngineError {
             EngineError::Checks(e) => e.code(),
             EngineError::Map(e) => e.code(),
             EngineError::Report(e) => e.code(),
+            EngineError::Connection(e) => e.code(),
             EngineError::LabProfile(_) => "engine.lab_profile",
             EngineError::ProfileName(_) => "engine.profile_name",
             EngineError::UnknownProfile(_) => "engine.unknown_profile",
@@ -106,6 +110,7 @@ impl ErrorCode for EngineError {
             EngineError::Io { source, .. } => Some(source.to_string()),
             EngineError::Map(e) => e.detail(),
             EngineError::Report(e) => e.detail(),
+            EngineError::Connection(e) => e.detail(),
             // Why the organization could not be read, with its own code for the explainer.
             EngineError::PlanNeedsOrganization { source, .. } => {
                 Some(source.to_payload().to_string())

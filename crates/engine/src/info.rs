@@ -35,6 +35,11 @@ pub struct ConnectionInfo {
     /// `lab` or `powershell`.
     pub host: String,
     pub host_version: String,
-    /// The Exchange build, e.g. `15.0 (Build 1497.2)`.
+    /// The Exchange build as Exchange prints it, e.g. `Version 15.0 (Build 1497.2)`.
     pub exchange_version: String,
+    /// What to keep in mind about this connection (relaxed certificate checks, a name that is
+    /// not a server's FQDN); absent for the lab and for a connection with nothing to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub connection_notes: Option<Vec<String>>,
 }

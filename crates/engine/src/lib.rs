@@ -4,6 +4,7 @@
 //! Data flows one way: plan → invocations → Exchange shell ([`Session`]) → observed state
 //! ([`status`]) → checks → map and reports.
 
+pub mod connection;
 pub mod diagnostics;
 pub mod dns_ops;
 mod error;

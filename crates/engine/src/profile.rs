@@ -1,7 +1,10 @@
 //! Connection profiles: which organization a session talks to and how.
 
+pub use fedshare_exchange::protocol::Authentication;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::connection::RemoteSettings;
 
 /// The name of the profile that always exists: the embedded lab organization.
 pub const LAB_PROFILE: &str = "Lab";
@@ -15,11 +18,54 @@ pub enum Backend {
     /// A real organization through one remote PowerShell session.
     #[serde(rename_all = "camelCase")]
     RemotePowerShell {
-        /// `https://mail.contoso.com/PowerShell/`
+        /// `http://<server FQDN>/PowerShell/` (Kerberos, Microsoft's documented form) or
+        /// `https://<name>/PowerShell/`; checked by [`crate::connection::review`].
         connection_uri: String,
         /// Use the credential stored in the OS keychain instead of the current Windows identity.
         stored_credential: bool,
+        /// `New-PSSession -Authentication`; Basic only over https.
+        #[serde(default)]
+        authentication: Authentication,
+        /// Do not check the certificate's authority (`-SkipCACheck`): an explicit, visible choice.
+        #[serde(default)]
+        skip_ca_check: bool,
+        /// Do not check that the certificate names the server (`-SkipCNCheck`): explicit, visible.
+        #[serde(default)]
+        skip_cn_check: bool,
     },
+}
+
+impl Backend {
+    /// A remote PowerShell backend with Kerberos and every certificate check on.
+    pub fn remote(connection_uri: impl Into<String>, stored_credential: bool) -> Self {
+        Backend::RemotePowerShell {
+            connection_uri: connection_uri.into(),
+            stored_credential,
+            authentication: Authentication::Kerberos,
+            skip_ca_check: false,
+            skip_cn_check: false,
+        }
+    }
+
+    /// The connection settings of a real organization's profile; `None` for the lab.
+    pub fn remote_settings(&self) -> Option<RemoteSettings<'_>> {
+        match self {
+            Backend::Lab => None,
+            Backend::RemotePowerShell {
+                connection_uri,
+                stored_credential,
+                authentication,
+                skip_ca_check,
+                skip_cn_check,
+            } => Some(RemoteSettings {
+                connection_uri,
+                stored_credential: *stored_credential,
+                authentication: *authentication,
+                skip_ca_check: *skip_ca_check,
+                skip_cn_check: *skip_cn_check,
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -134,6 +134,10 @@ pub fn upsert(
     previous: Option<&str>,
 ) -> Result<Vec<Profile>, EngineError> {
     validate_name(&profile.name)?;
+    // Settings a host would refuse (Basic over http, a URL that is not one) are not saved.
+    if let Some(remote) = profile.backend.remote_settings() {
+        crate::connection::review(&remote)?;
+    }
     let is_lab_name = |n: &str| n.eq_ignore_ascii_case(LAB_PROFILE);
     if previous.is_some_and(is_lab_name) && !is_lab_name(&profile.name) {
         return Err(EngineError::LabProfile("renamed"));
@@ -247,10 +251,7 @@ mod tests {
     fn remote(name: &str) -> Profile {
         Profile {
             name: name.into(),
-            backend: Backend::RemotePowerShell {
-                connection_uri: "https://mail.contoso.com/PowerShell/".into(),
-                stored_credential: true,
-            },
+            backend: Backend::remote("https://mail.contoso.com/PowerShell/", true),
             plan_file: Some("C:\\plans\\contoso.toml".into()),
             dns_resolvers: vec!["10.0.0.53".into(), "8.8.8.8".into()],
             report_defaults: Default::default(),
@@ -342,6 +343,44 @@ mod tests {
         assert_eq!(
             upsert(list, repointed, None).unwrap_err().code(),
             "engine.lab_profile"
+        );
+    }
+
+    #[test]
+    fn upsert_refuses_connection_settings_a_host_would_refuse() {
+        let basic_over_http = Profile {
+            backend: Backend::RemotePowerShell {
+                connection_uri: "http://ex01.contoso.com/PowerShell/".into(),
+                stored_credential: true,
+                authentication: crate::profile::Authentication::Basic,
+                skip_ca_check: false,
+                skip_cn_check: false,
+            },
+            ..remote("Contoso")
+        };
+        let err = upsert(vec![Profile::lab()], basic_over_http, None).unwrap_err();
+        assert_eq!(err.code(), "engine.basic_over_http");
+        let documented = Profile {
+            backend: Backend::remote("http://ex01.contoso.com/PowerShell/", false),
+            ..remote("Contoso")
+        };
+        assert_eq!(
+            upsert(vec![Profile::lab()], documented, None)
+                .expect("saved")
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn profiles_written_before_the_connection_settings_read_as_kerberos_with_checks_on() {
+        let old: Profile = serde_json::from_str(
+            r#"{"name":"Old","backend":{"kind":"remotePowerShell","connectionUri":"https://ex1.fabrikam.com/PowerShell/","storedCredential":false}}"#,
+        )
+        .expect("old profile");
+        assert_eq!(
+            old.backend,
+            Backend::remote("https://ex1.fabrikam.com/PowerShell/", false)
         );
     }
 

@@ -13,6 +13,7 @@ use fedshare_model::ErrorCode;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use crate::connection;
 use crate::profile::{Backend, Profile};
 use crate::{AppPaths, ConnectionInfo, EngineError};
 
@@ -71,17 +72,30 @@ impl Session {
     }
 
     fn hello(&self) -> Result<HelloRequest, EngineError> {
-        let (connection_uri, required) = match &self.profile.backend {
-            Backend::Lab => (None, false),
-            Backend::RemotePowerShell {
-                connection_uri,
-                stored_credential,
-            } => (Some(connection_uri.clone()), *stored_credential),
+        let Some(remote) = self.profile.backend.remote_settings() else {
+            return Ok(HelloRequest {
+                protocol: PROTOCOL_VERSION,
+                credential: self.exchange_credential(false)?,
+                ..HelloRequest::default()
+            });
+        };
+        // Refused settings (Basic over http, ...) never start a host.
+        for warning in connection::review(&remote)? {
+            tracing::warn!(profile = %self.profile.name, "{warning}");
+        }
+        // The current Windows identity means no credential at all, even if one is stored.
+        let credential = if remote.stored_credential {
+            self.exchange_credential(true)?
+        } else {
+            self.session_credential.as_ref().map(host_credential)
         };
         Ok(HelloRequest {
             protocol: PROTOCOL_VERSION,
-            connection_uri,
-            credential: self.exchange_credential(required)?,
+            connection_uri: Some(remote.connection_uri.trim().to_owned()),
+            authentication: Some(remote.authentication),
+            skip_ca_check: remote.skip_ca_check,
+            skip_cn_check: remote.skip_cn_check,
+            credential,
         })
     }
 
@@ -115,7 +129,12 @@ impl Session {
                 invoke_timeout: INVOKE_TIMEOUT,
                 hello_timeout: HELLO_TIMEOUT,
             };
-            let client = ShellClient::spawn(self.host_command(), self.hello()?, opts).await?;
+            let spawned = ShellClient::spawn(self.host_command(), self.hello()?, opts).await;
+            // A real organization's start failures (policy, language mode, WinRM) in words.
+            let client = match spawned {
+                Err(e) if !self.profile.is_lab() => return Err(connection::host_failure(e)),
+                other => other?,
+            };
             *guard = Some(client);
         }
         Ok(guard.as_mut().expect("client was just set"))
@@ -136,7 +155,16 @@ impl Session {
                 .exchange_version
                 .clone()
                 .unwrap_or_else(|| "unknown".into()),
+            connection_notes: self.connection_notes(),
         })
+    }
+
+    /// What the status shows beside a real organization's connection: relaxed certificate
+    /// checks and a name that is not a server's.
+    fn connection_notes(&self) -> Option<Vec<String>> {
+        let remote = self.profile.backend.remote_settings()?;
+        let notes = connection::review(&remote).unwrap_or_default();
+        (!notes.is_empty()).then_some(notes)
     }
 
     /// The lab's DNS and HTTPS endpoints when the session is the lab organization.

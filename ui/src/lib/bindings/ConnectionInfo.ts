@@ -9,6 +9,11 @@ export type ConnectionInfo = { profile: string, organization: string, isLab: boo
  */
 host: string, hostVersion: string, 
 /**
- * The Exchange build, e.g. `15.0 (Build 1497.2)`.
+ * The Exchange build as Exchange prints it, e.g. `Version 15.0 (Build 1497.2)`.
  */
-exchangeVersion: string, };
+exchangeVersion: string, 
+/**
+ * What to keep in mind about this connection (relaxed certificate checks, a name that is
+ * not a server's FQDN); absent for the lab and for a connection with nothing to say.
+ */
+connectionNotes?: Array<string>, };
