@@ -111,7 +111,13 @@ impl Writer {
         }
         if let Some(text) = &obj.to_string {
             self.indent(inner);
-            let _ = writeln!(self.out, "<ToString>{}</ToString>", xml_text(&encode(text)));
+            // PowerShell writes an empty ToString as an empty element (Get-AcceptedDomain.xml),
+            // unlike an empty `<S></S>`.
+            if text.is_empty() {
+                self.out.push_str("<ToString />\n");
+            } else {
+                let _ = writeln!(self.out, "<ToString>{}</ToString>", xml_text(&encode(text)));
+            }
         }
         if let Some(base) = &obj.base {
             self.value(base, None, inner);
