@@ -31,6 +31,8 @@ pub struct Session {
     client: Mutex<Option<ShellClient>>,
     /// A credential the user chose to keep for this session only (no usable keychain).
     session_credential: Option<StoredCredential>,
+    /// A host to start instead of the profile's (tests: the replay host of a real organization).
+    host_override: Option<HostCommand>,
 }
 
 impl Session {
@@ -41,7 +43,16 @@ impl Session {
             host_program,
             client: Mutex::new(None),
             session_credential: None,
+            host_override: None,
         }
+    }
+
+    /// Starts this host instead of the one the profile names. For tests that run a real
+    /// organization's profile against a stand-in (`fedshare-replay-host`); the hello and
+    /// everything after it stay the profile's.
+    pub fn with_host_command(mut self, command: HostCommand) -> Self {
+        self.host_override = Some(command);
+        self
     }
 
     /// Uses this credential instead of the keychain's: the "for this session only" choice
@@ -55,7 +66,14 @@ impl Session {
         &self.profile
     }
 
+    pub fn paths(&self) -> &AppPaths {
+        &self.paths
+    }
+
     fn host_command(&self) -> HostCommand {
+        if let Some(command) = &self.host_override {
+            return command.clone();
+        }
         match &self.profile.backend {
             Backend::Lab => HostCommand {
                 program: self.host_program.display().to_string(),

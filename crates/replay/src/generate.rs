@@ -1,0 +1,1 @@
+//! Large organizations for the benchmark.
