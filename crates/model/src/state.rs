@@ -36,8 +36,8 @@ pub struct AcceptedDomain {
 #[ts(export)]
 pub struct CertificateRef {
     pub thumbprint: String,
-    /// RFC 3339 expiry; empty when not known (the text form's date is not trusted: it is in
-    /// the server's culture and time zone), until the reader fills it from
+    /// RFC 3339 expiry; empty when not known (the text form's date is kept only when its
+    /// culture's day and month cannot be swapped), until the reader fills it from
     /// `Get-ExchangeCertificate`.
     pub not_after: String,
     pub subject: String,
@@ -78,7 +78,7 @@ impl<'de> Deserialize<'de> for CertificateRef {
                 })?;
                 Ok(CertificateRef {
                     thumbprint: parsed.thumbprint,
-                    not_after: String::new(),
+                    not_after: parsed.not_after.unwrap_or_default(),
                     subject: parsed.subject,
                 })
             }

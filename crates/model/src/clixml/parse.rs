@@ -129,12 +129,13 @@ impl Reader {
         let id = node
             .attribute("RefId")
             .ok_or_else(|| shape("a <Ref> without a RefId"))?;
-        let (object, size) =
-            self.objects.get(id).cloned().ok_or_else(|| {
+        let size =
+            self.objects.get(id).map(|(_, size)| *size).ok_or_else(|| {
                 shape(format!("<Ref RefId=\"{id}\"> points at no earlier object"))
             })?;
+        // Counted before cloning, so a chain of references is refused before it is built.
         self.count(size)?;
-        Ok(object)
+        Ok(self.objects[id].0.clone())
     }
 
     fn object(&mut self, node: Node, depth: usize) -> Result<PsObject, ClixmlError> {

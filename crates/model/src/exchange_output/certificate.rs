@@ -100,21 +100,25 @@ fn dotnet_name(name: &X509Name) -> String {
 /// [Thumbprint]\r\n  2D10A746D6BB8D795F1679AEBD89D5D2AE583CB7\r\n
 /// ```
 ///
-/// The dates are not kept: they are in the server's culture (`07/11/2026` is 11 July in en-US,
-/// 7 November in en-GB) and in its local time zone (Get-ExchangeCertificate.xml writes
-/// `15:59:05` for a certificate whose DER says 13:59:05Z), so no reading of them is reliable.
-/// The expiry comes from `Get-ExchangeCertificate -Thumbprint` instead.
+/// The dates are written in a culture's short date and in the server's local time
+/// (Get-ExchangeCertificate.xml writes `07/11/2026 15:59:05` for a certificate whose DER says
+/// 2026-07-11T13:59:05Z). `07/11/2026` is 11 July in one culture and 7 November in another, so
+/// the expiry is kept only when the text cannot be read two ways (a year first, or a day past
+/// 12), and then only to within the server's UTC offset.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CertificateText {
     pub subject: String,
     pub issuer: String,
     pub thumbprint: String,
+    /// RFC 3339, read as UTC; `None` when the date could be read two ways.
+    pub not_after: Option<String>,
 }
 
 impl CertificateText {
     /// `None` when the text has no `[Thumbprint]` section of 40 hex digits.
     pub fn parse(text: &str) -> Option<CertificateText> {
         let mut out = CertificateText::default();
+        let mut not_after = String::new();
         let mut section = "";
         for line in text.lines() {
             let line = line.trim();
@@ -129,6 +133,7 @@ impl CertificateText {
                 "Subject" => &mut out.subject,
                 "Issuer" => &mut out.issuer,
                 "Thumbprint" => &mut out.thumbprint,
+                "Not After" => &mut not_after,
                 _ => continue,
             };
             if slot.is_empty() {
@@ -139,9 +144,67 @@ impl CertificateText {
             out.thumbprint.len() == 40 && out.thumbprint.bytes().all(|b| b.is_ascii_hexdigit());
         valid.then(|| {
             out.thumbprint.make_ascii_uppercase();
+            out.not_after = unambiguous_date(&not_after);
             out
         })
     }
+}
+
+/// A culture-formatted date and time (`2026-07-11 15:59:05`, `25.11.2026 15:59:05`,
+/// `11/25/2026 3:59:05 PM`) as RFC 3339 read as UTC, when its day and month cannot be swapped.
+fn unambiguous_date(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let date = words.next()?;
+    let time = words.next().unwrap_or("0:00:00");
+    let pm = match words.next().map(str::to_ascii_uppercase).as_deref() {
+        None => None,
+        Some("AM") => Some(false),
+        Some("PM") => Some(true),
+        Some(_) => return None,
+    };
+    let parts: Vec<u32> = date
+        .split(['/', '.', '-'])
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [a, b, c] = parts[..] else { return None };
+    let (year, month, day) = if date.split(['/', '.', '-']).next()?.len() == 4 {
+        (a, b, c)
+    } else if a > 12 && b <= 12 {
+        (c, b, a)
+    } else if b > 12 && a <= 12 {
+        (c, a, b)
+    } else if a == b {
+        (c, a, a)
+    } else {
+        return None;
+    };
+    let clock: Vec<u32> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let (mut hour, minute, second) = match clock[..] {
+        [h, m] => (h, m, 0),
+        [h, m, s] => (h, m, s),
+        _ => return None,
+    };
+    match pm {
+        Some(true) if hour < 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    let date = time::Date::from_calendar_date(
+        i32::try_from(year).ok().filter(|y| *y >= 1000)?,
+        time::Month::try_from(u8::try_from(month).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let clock = time::Time::from_hms(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second).ok()?,
+    )
+    .ok()?;
+    rfc3339(time::PrimitiveDateTime::new(date, clock).assume_utc())
 }
 
 /// One `Get-ExchangeCertificate` output object (as [`super::to_json`] gives it) as the model's
@@ -172,5 +235,69 @@ fn services_text(value: &Value) -> Option<String> {
                 .join(", "),
         ),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTH: &str = "[Subject]\r\n  CN=Microsoft Exchange Server Auth Certificate\r\n\r\n[Issuer]\r\n  CN=Microsoft Exchange Server Auth Certificate\r\n\r\n[Serial Number]\r\n  6C20C91ACF6A87BE4552A6CCD612A0E7\r\n\r\n[Not Before]\r\n  08/06/2021 15:59:05\r\n\r\n[Not After]\r\n  07/11/2026 15:59:05\r\n\r\n[Thumbprint]\r\n  2D10A746D6BB8D795F1679AEBD89D5D2AE583CB7\r\n";
+
+    #[test]
+    fn the_text_form_gives_thumbprint_and_names_but_not_an_ambiguous_date() {
+        let text = CertificateText::parse(AUTH).expect("parsed");
+        assert_eq!(text.thumbprint, "2D10A746D6BB8D795F1679AEBD89D5D2AE583CB7");
+        assert_eq!(
+            text.subject,
+            "CN=Microsoft Exchange Server Auth Certificate"
+        );
+        assert_eq!(text.issuer, "CN=Microsoft Exchange Server Auth Certificate");
+        // 07/11/2026: July or November, depending on the culture.
+        assert_eq!(text.not_after, None);
+        assert_eq!(CertificateText::parse("[Subject]\r\n  CN=x\r\n"), None);
+    }
+
+    #[test]
+    fn dates_are_kept_only_when_they_read_one_way() {
+        assert_eq!(
+            unambiguous_date("25.11.2026 15:59:05").as_deref(),
+            Some("2026-11-25T15:59:05Z")
+        );
+        assert_eq!(
+            unambiguous_date("11/25/2026 3:59:05 PM").as_deref(),
+            Some("2026-11-25T15:59:05Z")
+        );
+        assert_eq!(
+            unambiguous_date("2026-07-11 15:59:05").as_deref(),
+            Some("2026-07-11T15:59:05Z")
+        );
+        assert_eq!(
+            unambiguous_date("07/07/2026 00:00:00").as_deref(),
+            Some("2026-07-07T00:00:00Z")
+        );
+        assert_eq!(unambiguous_date("07/11/2026 15:59:05"), None);
+        assert_eq!(unambiguous_date("31/02/2026 10:00:00"), None);
+        assert_eq!(unambiguous_date("yesterday"), None);
+    }
+
+    #[test]
+    fn services_arrive_as_flags_text_or_a_list() {
+        let from = |services: Value| {
+            exchange_certificate(serde_json::json!({
+                "Thumbprint": "AB", "Subject": "CN=x", "NotAfter": "2030-01-01T00:00:00Z",
+                "Services": services
+            }))
+            .map(|c| c.services)
+        };
+        assert_eq!(
+            from(Value::from("IIS, SMTP, Federation")).unwrap(),
+            "IIS, SMTP, Federation"
+        );
+        assert_eq!(
+            from(serde_json::json!(["IIS", "SMTP"])).unwrap(),
+            "IIS, SMTP"
+        );
+        assert!(from(Value::from(12)).is_err());
     }
 }

@@ -9,8 +9,8 @@
  */
 export type CertificateRef = { Thumbprint: string, 
 /**
- * RFC 3339 expiry; empty when not known (the text form's date is not trusted: it is in
- * the server's culture and time zone), until the reader fills it from
+ * RFC 3339 expiry; empty when not known (the text form's date is kept only when its
+ * culture's day and month cannot be swapped), until the reader fills it from
  * `Get-ExchangeCertificate`.
  */
 NotAfter: string, Subject: string, };
