@@ -28,6 +28,10 @@ export interface ConnectionInfo {
   /** What kind of shell the app talks to (for example the lab host or a remote EMS session). */
   host: string;
   hostVersion: string;
+  /** The Exchange build as Exchange prints it, e.g. "Version 15.0 (Build 1497.2)". */
+  exchangeVersion?: string;
+  /** Relaxed certificate checks and names that are not a server FQDN, in words. */
+  connectionNotes?: string[];
 }
 
 /** Everything the UI asks of the Rust side. Every method rejects with an ErrorPayload. */

@@ -37,9 +37,32 @@ describe('Connection page', () => {
     await addProfile(user, 'Contoso EMS');
     const rows = screen.getAllByTestId('profile-row');
     expect(rows.map((r) => r.querySelector('td')?.textContent)).toEqual(['Lab(in use)', 'Contoso EMS']);
-    expect(rows[1]).toHaveTextContent('https://mail.contoso.com/PowerShell/ · current Windows identity');
+    expect(rows[1]).toHaveTextContent('https://mail.contoso.com/PowerShell/ · Kerberos · current Windows identity');
     await user.click(screen.getByTestId('remove-Contoso EMS'));
     expect(screen.getAllByTestId('profile-row')).toHaveLength(1);
+  });
+
+  it('offers the authentications, shows relaxed certificate checks, and warns about a load-balanced name', async () => {
+    const user = userEvent.setup();
+    render(Connection, { backend: createFakeBackend() });
+    await user.click(await screen.findByTestId('add-profile'));
+    await user.type(screen.getByTestId('profile-name'), 'Contoso');
+    await user.clear(screen.getByTestId('profile-uri'));
+    await user.type(screen.getByTestId('profile-uri'), 'http://mail.contoso.com/PowerShell/');
+    expect(screen.getByTestId('profile-warnings')).toHaveTextContent('alternate service account');
+    await user.selectOptions(screen.getByTestId('profile-auth'), 'Basic');
+    await user.click(screen.getByTestId('profile-stored'));
+    await user.click(screen.getByTestId('profile-save'));
+    expect(screen.getByTestId('form-error')).toHaveTextContent('Basic over http://');
+    await user.clear(screen.getByTestId('profile-uri'));
+    await user.type(screen.getByTestId('profile-uri'), 'https://mail.contoso.com/PowerShell/');
+    await user.click(screen.getByTestId('profile-skip-ca'));
+    expect(screen.getByTestId('profile-warnings')).toHaveTextContent('SkipCACheck');
+    await user.click(screen.getByTestId('profile-save'));
+    const rows = screen.getAllByTestId('profile-row');
+    expect(rows[1]).toHaveTextContent(
+      'https://mail.contoso.com/PowerShell/ · Basic · stored credential · certificate checks relaxed: SkipCACheck',
+    );
   });
 
   it('sends the secret once, clears the field, and offers session-only use when the keychain is locked', async () => {

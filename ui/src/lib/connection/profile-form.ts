@@ -1,5 +1,6 @@
 // The profile form as plain data, and the checks done before anything is sent.
 import type { KeychainStatus } from '../backend/types';
+import type { Authentication } from '../bindings/Authentication';
 import type { Profile } from '../bindings/Profile';
 import type { ReportFormat } from '../bindings/ReportFormat';
 
@@ -7,8 +8,13 @@ export interface ProfileForm {
   name: string;
   kind: 'lab' | 'remotePowerShell';
   connectionUri: string;
-  /** false: the current Windows identity (Kerberos). */
+  /** false: the current Windows identity. */
   storedCredential: boolean;
+  authentication: Authentication;
+  /** New-PSSessionOption -SkipCACheck: only ever an explicit choice. */
+  skipCaCheck: boolean;
+  /** New-PSSessionOption -SkipCNCheck: only ever an explicit choice. */
+  skipCnCheck: boolean;
   planFile: string;
   /** One DNS server per line. */
   dnsResolvers: string;
@@ -19,8 +25,11 @@ export function emptyForm(): ProfileForm {
   return {
     name: '',
     kind: 'remotePowerShell',
-    connectionUri: 'https://',
+    connectionUri: 'http://',
     storedCredential: false,
+    authentication: 'Kerberos',
+    skipCaCheck: false,
+    skipCnCheck: false,
     planFile: '',
     dnsResolvers: '',
     reportFormat: 'html',
@@ -33,6 +42,9 @@ export function toForm(p: Profile): ProfileForm {
     kind: p.backend.kind,
     connectionUri: p.backend.kind === 'remotePowerShell' ? p.backend.connectionUri : '',
     storedCredential: p.backend.kind === 'remotePowerShell' && p.backend.storedCredential,
+    authentication: p.backend.kind === 'remotePowerShell' ? p.backend.authentication : 'Kerberos',
+    skipCaCheck: p.backend.kind === 'remotePowerShell' && p.backend.skipCaCheck,
+    skipCnCheck: p.backend.kind === 'remotePowerShell' && p.backend.skipCnCheck,
     planFile: p.planFile ?? '',
     dnsResolvers: p.dnsResolvers.join('\n'),
     reportFormat: (p.reportDefaults.format as ReportFormat) || 'html',
@@ -47,14 +59,16 @@ export function fromForm(f: ProfileForm): Profile | string {
   if (!NAME.test(name)) return 'Name: 1 to 64 letters, digits, spaces, ".", "-" or "_".';
   let backend: Profile['backend'] = { kind: 'lab' };
   if (f.kind === 'remotePowerShell') {
-    let url: URL;
-    try {
-      url = new URL(f.connectionUri.trim());
-    } catch {
-      return 'Server URL: enter the remote PowerShell endpoint, e.g. https://mail.contoso.com/PowerShell/.';
-    }
-    if (url.protocol !== 'https:') return 'Server URL: use https:// (remote PowerShell over TLS).';
-    backend = { kind: 'remotePowerShell', connectionUri: url.toString(), storedCredential: f.storedCredential };
+    const url = remoteUrl(f);
+    if (typeof url === 'string') return url;
+    backend = {
+      kind: 'remotePowerShell',
+      connectionUri: url.toString(),
+      storedCredential: f.storedCredential,
+      authentication: f.authentication,
+      skipCaCheck: f.skipCaCheck,
+      skipCnCheck: f.skipCnCheck,
+    };
   }
   const dnsResolvers = f.dnsResolvers
     .split(/[\n,]/)
@@ -63,6 +77,59 @@ export function fromForm(f: ProfileForm): Profile | string {
   const profile: Profile = { name, backend, dnsResolvers, reportDefaults: { format: f.reportFormat } };
   if (f.planFile.trim() !== '') profile.planFile = f.planFile.trim();
   return profile;
+}
+
+const EXAMPLE = 'http://<server FQDN>/PowerShell/ (Kerberos) or https://<name>/PowerShell/';
+
+/** The endpoint URL, or the sentence saying what to correct (the engine checks the same). */
+function remoteUrl(f: ProfileForm): URL | string {
+  let url: URL;
+  try {
+    url = new URL(f.connectionUri.trim());
+  } catch {
+    return `Server URL: enter the remote PowerShell endpoint, ${EXAMPLE}.`;
+  }
+  const https = url.protocol === 'https:';
+  if (!https && url.protocol !== 'http:') return `Server URL: use http:// or https://, e.g. ${EXAMPLE}.`;
+  if (url.hostname === '') return `Server URL: name the Exchange server, e.g. ${EXAMPLE}.`;
+  if (url.username !== '' || url.password !== '')
+    return 'Server URL: a user name or password does not belong in the URL; store the credential instead.';
+  if (f.authentication === 'Basic' && !https)
+    return `Authentication: Basic over http:// would send the password readable on the network; use https://${url.host}/PowerShell/ with Basic, or Kerberos or Negotiate over http.`;
+  if (f.authentication === 'Basic' && !f.storedCredential)
+    return 'Authentication: Basic sends a user name and password; choose "Stored credential" and store one, or use Kerberos or Negotiate.';
+  if (!https && (f.skipCaCheck || f.skipCnCheck))
+    return 'Certificate checks: SkipCACheck and SkipCNCheck only apply to https://; turn them off or use https://.';
+  return url;
+}
+
+/** First labels of names that usually point at a load balancer rather than one server. */
+const SHARED_NAMES = ['mail', 'outlook', 'webmail', 'owa', 'autodiscover', 'exchange', 'ews', 'remote'];
+
+/** What the administrator should know before saving: a name that is not a server FQDN, relaxed checks. */
+export function connectionWarnings(f: ProfileForm): string[] {
+  if (f.kind !== 'remotePowerShell') return [];
+  const url = remoteUrl(f);
+  if (typeof url === 'string') return [];
+  const warnings: string[] = [];
+  if (url.pathname.replace(/\/+$/, '').toLowerCase() !== '/powershell')
+    warnings.push(`The path is ${url.pathname}; Exchange's remote PowerShell endpoint is /PowerShell/.`);
+  const name = url.hostname.replace(/\.$/, '');
+  if (f.authentication !== 'Basic') {
+    if (/^[\d.]+$/.test(name) || name.startsWith('['))
+      warnings.push(
+        `${name} is an address: Kerberos needs a name. Use the server's FQDN, or Negotiate (NTLM, with the address in WinRM's TrustedHosts).`,
+      );
+    else if (!name.includes('.'))
+      warnings.push(`'${name}' is a single-label name, not a server FQDN: Kerberos may fail. Use its full name, e.g. ${name}.contoso.com.`);
+    else if (SHARED_NAMES.includes((name.split('.')[0] ?? '').toLowerCase()))
+      warnings.push(
+        `'${name}' looks like a load-balanced name, not a server FQDN: Kerberos to it needs an alternate service account (ASA) on the Client Access servers. Without one, use a server's FQDN (e.g. ex01.${name.slice(name.indexOf('.') + 1)}).`,
+      );
+  }
+  if (f.skipCaCheck) warnings.push("SkipCACheck: the server's certificate authority will not be checked.");
+  if (f.skipCnCheck) warnings.push('SkipCNCheck: the certificate will not have to name the server.');
+  return warnings;
 }
 
 /** Whether to offer "use for this session only", and the sentence explaining why. */

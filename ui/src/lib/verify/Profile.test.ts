@@ -10,7 +10,14 @@ import Connection from '../pages/Connection.svelte';
 
 const WOODGROVE: Profile = {
   name: 'Woodgrove',
-  backend: { kind: 'remotePowerShell', connectionUri: 'https://mail.woodgrove.test/PowerShell/', storedCredential: false },
+  backend: {
+    kind: 'remotePowerShell',
+    connectionUri: 'https://mail.woodgrove.test/PowerShell/',
+    storedCredential: false,
+    authentication: 'Kerberos',
+    skipCaCheck: false,
+    skipCnCheck: false,
+  },
 } as Profile;
 
 describe('Use this profile', () => {
