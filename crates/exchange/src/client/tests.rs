@@ -43,7 +43,8 @@ assert hello["kind"] == "hello", hello
 cred = hello.get("credential") or {}
 sys.stderr.write("host started\n")
 send({"kind": "hello", "protocol": protocol, "host": "test",
-      "hostVersion": "pwlen=%d ascii=%s" % (len(cred.get("password", "")), hello_line.isascii()),
+      "hostVersion": "pwlen=%d ascii=%s auth=%s checks=%s" % (len(cred.get("password", "")), hello_line.isascii(),
+                                                 hello.get("authentication"), sorted(k for k in hello if k.startswith("skip"))),
       "organization": "org-of-" + cred.get("userName", "nobody")})
 for line in sys.stdin:
     msg = json.loads(line)
@@ -135,18 +136,20 @@ async fn echo_host_round_trips_requests() {
     // The password arrived whole, and the line on stdin was pure ASCII.
     assert_eq!(
         reply.host_version,
-        format!("pwlen={} ascii=True", PASSWORD.chars().count())
+        // The authentication travels in the hello; certificate checks not relaxed are not sent.
+        format!(
+            "pwlen={} ascii=True auth=Negotiate checks=[]",
+            PASSWORD.chars().count()
+        )
     );
     for _ in 0..3 {
         let response = client.invoke(&trust()).await.expect("invoke");
-        assert!(response.ok);
         assert_eq!(response.warnings, vec!["echo".to_owned()]);
+        // Read from the CLIXML document, without the notes remoting adds.
         let output = &response.output[0];
         assert_eq!(output["Cmdlet"], "Get-FederationTrust");
-        assert_eq!(
-            output["Params"][0][1]["value"],
-            "Microsoft Federation Gateway \u{1F600}"
-        );
+        assert_eq!(output["Identity"], "Microsoft Federation Gateway \u{1F600}");
+        assert!(output.get("PSComputerName").is_none(), "{output}");
     }
     assert_eq!(client.restarts(), 0);
     client.shutdown().await;
