@@ -7,12 +7,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fedshare_dns::batch::{bounded, DEFAULT_CONCURRENCY};
+use fedshare_dns::metadata::FederationMetadata;
 use fedshare_dns::probe::{EndpointProbe, PathVerdict};
 use fedshare_dns::{
     check_domain, CheckOptions, Discoverer, DiscoveryOptions, DomainDnsReport, ExpectedProof,
     PartnerDiscovery,
 };
 use fedshare_exchange::Invocation;
+use fedshare_model::exchange_output::certificate::exchange_certificate;
 use fedshare_model::{CertificateRef, ExchangeCertificate, OrgState, VirtualDirectory};
 use fedshare_plan::snapshot::{read_org, DomainProof};
 use fedshare_plan::{OrgIdentity, Shell};
@@ -144,6 +146,12 @@ pub struct Inputs {
     pub org: OrgState,
     /// The trust broker's signing certificate (`TokenIssuerCertificate`).
     pub sts_certificate: Option<CertificateRef>,
+    /// The one before it (`TokenIssuerPrevCertificate`), kept across a broker rollover.
+    #[serde(default)]
+    pub sts_prev_certificate: Option<CertificateRef>,
+    /// The broker's live metadata (the trust's `TokenIssuerMetadataEpr`), fetched here.
+    #[serde(default = "not_fetched")]
+    pub metadata: Observed<FederationMetadata>,
     pub certificates: Observed<Vec<ExchangeCertificate>>,
     pub virtual_directories: Vec<VdirObservation>,
     /// `Get-FederatedDomainProof` per federated domain.
@@ -254,13 +262,21 @@ fn parse_vdir(v: &Value) -> VirtualDirectory {
     }
 }
 
-fn parse_certificate(v: &Value) -> Option<ExchangeCertificate> {
-    let mut v = v.clone();
-    if let Some(list) = v.get("Services").and_then(Value::as_array) {
-        let joined: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-        v["Services"] = Value::String(joined.join(", "));
+/// Every certificate, or why one could not be read (never a silently shorter list, which the
+/// checks would take for a missing certificate).
+fn parse_certificates(o: Observed<Vec<Value>>) -> Observed<Vec<ExchangeCertificate>> {
+    let Observed::Ok { value } = o else {
+        return map(o, |_| Vec::new());
+    };
+    match value.into_iter().map(exchange_certificate).collect() {
+        Ok(value) => Observed::Ok { value },
+        Err(e) => Observed::Failed {
+            exception: "UnexpectedOutput".into(),
+            message: format!(
+                "Get-ExchangeCertificate returned a certificate Fedshare cannot read: {e}"
+            ),
+        },
     }
-    serde_json::from_value(v).ok()
 }
 
 fn parse_events(values: Vec<Value>) -> Vec<TrustEvent> {
@@ -354,9 +370,36 @@ fn partner_domains(org: &OrgState, extra: &[String]) -> Vec<(String, Option<Stri
     out
 }
 
-fn sts_certificate(trust: &Observed<Vec<Value>>) -> Option<CertificateRef> {
-    let cert = trust.value()?.first()?.get("TokenIssuerCertificate")?;
+fn sts_certificate(trust: &Observed<Vec<Value>>, property: &str) -> Option<CertificateRef> {
+    let cert = trust.value()?.first()?.get(property)?;
     serde_json::from_value(cert.clone()).ok()
+}
+
+fn not_fetched() -> Observed<FederationMetadata> {
+    Observed::skipped("the federation metadata was not fetched")
+}
+
+/// The broker's metadata from the trust's `TokenIssuerMetadataEpr`, as Exchange downloads it.
+async fn broker_metadata(
+    discoverer: Option<&Discoverer>,
+    org: &OrgState,
+) -> Observed<FederationMetadata> {
+    let Some(trust) = &org.federation_trust else {
+        return Observed::skipped("there is no federation trust");
+    };
+    let Some(discoverer) = discoverer else {
+        return Observed::skipped("no HTTPS client could be made on this computer");
+    };
+    match discoverer
+        .federation_metadata(&trust.token_issuer_metadata_epr)
+        .await
+    {
+        Ok(value) => Observed::Ok { value },
+        Err(message) => Observed::Failed {
+            exception: "FederationMetadataUnreadable".into(),
+            message,
+        },
+    }
 }
 
 /// Reads everything the checks need. Shell reads and partner discoveries run concurrently;
@@ -393,10 +436,12 @@ pub async fn gather<S: Shell>(
     let shell_part = shell_reads(shell, options, &domains, &relationships, &counter);
     let partner_part = discoveries(discoverer.as_ref().ok(), &partners, &counter);
     let endpoint_part = probes(discoverer.as_ref().ok(), &endpoint_domains, &counter);
-    let (mut inputs, partner_obs, endpoints) =
-        tokio::join!(shell_part, partner_part, endpoint_part);
+    let metadata_part = broker_metadata(discoverer.as_ref().ok(), &org);
+    let (mut inputs, partner_obs, endpoints, metadata) =
+        tokio::join!(shell_part, partner_part, endpoint_part, metadata_part);
     inputs.partners = partner_obs;
     inputs.endpoints = endpoints;
+    inputs.metadata = metadata;
     if let Err(e) = &discoverer {
         tracing::warn!(error = %e, "partner discovery unavailable");
     }
@@ -488,10 +533,10 @@ async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
     Inputs {
         taken_at: String::new(),
         org: empty_org(),
-        sts_certificate: sts_certificate(&trust),
-        certificates: map(certificates, |v| {
-            v.iter().filter_map(parse_certificate).collect()
-        }),
+        sts_certificate: sts_certificate(&trust, "TokenIssuerCertificate"),
+        sts_prev_certificate: sts_certificate(&trust, "TokenIssuerPrevCertificate"),
+        metadata: not_fetched(),
+        certificates: parse_certificates(certificates),
         virtual_directories: vdirs,
         proofs,
         test_user: user,
