@@ -177,7 +177,7 @@ pub fn host_failure(err: ExchangeError) -> crate::EngineError {
         ExchangeError::HostExited {
             status,
             stderr_tail,
-        } => match reason_line(&stderr_tail) {
+        } => match reason_line(&stderr_tail).or_else(|| reason_of_exit(&status)) {
             Some(("execution-policy", detail)) => {
                 ConnectionError::ExecutionPolicy { detail }.into()
             }
@@ -210,6 +210,23 @@ fn reason_line(stderr: &str) -> Option<(&str, String)> {
             .find(|k| **k == reason)
             .map(|k| (*k, text.trim().to_owned()))
     })
+}
+
+/// The reason behind the host's own exit codes, for when its stderr line did not arrive
+/// (the bootstrap's Constrained Language check can only use PowerShell's error output).
+fn reason_of_exit(status: &str) -> Option<(&'static str, String)> {
+    let code = status
+        .rsplit([' ', ':'])
+        .next()?
+        .trim()
+        .parse::<i32>()
+        .ok()?;
+    let what = format!("the host stopped with exit code {code}");
+    match code {
+        77 => Some(("execution-policy", format!("{what}; Get-ExecutionPolicy -List shows the MachinePolicy and UserPolicy that Group Policy sets"))),
+        78 => Some(("constrained-language", format!("{what}; $ExecutionContext.SessionState.LanguageMode shows the mode"))),
+        _ => None,
+    }
 }
 
 /// What usually fixes a session that would not open, from WinRM's own words.
@@ -383,6 +400,23 @@ mod tests {
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         });
         assert_eq!(missing.code(), "engine.powershell_missing");
+        // Without the line, the host's own exit codes still say it.
+        let quiet = |status: &str| ExchangeError::HostExited {
+            status: status.into(),
+            stderr_tail: String::new(),
+        };
+        assert_eq!(
+            host_failure(quiet("exit code: 78")).code(),
+            "engine.host_constrained_language"
+        );
+        assert_eq!(
+            host_failure(quiet("exit status: 77")).code(),
+            "engine.host_execution_policy"
+        );
+        assert_eq!(
+            host_failure(quiet("exit status: 1")).code(),
+            "exchange.host_exited"
+        );
         // Anything else keeps its own code.
         assert_eq!(host_failure(exited("boom")).code(), "exchange.host_exited");
     }
