@@ -81,7 +81,8 @@ pub async fn undo_changes(
     let progress = move |p: &Progress| {
         let _ = on_progress.send(p.clone());
     };
-    Ok(workflow::undo(&state.session(), &state.paths, &plan, progress).await?)
+    let options = workflow::UndoOptions::default();
+    Ok(workflow::undo(&state.session(), &state.paths, &plan, options, progress).await?)
 }
 
 #[tauri::command]

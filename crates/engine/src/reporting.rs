@@ -141,7 +141,9 @@ pub fn applied_script(journal: &[JournalEntry]) -> String {
 /// federation cmdlet and the catalog may refuse it), so a failure leaves the counts out of the
 /// report instead of failing it.
 async fn policy_assignments(session: &Session, state: &OrgState) -> BTreeMap<String, u64> {
-    let output = match session.invoke(&Invocation::new("Get-Mailbox")).await {
+    // Without -ResultSize Unlimited Exchange returns the first 1000 mailboxes only.
+    let every = Invocation::new("Get-Mailbox").string("ResultSize", "Unlimited");
+    let output = match session.invoke(&every).await {
         Ok(output) => output,
         Err(e) => {
             tracing::info!(error = %e, "policy assignment counts left out of the report");

@@ -256,26 +256,73 @@ pub async fn apply(
     Ok(report)
 }
 
+/// How an undo runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UndoOptions {
+    /// Remove federated domains with `-Force`: for when Exchange cannot reach the Microsoft
+    /// Federation Gateway to release them (the domain then stays registered there).
+    pub force_domains: bool,
+}
+
 /// Reverses every applied step in the journal, newest first.
 pub async fn undo(
     session: &Session,
     paths: &AppPaths,
     plan: &SharingPlan,
+    options: UndoOptions,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<UndoReport, EngineError> {
     let mut journal = open_journal(paths, session)?;
     let dns = dns_ops(session, plan).await?;
     let report = Applier::new(session, &dns, &mut journal, ApplyOptions::default())
+        .force_domain_removal(options.force_domains)
         .on_progress(progress)
         .undo()
         .await?;
     Ok(report)
 }
 
+fn journal_entries(
+    paths: &AppPaths,
+    session: &Session,
+) -> Result<Vec<fedshare_model::JournalEntry>, EngineError> {
+    Ok(fedshare_plan::journal::read(&journal_path(
+        paths,
+        &session.profile().name,
+    ))?)
+}
+
 /// The undo script for what the journal says was applied.
 pub fn journal_undo_script(paths: &AppPaths, session: &Session) -> Result<String, EngineError> {
-    let entries = fedshare_plan::journal::read(&journal_path(paths, &session.profile().name))?;
-    Ok(fedshare_plan::script::journal_undo_script(&entries)?)
+    Ok(fedshare_plan::script::journal_undo_script(
+        &journal_entries(paths, session)?,
+    )?)
+}
+
+/// The federated domains an undo of the journal would remove, in the order it removes them.
+pub fn journal_undo_domains(
+    paths: &AppPaths,
+    session: &Session,
+) -> Result<Vec<String>, EngineError> {
+    Ok(fedshare_plan::journal::undo_removed_domains(
+        &journal_entries(paths, session)?,
+    ))
+}
+
+/// The script that reverses the plan: once the plan is applied, the journal's undo (with the
+/// values learned while applying, exactly what `undo` runs); before that, the undo the plan
+/// would record against the organization as it is now.
+pub async fn undo_script(
+    session: &Session,
+    paths: &AppPaths,
+    plan: &SharingPlan,
+) -> Result<String, EngineError> {
+    let entries = journal_entries(paths, session)?;
+    if !fedshare_plan::journal::outstanding(&entries).is_empty() {
+        return Ok(fedshare_plan::script::journal_undo_script(&entries)?);
+    }
+    let (planned, _) = preview(session, plan).await?;
+    Ok(fedshare_plan::script::plan_undo_script(&planned)?)
 }
 
 fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {

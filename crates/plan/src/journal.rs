@@ -195,6 +195,25 @@ pub fn undo_actions(entry: &JournalEntry) -> Vec<Action> {
         .unwrap_or_default()
 }
 
+/// The federated domains that undoing the outstanding entries removes, newest step first
+/// (the order undo runs in).
+pub fn undo_removed_domains(entries: &[JournalEntry]) -> Vec<String> {
+    outstanding(entries)
+        .into_iter()
+        .rev()
+        .flat_map(undo_actions)
+        .filter_map(|a| match a {
+            Action::Invoke(inv) if inv.cmdlet.eq_ignore_ascii_case("Remove-FederatedDomain") => {
+                match inv.get("DomainName") {
+                    Some(fedshare_exchange::ParamValue::String(d)) => Some(d.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,14 +86,11 @@ impl Lab {
 
 impl Shell for Lab {
     async fn invoke(&self, invocation: &Invocation) -> Result<Vec<Value>, ShellFailure> {
-        // Everything the plan sends must also pass the product's own catalog check
-        // (Get-Mailbox is a lab extra the catalog does not list yet).
-        if invocation.cmdlet != "Get-Mailbox" {
-            fedshare_exchange::catalog::validate(invocation).map_err(|e| ShellFailure {
-                exception: "CatalogValidation".into(),
-                message: e.to_string(),
-            })?;
-        }
+        // Everything the plan sends must also pass the product's own catalog check.
+        fedshare_exchange::catalog::validate(invocation).map_err(|e| ShellFailure {
+            exception: "CatalogValidation".into(),
+            message: e.to_string(),
+        })?;
         let mut shell = self
             .0
             .lock()
@@ -210,12 +207,11 @@ async fn org(lab: &Lab, p: &SharingPlan) -> OrgState {
     snapshot(lab, p).await.org
 }
 
-/// The parts of the state that legitimately differ between two runs (fresh certificates,
-/// refresh times) are blanked; everything else must be equal.
+/// The parts of the state that legitimately differ between two runs (fresh certificates)
+/// are blanked; everything else must be equal.
 fn comparable(mut o: OrgState) -> OrgState {
     if let Some(t) = o.federation_trust.as_mut() {
         t.org_certificate = None;
-        t.metadata_refreshed = None;
     }
     o
 }
@@ -680,4 +676,50 @@ async fn undo_clears_with_null_and_forces_domains_only_when_asked() {
     );
     assert_eq!(org(&lab, &p).await, start);
     assert_eq!(lab.world().mailboxes, start_world.mailboxes);
+}
+
+/// The lab with 1,200 mailboxes: more than the 1000 Get-Mailbox returns by default.
+fn world_with_many_mailboxes() -> World {
+    let mut w = World::contoso(0);
+    for i in 0..1200 {
+        w.mailboxes.push(fedshare_model::Mailbox {
+            identity: format!("User {i:04}"),
+            primary_smtp_address: format!("user{i:04}@contoso.com"),
+            sharing_policy: None,
+        });
+    }
+    w
+}
+
+fn assigned(steps: &Plan, policy: &str) -> usize {
+    steps
+        .steps
+        .iter()
+        .find(|s| s.id == format!("policy.assign:{policy}"))
+        .map_or(0, |s| s.actions.len())
+}
+
+#[tokio::test]
+async fn mailboxes_past_the_first_1000_are_planned() {
+    use fedshare_plan::file::MailboxSelection;
+    let lab = Lab::new(world_with_many_mailboxes());
+    let total = lab.world().mailboxes.len();
+    let mut p = example();
+    p.policies[0].mailboxes = MailboxSelection::All;
+    assert_eq!(assigned(&plan_for(&lab, &p).await, "Fabrikam"), total);
+
+    // Named mailboxes are looked up one by one, wherever they are in the list.
+    p.policies[0].mailboxes = MailboxSelection::List(vec![
+        "user1150@contoso.com".into(),
+        "alexw@contoso.com".into(),
+        "USER1150@contoso.com".into(),
+    ]);
+    assert_eq!(assigned(&plan_for(&lab, &p).await, "Fabrikam"), 2);
+
+    p.policies[0].mailboxes = MailboxSelection::List(vec!["nobody@contoso.com".into()]);
+    let snap = Snapshot::read(&lab, &lab, &p, lab.identity())
+        .await
+        .unwrap();
+    let err = plan(&p, &snap).expect_err("an unknown mailbox is a conflict");
+    assert!(err.to_string().contains("nobody@contoso.com"), "{err}");
 }

@@ -33,6 +33,10 @@ pub struct UndoArgs {
     pub plan: Option<PathBuf>,
     #[arg(long, short)]
     pub yes: bool,
+    /// Remove the federated domains with -Force, for when Exchange cannot reach the Microsoft
+    /// Federation Gateway to release them (they then stay registered at the gateway).
+    #[arg(long)]
+    pub force_domains: bool,
 }
 
 #[derive(Debug, Args)]
@@ -97,14 +101,22 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
             None => workflow::current_plan(&paths, &session).await?,
         };
         let script = workflow::journal_undo_script(&paths, &session)?;
+        let domains = workflow::journal_undo_domains(&paths, &session)?;
         if !global.json {
             eprintln!("{script}");
+            if let Some(warning) = domains_warning(&domains) {
+                eprintln!("{warning}");
+            }
         }
         if let Err(refusal) = confirm(args.yes, "Undo every applied step") {
             return Ok(Err(refusal));
         }
         let json = global.json;
-        let report = workflow::undo(&session, &paths, &plan, |p| show_progress(json, p)).await?;
+        let options = workflow::UndoOptions {
+            force_domains: args.force_domains,
+        };
+        let report =
+            workflow::undo(&session, &paths, &plan, options, |p| show_progress(json, p)).await?;
         let mut text = format!("Undid {} steps.\n", report.undone.len());
         for note in &report.kept {
             let _ = writeln!(text, "Kept: {note}");
@@ -119,16 +131,33 @@ pub async fn script(global: &Global, args: ScriptArgs) -> Outcome {
     let result = async {
         let plan = workflow::load_plan(&args.plan)?;
         let session = super::session(global)?;
-        let (planned, _) = workflow::preview(&session, &plan).await?;
         let text = if args.undo {
-            fedshare_plan::script::plan_undo_script(&planned)?
+            // Once applied, the journal's undo: the very script `fedshare undo` runs.
+            workflow::undo_script(&session, &super::paths(global), &plan).await?
         } else {
+            let (planned, _) = workflow::preview(&session, &plan).await?;
             fedshare_plan::script::plan_script(&planned)?
         };
         write_script(args.output.as_deref(), &text)
     }
     .await;
     Outcome::from(global.json, result)
+}
+
+/// Said before an undo that removes federated domains: the gateway keeps a record of each
+/// domain for a day, so federating it again soon can fail (brief §7, MaxUriReached).
+fn domains_warning(domains: &[String]) -> Option<String> {
+    if domains.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Warning: this undo removes the federated domain(s) {}. Federating the same domain again \
+         on the same day can fail with \"MaxUriReached: Same URI cannot be attached to different \
+         AppId on a single day\"; if it does, wait 24 hours before applying again. If Exchange \
+         cannot reach the Microsoft Federation Gateway to release them, run \
+         `fedshare undo --force-domains`.",
+        domains.join(", ")
+    ))
 }
 
 fn write_script(path: Option<&Path>, text: &str) -> Result<Output, EngineError> {

@@ -46,36 +46,15 @@ pub struct CmdletSpec {
     pub parameters: Vec<ParamSpec>,
 }
 
-/// Cmdlets the lab answers that the catalog does not list (real Exchange cmdlets the lab needs
-/// to make its own state visible).
-fn lab_extras() -> Vec<(String, CmdletSpec)> {
-    let identity = |m: bool| ParamSpec {
-        name: "Identity".into(),
-        kind: "MailboxIdParameter".into(),
-        mandatory: m,
-        parameter_sets: "(All)".into(),
-        values: None,
-    };
-    vec![(
-        "Get-Mailbox".into(),
-        CmdletSpec {
-            parameters: vec![identity(false)],
-        },
-    )]
-}
-
 pub fn catalog() -> &'static BTreeMap<String, CmdletSpec> {
     static CATALOG: OnceLock<BTreeMap<String, CmdletSpec>> = OnceLock::new();
     CATALOG.get_or_init(|| {
         let raw: BTreeMap<String, serde_json::Value> =
             serde_json::from_str(CATALOG_JSON).unwrap_or_default();
-        let mut map: BTreeMap<String, CmdletSpec> = raw
-            .into_iter()
+        raw.into_iter()
             .filter(|(k, _)| !k.starts_with('_'))
             .filter_map(|(k, v)| serde_json::from_value(v).ok().map(|s| (k, s)))
-            .collect();
-        map.extend(lab_extras());
-        map
+            .collect()
     })
 }
 
@@ -211,8 +190,8 @@ fn check_null(cmdlet: &str, p: &ParamSpec) -> Result<(), ShellError> {
     if p.mandatory {
         return Err(errors::null_not_allowed(cmdlet, &p.name));
     }
-    let value_type =
-        matches!(p.kind.as_str(), "Boolean" | "SwitchParameter" | "Int32") || allowed_values(p).is_some();
+    let value_type = matches!(p.kind.as_str(), "Boolean" | "SwitchParameter" | "Int32")
+        || allowed_values(p).is_some();
     if value_type {
         return Err(errors::bad_argument(
             cmdlet,

@@ -1164,3 +1164,43 @@ fn windows_dns_records_are_added_once_removed_exactly_and_zones_must_exist() {
     );
     assert_eq!(e.error_id, "WIN32 9601,Add-DnsServerResourceRecord");
 }
+
+// ---- Get-Mailbox result size --------------------------------------------------------------
+
+#[test]
+fn get_mailbox_stops_at_1000_and_warns_unless_result_size_says_more() {
+    let mut s = shell();
+    let start = s.world.mailboxes.len();
+    for i in 0..1200 - start {
+        s.world.mailboxes.push(fedshare_model::Mailbox {
+            identity: format!("User {i:04}"),
+            primary_smtp_address: format!("user{i:04}@contoso.com"),
+            sharing_policy: None,
+        });
+    }
+    let first = ok(&mut s, inv("Get-Mailbox"));
+    assert_eq!(first.output.len(), 1000);
+    assert!(
+        first.warnings[0].starts_with("By default, only the first 1000 items are returned.")
+            && first.warnings[0].contains("-ResultSize Unlimited"),
+        "{:?}",
+        first.warnings
+    );
+    let all = ok(&mut s, inv("Get-Mailbox").string("ResultSize", "Unlimited"));
+    assert_eq!(all.output.len(), 1200);
+    assert!(all.warnings.is_empty(), "{:?}", all.warnings);
+    let some = ok(&mut s, inv("Get-Mailbox").string("ResultSize", "5"));
+    assert_eq!(some.output.len(), 5);
+    assert!(some.warnings[0].contains("increase the value for the ResultSize parameter"));
+    // Past the first 1000, a mailbox is still found by identity.
+    let last = ok(
+        &mut s,
+        inv("Get-Mailbox").string("Identity", "user1193@contoso.com"),
+    );
+    assert_eq!(last.output[0]["Identity"], "User 1193");
+    fails_with(
+        &mut s,
+        inv("Get-Mailbox").string("ResultSize", "lots"),
+        "ParameterBindingException",
+    );
+}

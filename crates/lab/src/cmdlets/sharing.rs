@@ -234,14 +234,52 @@ pub fn set_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellEr
     Ok(Vec::new())
 }
 
+/// How many items a Get- cmdlet returns when `-ResultSize` is not given.
+const DEFAULT_RESULT_SIZE: usize = 1000;
+
+const DEFAULT_RESULT_SIZE_WARNING: &str = "By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\". Be aware that, depending on the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don't recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.";
+
+const MORE_RESULTS_WARNING: &str = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
+
+/// `-ResultSize`: `Unlimited` or a positive number (Exchange's `Unlimited<UInt32>`).
+fn result_size(args: &Args) -> Result<Option<usize>, ShellError> {
+    let Some(text) = args.string("ResultSize") else {
+        return Ok(Some(DEFAULT_RESULT_SIZE));
+    };
+    if text.trim().eq_ignore_ascii_case("Unlimited") {
+        return Ok(None);
+    }
+    match text.trim().parse::<u32>() {
+        Ok(n) if n > 0 => Ok(Some(n as usize)),
+        _ => Err(errors::bad_argument(
+            args.cmdlet,
+            "ResultSize",
+            &format!("Cannot convert value \"{text}\" to type \"Microsoft.Exchange.Data.Unlimited`1[System.UInt32]\". Error: \"The value must be a positive number or Unlimited.\""),
+        )),
+    }
+}
+
+/// Get-Mailbox: one mailbox by identity, or the first 1000 unless `-ResultSize` says more,
+/// with Exchange's warning when some were left out.
 pub fn get_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let limit = result_size(args)?;
     let world = &ctx.world;
-    let selected: Vec<usize> = match args.string("Identity") {
+    let mut selected: Vec<usize> = match args.string("Identity") {
         Some(id) => vec![world
             .mailbox_index(&id)
             .ok_or_else(|| errors::not_found(args.cmdlet, &id))?],
         None => (0..world.mailboxes.len()).collect(),
     };
+    if let Some(limit) = limit.filter(|l| selected.len() > *l) {
+        selected.truncate(limit);
+        let warning = if args.has("ResultSize") {
+            MORE_RESULTS_WARNING
+        } else {
+            DEFAULT_RESULT_SIZE_WARNING
+        };
+        ctx.warnings.push(warning.to_owned());
+    }
+    let world = &ctx.world;
     Ok(selected
         .into_iter()
         .map(|i| {

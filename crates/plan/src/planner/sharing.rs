@@ -407,10 +407,13 @@ fn assignment(p: &PolicySpec, snapshot: &Snapshot) -> Result<Option<Step>, PlanE
             })
             .collect::<Result<_, _>>()?,
     };
-    let todo: Vec<_> = wanted
-        .into_iter()
-        .filter(|m| !eq_opt(m.sharing_policy.as_deref(), &p.name))
-        .collect();
+    // A mailbox named twice (by address and by name, say) is assigned once.
+    let mut todo: Vec<&fedshare_model::Mailbox> = Vec::new();
+    for m in wanted {
+        if !eq_opt(m.sharing_policy.as_deref(), &p.name) && !todo.contains(&m) {
+            todo.push(m);
+        }
+    }
     if todo.is_empty() {
         return Ok(None);
     }
