@@ -313,6 +313,7 @@ fn exchange_output_turns_enums_collections_and_dates_into_json() {
         <Obj N="Names" RefId="2"><TN RefId="2"><T>Deserialized.System.Collections.ArrayList</T></TN><LST><S>a</S><Obj RefId="3"><TN RefId="3"><T>Deserialized.Y</T></TN><ToString>y text</ToString><Props><S N="Deep">z</S></Props></Obj></LST></Obj>
         <DT N="When">2021-09-28T11:39:25-05:00</DT>
         <DT N="Never">0001-01-01T00:00:00</DT>
+        <DT N="Precise">2023-01-05T12:08:36.1218724Z</DT>
         <BA N="Blob">AQID</BA>
         <TS N="Interval">PT1H</TS>
         </Props><MS><G N="RunspaceId">3e7c2964-a6ef-4f43-b318-b3a23880dcbc</G><B N="PSShowComputerName">false</B></MS></Obj>"#,
@@ -326,6 +327,7 @@ fn exchange_output_turns_enums_collections_and_dates_into_json() {
             "Names": ["a", "y text"],
             "When": "2021-09-28T16:39:25Z",
             "Never": "0001-01-01T00:00:00Z",
+            "Precise": "2023-01-05T12:08:36.1218724Z",
             "Blob": "AQID",
             "Interval": "PT1H",
         })
@@ -334,4 +336,26 @@ fn exchange_output_turns_enums_collections_and_dates_into_json() {
     let many = read_documents(&[doc("<S>a</S><S>b</S>"), doc("<I32>3</I32>")]).expect("read");
     assert_eq!(many, [json!("a"), json!("b"), json!(3)]);
     assert!(read_documents(&[doc("<S>a</S>"), "<Objs>".into()]).is_err());
+}
+
+/// Within the serialization depth a certificate keeps its properties: the model gets the
+/// object form, with the date in UTC; what the properties lack comes from RawData.
+#[test]
+fn a_nested_certificate_with_properties_is_an_object() {
+    let value = read_documents(&[doc(
+        r#"<Obj RefId="0"><TN RefId="0"><T>Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.FederationTrust</T></TN><Props>
+        <Obj N="OrgCertificate" RefId="1"><TN RefId="1"><T>Deserialized.System.Security.Cryptography.X509Certificates.X509Certificate2</T></TN>
+          <ToString>[Subject]_x000D__x000A_  CN=x</ToString>
+          <Props><S N="Thumbprint">AB12</S><DT N="NotAfter">2027-01-15T01:00:00+01:00</DT><S N="Subject">CN=Federation</S><S N="FriendlyName">dropped</S></Props>
+        </Obj></Props></Obj>"#,
+    )])
+    .expect("read")
+    .remove(0);
+    assert_eq!(
+        value["OrgCertificate"],
+        json!({"Thumbprint": "AB12", "NotAfter": "2027-01-15T00:00:00Z", "Subject": "CN=Federation"})
+    );
+    let cert: fedshare_model::CertificateRef =
+        serde_json::from_value(value["OrgCertificate"].clone()).expect("CertificateRef");
+    assert_eq!(cert.not_after, "2027-01-15T00:00:00Z");
 }

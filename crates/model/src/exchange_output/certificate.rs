@@ -104,7 +104,8 @@ fn dotnet_name(name: &X509Name) -> String {
 /// (Get-ExchangeCertificate.xml writes `07/11/2026 15:59:05` for a certificate whose DER says
 /// 2026-07-11T13:59:05Z). `07/11/2026` is 11 July in one culture and 7 November in another, so
 /// the expiry is kept only when the text cannot be read two ways (a year first, or a day past
-/// 12), and then only to within the server's UTC offset.
+/// 12 in it or in `[Not Before]`, written in the same culture), and then only to within the
+/// server's UTC offset.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CertificateText {
     pub subject: String,
@@ -119,6 +120,7 @@ impl CertificateText {
     pub fn parse(text: &str) -> Option<CertificateText> {
         let mut out = CertificateText::default();
         let mut not_after = String::new();
+        let mut not_before = String::new();
         let mut section = "";
         for line in text.lines() {
             let line = line.trim();
@@ -134,6 +136,7 @@ impl CertificateText {
                 "Issuer" => &mut out.issuer,
                 "Thumbprint" => &mut out.thumbprint,
                 "Not After" => &mut not_after,
+                "Not Before" => &mut not_before,
                 _ => continue,
             };
             if slot.is_empty() {
@@ -144,15 +147,48 @@ impl CertificateText {
             out.thumbprint.len() == 40 && out.thumbprint.bytes().all(|b| b.is_ascii_hexdigit());
         valid.then(|| {
             out.thumbprint.make_ascii_uppercase();
-            out.not_after = unambiguous_date(&not_after);
+            let hint = not_before.split_whitespace().next().and_then(order_of);
+            out.not_after = culture_date(&not_after, hint);
             out
         })
     }
 }
 
+/// How a culture orders a short date's parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    YearFirst,
+    DayFirst,
+    MonthFirst,
+}
+
+fn date_parts(date: &str) -> Option<[u32; 3]> {
+    let parts: Vec<u32> = date
+        .split(['/', '.', '-'])
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    parts.try_into().ok()
+}
+
+/// The order a short date's own numbers prove (a year first, or a day past 12).
+fn order_of(date: &str) -> Option<Order> {
+    let [a, b, _] = date_parts(date)?;
+    if date.split(['/', '.', '-']).next()?.len() == 4 {
+        Some(Order::YearFirst)
+    } else if a > 12 && b <= 12 {
+        Some(Order::DayFirst)
+    } else if b > 12 && a <= 12 {
+        Some(Order::MonthFirst)
+    } else {
+        None
+    }
+}
+
 /// A culture-formatted date and time (`2026-07-11 15:59:05`, `25.11.2026 15:59:05`,
-/// `11/25/2026 3:59:05 PM`) as RFC 3339 read as UTC, when its day and month cannot be swapped.
-fn unambiguous_date(text: &str) -> Option<String> {
+/// `11/25/2026 3:59:05 PM`) as RFC 3339 read as UTC, when its day and month cannot be swapped:
+/// its own numbers tell, or `hint` (the order another date in the same text proved: both dates
+/// are written in one culture), or both are the same.
+fn culture_date(text: &str, hint: Option<Order>) -> Option<String> {
     let mut words = text.split_whitespace();
     let date = words.next()?;
     let time = words.next().unwrap_or("0:00:00");
@@ -162,21 +198,16 @@ fn unambiguous_date(text: &str) -> Option<String> {
         Some("PM") => Some(true),
         Some(_) => return None,
     };
-    let parts: Vec<u32> = date
-        .split(['/', '.', '-'])
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let [a, b, c] = parts[..] else { return None };
-    let (year, month, day) = if date.split(['/', '.', '-']).next()?.len() == 4 {
-        (a, b, c)
-    } else if a > 12 && b <= 12 {
-        (c, b, a)
-    } else if b > 12 && a <= 12 {
-        (c, a, b)
-    } else if a == b {
-        (c, a, a)
-    } else {
-        return None;
+    let [a, b, c] = date_parts(date)?;
+    let order = match order_of(date).or(hint) {
+        Some(order) => order,
+        None if a == b => Order::DayFirst,
+        None => return None,
+    };
+    let (year, month, day) = match order {
+        Order::YearFirst => (a, b, c),
+        Order::DayFirst => (c, b, a),
+        Order::MonthFirst => (c, a, b),
     };
     let clock: Vec<u32> = time
         .split(':')
@@ -261,24 +292,40 @@ mod tests {
     #[test]
     fn dates_are_kept_only_when_they_read_one_way() {
         assert_eq!(
-            unambiguous_date("25.11.2026 15:59:05").as_deref(),
+            culture_date("25.11.2026 15:59:05", None).as_deref(),
             Some("2026-11-25T15:59:05Z")
         );
         assert_eq!(
-            unambiguous_date("11/25/2026 3:59:05 PM").as_deref(),
+            culture_date("11/25/2026 3:59:05 PM", None).as_deref(),
             Some("2026-11-25T15:59:05Z")
         );
         assert_eq!(
-            unambiguous_date("2026-07-11 15:59:05").as_deref(),
+            culture_date("2026-07-11 15:59:05", None).as_deref(),
             Some("2026-07-11T15:59:05Z")
         );
         assert_eq!(
-            unambiguous_date("07/07/2026 00:00:00").as_deref(),
+            culture_date("07/07/2026 00:00:00", None).as_deref(),
             Some("2026-07-07T00:00:00Z")
         );
-        assert_eq!(unambiguous_date("07/11/2026 15:59:05"), None);
-        assert_eq!(unambiguous_date("31/02/2026 10:00:00"), None);
-        assert_eq!(unambiguous_date("yesterday"), None);
+        assert_eq!(culture_date("07/11/2026 15:59:05", None), None);
+        assert_eq!(culture_date("31/02/2026 10:00:00", None), None);
+        assert_eq!(culture_date("yesterday", None), None);
+        // Another date of the same text proved the culture's order.
+        assert_eq!(
+            culture_date("07/11/2026 15:59:05", Some(Order::MonthFirst)).as_deref(),
+            Some("2026-07-11T15:59:05Z")
+        );
+        assert_eq!(
+            culture_date("07/11/2026 15:59:05", Some(Order::DayFirst)).as_deref(),
+            Some("2026-11-07T15:59:05Z")
+        );
+    }
+
+    #[test]
+    fn not_before_tells_the_order_of_not_after() {
+        let text = AUTH.replace("08/06/2021", "08/26/2021");
+        let parsed = CertificateText::parse(&text).expect("parsed");
+        assert_eq!(parsed.not_after.as_deref(), Some("2026-07-11T15:59:05Z"));
     }
 
     #[test]
