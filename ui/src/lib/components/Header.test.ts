@@ -28,6 +28,28 @@ describe('Header', () => {
     expect(screen.getByTestId('host-kind')).toHaveTextContent('Remote PowerShell');
   });
 
+  it("shows a real organization's Exchange build and relaxed certificate checks", async () => {
+    const connection = () =>
+      Promise.resolve({
+        ...LAB_CONNECTION,
+        isLab: false,
+        host: 'powershell',
+        hostVersion: '5.1.17763.1',
+        exchangeVersion: 'Version 15.0 (Build 1497.2)',
+        connectionNotes: ["SkipCACheck: the server's certificate authority is not checked"],
+      });
+    render(Header, { backend: createFakeBackend({ connection }), onAbout: () => {} });
+    expect(await screen.findByTestId('exchange-build')).toHaveTextContent('Exchange Version 15.0 (Build 1497.2)');
+    expect(screen.getByTestId('relaxed-checks')).toHaveTextContent('certificate checks relaxed');
+  });
+
+  it('shows no relaxed-checks badge when every check is on', async () => {
+    render(Header, { backend: createFakeBackend(), onAbout: () => {} });
+    await screen.findByTestId('org-name');
+    expect(screen.queryByTestId('relaxed-checks')).toBeNull();
+    expect(screen.queryByTestId('exchange-build')).toBeNull();
+  });
+
   it('shows a connection error with Retry', async () => {
     const connection = vi
       .fn()
