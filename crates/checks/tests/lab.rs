@@ -123,9 +123,9 @@ impl Shell for Lab {
         })?;
         // The proof check inside may wait on the lab DNS server: keep it off the async workers.
         tokio::task::block_in_place(|| {
+            // As the lab host answers: CLIXML read back by the production reader.
             self.live
-                .invoke(&invocation.cmdlet, &invocation.params)
-                .map(|o| o.output)
+                .invoke_delivered(&invocation.cmdlet, &invocation.params)
                 .map_err(|e| ShellFailure {
                     exception: e.exception,
                     message: e.message,

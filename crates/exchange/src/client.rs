@@ -124,8 +124,10 @@ impl ShellClient {
     }
 
     /// Runs one invocation. It is validated against the catalog before anything is sent.
-    /// Returns the response of a successful cmdlet; a cmdlet error is `exchange.cmdlet_failed`.
-    pub async fn invoke(&mut self, invocation: &Invocation) -> Result<Response, ExchangeError> {
+    /// Returns what a successful cmdlet wrote, its output objects read from their CLIXML with
+    /// Exchange's rules; a cmdlet error is `exchange.cmdlet_failed`, output that is not
+    /// readable CLIXML `exchange.unexpected_output` (the host stays: it answered in time).
+    pub async fn invoke(&mut self, invocation: &Invocation) -> Result<CmdletOutput, ExchangeError> {
         catalog::validate(invocation)?;
         let id = self.next_id;
         self.next_id += 1;
@@ -191,9 +193,29 @@ fn secret_of(hello: &HelloRequest) -> Option<&str> {
         .filter(|p| !p.is_empty())
 }
 
-fn into_result(cmdlet: &str, response: Response) -> Result<Response, ExchangeError> {
+/// What a successful cmdlet wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CmdletOutput {
+    /// The output objects as JSON the model's types deserialize
+    /// (`fedshare_model::exchange_output`).
+    pub output: Vec<serde_json::Value>,
+    /// Warnings the cmdlet wrote (e.g. `AnonymousSharingEnabledWarning`).
+    pub warnings: Vec<String>,
+}
+
+fn into_result(cmdlet: &str, response: Response) -> Result<CmdletOutput, ExchangeError> {
     if response.ok {
-        return Ok(response);
+        let output =
+            fedshare_model::exchange_output::read_documents(&response.output).map_err(|e| {
+                ExchangeError::UnexpectedOutput {
+                    cmdlet: cmdlet.to_owned(),
+                    reason: e.to_string(),
+                }
+            })?;
+        return Ok(CmdletOutput {
+            output,
+            warnings: response.warnings,
+        });
     }
     Err(ExchangeError::CmdletFailed {
         cmdlet: cmdlet.to_owned(),

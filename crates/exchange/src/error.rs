@@ -72,6 +72,9 @@ pub enum ExchangeError {
     #[error("the shell host speaks protocol {got} but Fedshare needs {expected}; install the matching host version")]
     ProtocolMismatch { expected: u32, got: u32 },
 
+    #[error("{cmdlet} returned output Fedshare cannot read ({reason}); the shell host may not match this Fedshare version: reinstall Fedshare, and report it with the log of `-vv` if it persists")]
+    UnexpectedOutput { cmdlet: String, reason: String },
+
     #[error("{cmdlet} failed: {} ({}, {})", .error.message, .error.exception, .error.error_id)]
     CmdletFailed { cmdlet: String, error: ShellError },
 
@@ -98,6 +101,7 @@ impl ErrorCode for ExchangeError {
             Self::HostExited { .. } => "exchange.host_exited",
             Self::HostTimeout { .. } => "exchange.host_timeout",
             Self::ProtocolMismatch { .. } => "exchange.protocol_mismatch",
+            Self::UnexpectedOutput { .. } => "exchange.unexpected_output",
             Self::CmdletFailed { .. } => "exchange.cmdlet_failed",
             Self::ScriptParse { .. } => "exchange.script_parse",
         }

@@ -21,7 +21,7 @@ pub mod syntax;
 mod uri;
 pub mod windows_dns;
 
-pub use client::{ClientOptions, HostCommand, ShellClient};
+pub use client::{ClientOptions, CmdletOutput, HostCommand, ShellClient};
 pub use error::ExchangeError;
 pub use invocation::{Invocation, ParamValue};
 pub use uri::ws_security_url;

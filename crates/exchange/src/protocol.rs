@@ -3,14 +3,18 @@
 //! Engine → host: one [`HostMessage`] per line. Host → engine: one [`HostReply`] per line.
 //! The first exchange is always `hello`; credentials, when any, travel once in the hello
 //! request over stdin and never on a command line or in the environment.
+//!
+//! Version 2: a result's `output` holds one CLIXML document per output object, exactly as
+//! `[System.Management.Automation.PSSerializer]::Serialize($object, 2)` writes it (the lab
+//! host writes the same shapes); the engine reads them with
+//! `fedshare_model::exchange_output::read_documents`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::invocation::ParamValue;
 
 /// The protocol version both sides must speak.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -151,8 +155,9 @@ pub struct LabEndpoints {
 pub struct Response {
     pub id: u64,
     pub ok: bool,
+    /// One CLIXML `<Objs>` document per output object, in output order.
     #[serde(default)]
-    pub output: Vec<Value>,
+    pub output: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ShellError>,
     /// Warnings the cmdlet wrote (e.g. `AnonymousSharingEnabledWarning`).

@@ -1,5 +1,5 @@
 //! The lab host process: JSON lines on stdin/stdout, the same protocol the PowerShell host
-//! speaks, answered by the lab [`Shell`].
+//! speaks, answered by the lab [`Shell`] with its output as CLIXML ([`crate::present`]).
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -80,12 +80,14 @@ impl LabHost {
         }
     }
 
+    /// Runs the cmdlet and answers with each output object as the CLIXML document a remote
+    /// Exchange session delivers ([`crate::present`]).
     fn invoke(&mut self, req: Request) -> Response {
         match self.live.invoke(&req.cmdlet, &req.params) {
             Ok(outcome) => Response {
                 id: req.id,
                 ok: true,
-                output: outcome.output,
+                output: crate::present::documents(&req.cmdlet, &req.params, &outcome),
                 error: None,
                 warnings: outcome.warnings,
             },

@@ -20,11 +20,13 @@
 //! The DnsServer cmdlets run on the admin workstation, not in the remote session: their objects
 //! are local CIM instances, with no `Deserialized.` prefix and no remoting notes.
 
+use fedshare_exchange::protocol::ShellError;
 use fedshare_exchange::ParamValue;
-use fedshare_model::clixml::{self, ClixmlError, PsObject, PsValue};
+use fedshare_model::clixml::{self, PsObject, PsValue};
 use serde_json::Value;
 
 use crate::cmdlets::Outcome;
+use crate::live::LiveWorld;
 
 /// Where the objects come from: the notes remoting adds to each of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,27 +58,37 @@ impl Session {
 }
 
 /// The CLIXML documents a host sends for one cmdlet run: one per output object.
-pub fn documents(
-    cmdlet: &str,
-    params: &[(String, ParamValue)],
-    outcome: &Outcome,
-    session: &Session,
-) -> Vec<String> {
-    present(cmdlet, params, &outcome.output, session)
+pub fn documents(cmdlet: &str, params: &[(String, ParamValue)], outcome: &Outcome) -> Vec<String> {
+    let session = Session::on(&outcome.computer_name);
+    present(cmdlet, params, &outcome.output, &session)
         .iter()
         .map(|v| clixml::write(std::slice::from_ref(v)))
         .collect()
 }
 
 /// What the engine reads from one cmdlet run: the documents of [`documents`] through the
-/// production reader ([`fedshare_model::exchange_output::read_documents`]).
+/// production reader ([`fedshare_model::exchange_output::read_documents`]). A document the
+/// reader refuses is a lab defect, reported as the host would report any failure.
 pub fn delivered(
     cmdlet: &str,
     params: &[(String, ParamValue)],
     outcome: &Outcome,
-    session: &Session,
-) -> Result<Vec<Value>, ClixmlError> {
-    fedshare_model::exchange_output::read_documents(&documents(cmdlet, params, outcome, session))
+) -> Result<Vec<Value>, ShellError> {
+    fedshare_model::exchange_output::read_documents(&documents(cmdlet, params, outcome))
+        .map_err(|e| crate::host::host_error("ClixmlException", &e.to_string()))
+}
+
+impl LiveWorld {
+    /// [`LiveWorld::invoke`], returning the output objects as the engine reads them from the
+    /// lab host ([`delivered`]): for in-process callers that stand in for the host.
+    pub fn invoke_delivered(
+        &self,
+        cmdlet: &str,
+        params: &[(String, ParamValue)],
+    ) -> Result<Vec<Value>, ShellError> {
+        let outcome = self.invoke(cmdlet, params)?;
+        delivered(cmdlet, params, &outcome)
+    }
 }
 
 /// Each output object of `cmdlet` as the value a remote session delivers.
@@ -422,9 +434,7 @@ fn kind(name: &str) -> Option<Kind> {
         | "TargetAutodiscoverEpr"
         | "TargetSharingEpr"
         | "TargetOwaURL" => Kind::Uri,
-        "NotBefore" | "NotAfter" | "WhenChanged" | "WhenCreated" | "MetadataRefreshed" => {
-            Kind::Date
-        }
+        "NotBefore" | "NotAfter" | "WhenChanged" | "WhenCreated" => Kind::Date,
         "OrgCertificate"
         | "OrgNextCertificate"
         | "OrgPrevCertificate"

@@ -13,13 +13,24 @@ const PASSWORD: &str = "S3cret-Pa$$-\u{e9}\u{2019}";
 /// The test host. Arguments choose the hello behaviour; the cmdlet name chooses how to answer:
 /// Get-FederationTrust echoes the request; Get-AcceptedDomain prints garbage;
 /// Test-FederationTrust exits mid-call; Test-FederationTrustCertificate never answers;
-/// Get-SharingPolicy answers with a cmdlet error; Get-OrganizationRelationship answers a wrong id.
+/// Get-SharingPolicy answers with a cmdlet error; Get-OrganizationRelationship answers a wrong id;
+/// Get-ExchangeCertificate answers with output that is not CLIXML. Output objects are CLIXML
+/// documents, as `PSSerializer` writes them.
 const HOST_PY: &str = r#"
 import json, sys, time, os
+from xml.sax.saxutils import escape
 
 args = sys.argv[1:]
-protocol = 2 if "--protocol2" in args else 1
+protocol = 1 if "--old-protocol" in args else 2
 out = sys.stdout
+
+def clixml(cmdlet, identity, pid):
+    return ('<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">\n'
+            '  <Obj RefId="0">\n'
+            '    <TN RefId="0">\n      <T>Deserialized.Test.Echo</T>\n      <T>Deserialized.System.Object</T>\n    </TN>\n'
+            '    <Props>\n      <S N="Cmdlet">%s</S>\n      <S N="Identity">%s</S>\n      <I32 N="Pid">%d</I32>\n    </Props>\n'
+            '    <MS>\n      <S N="PSComputerName">ex1.contoso.com</S>\n    </MS>\n'
+            '  </Obj>\n</Objs>') % (escape(cmdlet), escape(identity), pid)
 
 def send(obj):
     out.write(json.dumps(obj) + "\n")
@@ -67,9 +78,12 @@ for line in sys.stdin:
                         "errorId": "X,Microsoft.Exchange.Management.SystemConfigurationTasks.GetSharingPolicy"}})
     elif cmdlet == "Get-OrganizationRelationship":
         send({"kind": "result", "id": msg["id"] + 100, "ok": True, "output": []})
+    elif cmdlet == "Get-ExchangeCertificate":
+        send({"kind": "result", "id": msg["id"], "ok": True, "output": ['{"Thumbprint": "AB"}']})
     else:
+        identity = msg["params"][0][1]["value"] if msg["params"] else ""
         send({"kind": "result", "id": msg["id"], "ok": True,
-              "output": [{"Cmdlet": cmdlet, "Params": msg["params"], "Pid": os.getpid()}],
+              "output": [clixml(cmdlet, identity, os.getpid())],
               "warnings": ["echo"]})
 "#;
 
@@ -144,14 +158,12 @@ async fn echo_host_round_trips_requests() {
     );
     for _ in 0..3 {
         let response = client.invoke(&trust()).await.expect("invoke");
-        assert!(response.ok);
         assert_eq!(response.warnings, vec!["echo".to_owned()]);
+        // Read from the CLIXML document, without the notes remoting adds.
         let output = &response.output[0];
         assert_eq!(output["Cmdlet"], "Get-FederationTrust");
-        assert_eq!(
-            output["Params"][0][1]["value"],
-            "Microsoft Federation Gateway \u{1F600}"
-        );
+        assert_eq!(output["Identity"], "Microsoft Federation Gateway \u{1F600}");
+        assert!(output.get("PSComputerName").is_none(), "{output}");
     }
     assert_eq!(client.restarts(), 0);
     client.shutdown().await;
@@ -213,6 +225,28 @@ async fn garbage_after_hello_is_an_error_and_replaces_the_host() {
     assert!(err.to_string().contains("<redacted>"), "{err}");
     client.invoke(&trust()).await.expect("restarted");
     assert_eq!(client.restarts(), 1);
+}
+
+/// Output that is not CLIXML is a typed error naming the cmdlet; the host answered in time and
+/// in protocol, so it is kept.
+#[tokio::test]
+async fn output_that_is_not_clixml_is_unexpected_output() {
+    let fx = fixture();
+    let mut client = client(&fx).await;
+    let err = client
+        .invoke(&Invocation::new("Get-ExchangeCertificate"))
+        .await
+        .expect_err("not CLIXML");
+    assert_eq!(err.code(), "exchange.unexpected_output");
+    assert!(
+        err.to_string()
+            .starts_with("Get-ExchangeCertificate returned output"),
+        "{err}"
+    );
+    let pid = client.pid();
+    client.invoke(&trust()).await.expect("same host");
+    assert_eq!(client.pid(), pid);
+    assert_eq!(client.restarts(), 0);
 }
 
 #[tokio::test]
@@ -291,11 +325,12 @@ async fn a_hung_host_times_out_and_is_killed() {
 #[tokio::test]
 async fn wrong_protocol_version_is_refused() {
     let fx = fixture();
-    let err = ShellClient::spawn(command(&fx.script, &["--protocol2"]), hello(), options())
+    let err = ShellClient::spawn(command(&fx.script, &["--old-protocol"]), hello(), options())
         .await
         .expect_err("mismatch");
     assert_eq!(err.code(), "exchange.protocol_mismatch");
-    assert!(err.to_string().contains("protocol 2"), "{err}");
+    // A version-1 host sends JSON objects, not CLIXML: it is refused before any output.
+    assert!(err.to_string().contains("protocol 1"), "{err}");
 }
 
 #[tokio::test]

@@ -29,6 +29,9 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// True when the world changed and must be persisted.
     pub mutated: bool,
+    /// The server that ran the cmdlet: `PSComputerName` on each object a remote session
+    /// delivers ([`crate::present`]).
+    pub computer_name: String,
 }
 
 /// Everything a cmdlet body may touch.
@@ -138,6 +141,7 @@ impl Shell {
                     output,
                     warnings,
                     mutated,
+                    computer_name: self.world.server_fqdn.clone(),
                 })
             }
             Err(e) => {
@@ -149,9 +153,12 @@ impl Shell {
         }
     }
 
-    /// The same as [`Shell::invoke`], returning only the output objects.
+    /// The same as [`Shell::invoke`], returning only the output objects as the engine reads
+    /// them from a host: presented as a remote session delivers them, written as CLIXML and
+    /// read back by the production reader ([`crate::present::delivered`]).
     pub fn run(&mut self, inv: &fedshare_exchange::Invocation) -> Result<Vec<Value>, ShellError> {
-        self.invoke(&inv.cmdlet, &inv.params).map(|o| o.output)
+        let outcome = self.invoke(&inv.cmdlet, &inv.params)?;
+        crate::present::delivered(&inv.cmdlet, &inv.params, &outcome)
     }
 }
 

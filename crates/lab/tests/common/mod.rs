@@ -176,7 +176,9 @@ impl HostProcess {
         let cmdlet = inv.cmdlet.clone();
         let resp = self.invoke(inv);
         assert!(resp.ok, "{cmdlet} failed: {:?}", resp.error);
-        resp.output
+        // The host sends CLIXML documents; read them as the engine does.
+        fedshare_model::exchange_output::read_documents(&resp.output)
+            .unwrap_or_else(|e| panic!("{cmdlet}: the host's CLIXML does not read: {e}"))
     }
 
     pub fn bye(mut self) {
