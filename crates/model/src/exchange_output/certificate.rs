@@ -157,9 +157,9 @@ impl CertificateText {
 /// How a culture orders a short date's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Order {
-    YearFirst,
-    DayFirst,
-    MonthFirst,
+    YearMonthDay,
+    DayMonthYear,
+    MonthDayYear,
 }
 
 fn date_parts(date: &str) -> Option<[u32; 3]> {
@@ -174,11 +174,11 @@ fn date_parts(date: &str) -> Option<[u32; 3]> {
 fn order_of(date: &str) -> Option<Order> {
     let [a, b, _] = date_parts(date)?;
     if date.split(['/', '.', '-']).next()?.len() == 4 {
-        Some(Order::YearFirst)
+        Some(Order::YearMonthDay)
     } else if a > 12 && b <= 12 {
-        Some(Order::DayFirst)
+        Some(Order::DayMonthYear)
     } else if b > 12 && a <= 12 {
-        Some(Order::MonthFirst)
+        Some(Order::MonthDayYear)
     } else {
         None
     }
@@ -201,13 +201,13 @@ fn culture_date(text: &str, hint: Option<Order>) -> Option<String> {
     let [a, b, c] = date_parts(date)?;
     let order = match order_of(date).or(hint) {
         Some(order) => order,
-        None if a == b => Order::DayFirst,
+        None if a == b => Order::DayMonthYear,
         None => return None,
     };
     let (year, month, day) = match order {
-        Order::YearFirst => (a, b, c),
-        Order::DayFirst => (c, b, a),
-        Order::MonthFirst => (c, a, b),
+        Order::YearMonthDay => (a, b, c),
+        Order::DayMonthYear => (c, b, a),
+        Order::MonthDayYear => (c, a, b),
     };
     let clock: Vec<u32> = time
         .split(':')
@@ -312,11 +312,11 @@ mod tests {
         assert_eq!(culture_date("yesterday", None), None);
         // Another date of the same text proved the culture's order.
         assert_eq!(
-            culture_date("07/11/2026 15:59:05", Some(Order::MonthFirst)).as_deref(),
+            culture_date("07/11/2026 15:59:05", Some(Order::MonthDayYear)).as_deref(),
             Some("2026-07-11T15:59:05Z")
         );
         assert_eq!(
-            culture_date("07/11/2026 15:59:05", Some(Order::DayFirst)).as_deref(),
+            culture_date("07/11/2026 15:59:05", Some(Order::DayMonthYear)).as_deref(),
             Some("2026-11-07T15:59:05Z")
         );
     }
