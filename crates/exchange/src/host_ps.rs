@@ -253,6 +253,51 @@ mod tests {
         assert!(found[set_mailbox + 1].contains("Mail Recipients"));
     }
 
+    /// One value of every kind; the match fails to compile when a kind is added, so this test
+    /// is revisited and the host taught the new kind.
+    fn every_value_kind() -> Vec<crate::ParamValue> {
+        use crate::ParamValue;
+        let all = vec![
+            ParamValue::String("x".into()),
+            ParamValue::Bool(true),
+            ParamValue::Int(1),
+            ParamValue::Enum("LimitedDetails".into()),
+            ParamValue::StringList(vec!["x".into()]),
+            ParamValue::Switch(true),
+            ParamValue::Null,
+        ];
+        for value in &all {
+            match value {
+                ParamValue::String(_)
+                | ParamValue::Bool(_)
+                | ParamValue::Int(_)
+                | ParamValue::Enum(_)
+                | ParamValue::StringList(_)
+                | ParamValue::Switch(_)
+                | ParamValue::Null => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_host_converts_every_value_kind_the_engine_sends() {
+        let function = &HOST_SCRIPT[HOST_SCRIPT
+            .find("function ConvertTo-ParameterValue")
+            .expect("function")..];
+        let function = &function[..function.find("\nfunction ").expect("next function")];
+        for value in every_value_kind() {
+            let json = serde_json::to_value(&value).expect("json");
+            let kind = json["type"].as_str().expect("type tag");
+            assert!(
+                function.contains(&format!("'{kind}' {{")),
+                "the host has no branch for '{kind}'"
+            );
+        }
+        // Clearing sends $null, never ''.
+        assert!(function.contains("'null' { return $null }"));
+    }
+
     #[test]
     fn the_script_speaks_the_engines_protocol_version() {
         let text = script_text();
