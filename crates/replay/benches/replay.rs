@@ -1,1 +1,152 @@
-fn main() {}
+//! Exchange round trips and wall time of status, plan and verify against a replayed remote
+//! session at 150 ms a cmdlet: a large organization (200 partner relationships, 5,000
+//! mailboxes) beside a small one (2 partners). Prints `BENCH replay key=value ...` for
+//! tests/bench.sh and a table for people; never fails on a figure.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use fedshare_engine::network::NetworkChoice;
+use fedshare_engine::verification::{self, VerifyRequest};
+use fedshare_engine::{status, workflow};
+use fedshare_replay::generate::{self, Size};
+use support::Replay;
+
+/// A remote PowerShell session's round trip per cmdlet.
+const LATENCY_MS: u64 = 150;
+
+#[derive(Debug, Default)]
+struct Figure {
+    round_trips: usize,
+    seconds: f64,
+    unexpected: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Figures {
+    status: Figure,
+    plan: Figure,
+    verify: Figure,
+}
+
+/// Answers every DNS question with NXDOMAIN at once, so verification's DNS views and partner
+/// discoveries cost nothing and the figures are Exchange's.
+fn nxdomain_resolver() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let addr = socket.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 12 {
+                continue;
+            }
+            let mut reply = buf[..n].to_vec();
+            reply[2] = 0x80 | (buf[2] & 0x01);
+            reply[3] = 0x83;
+            reply[6..12].fill(0);
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
+async fn measure<T, E: std::fmt::Display>(
+    r: &Replay,
+    what: &str,
+    run: impl std::future::Future<Output = Result<T, E>>,
+) -> Figure {
+    let mark = r.transcript().round_trips();
+    let started = Instant::now();
+    if let Err(e) = run.await {
+        eprintln!("replay bench: {what} failed: {e}");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let sent = r.transcript().since(mark);
+    Figure {
+        round_trips: sent.round_trips(),
+        seconds,
+        unexpected: sent.unexpected().iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+async fn organization(size: Size) -> Figures {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = generate::write_organization(dir.path(), size).expect("generated organization");
+    let r = Replay::start(&g.scenario, LATENCY_MS);
+    // The hello (opening the remote session) is not part of any figure.
+    if let Err(e) = r.session.connection().await {
+        eprintln!("replay bench: the replay host did not start: {e}");
+    }
+    let status = measure(&r, "status", status::read(&r.session)).await;
+    let plan_file = workflow::load_plan(&g.plan).expect("generated plan");
+    let plan = measure(&r, "plan", async {
+        workflow::preview(&r.session, &plan_file)
+            .await
+            .map(|(p, _)| {
+                if !p.steps.is_empty() {
+                    eprintln!("replay bench: the plan proposes {} step(s)", p.steps.len());
+                }
+            })
+    })
+    .await;
+    let request = VerifyRequest {
+        test_user: Some(g.test_user.clone()),
+        network: NetworkChoice {
+            resolvers: vec![nxdomain_resolver()],
+            extra_ca_pem: None,
+        },
+        ..VerifyRequest::default()
+    };
+    let verify = measure(
+        &r,
+        "verify",
+        verification::run(&r.session, &r.paths, &request, |_| {}),
+    )
+    .await;
+    Figures {
+        status,
+        plan,
+        verify,
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let small = runtime.block_on(organization(Size {
+        partners: 2,
+        mailboxes: 10,
+    }));
+    let large = runtime.block_on(organization(Size {
+        partners: 200,
+        mailboxes: 5_000,
+    }));
+    println!("\nreplayed Exchange 2013, {LATENCY_MS} ms a cmdlet: round trips and wall time");
+    println!(
+        "{:<10} {:>22} {:>28}",
+        "", "2 partners, 10 mbx", "200 partners, 5,000 mbx"
+    );
+    let mut keys = Vec::new();
+    for (name, s, l) in [
+        ("status", &small.status, &large.status),
+        ("plan", &small.plan, &large.plan),
+        ("verify", &small.verify, &large.verify),
+    ] {
+        println!(
+            "{name:<10} {:>10} rt {:>7.2} s {:>14} rt {:>8.2} s",
+            s.round_trips, s.seconds, l.round_trips, l.seconds
+        );
+        keys.push(format!("small_{name}_rt={}", s.round_trips));
+        keys.push(format!("small_{name}_s={:.2}", s.seconds));
+        keys.push(format!("large_{name}_rt={}", l.round_trips));
+        keys.push(format!("large_{name}_s={:.2}", l.seconds));
+        for u in s.unexpected.iter().chain(&l.unexpected) {
+            println!("  {name}: the scenario did not expect `{u}`");
+        }
+    }
+    println!("BENCH replay {}", keys.join(" "));
+    // Let the hosts' last answers drain before the runtime drops the sessions.
+    std::thread::sleep(Duration::from_millis(50));
+}

@@ -6,7 +6,7 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use fedshare_exchange::protocol::{HelloReply, HostMessage, PROTOCOL_VERSION};
+use fedshare_exchange::protocol::{HelloReply, HostMessage, HostReply, PROTOCOL_VERSION};
 use fedshare_exchange::Invocation;
 use serde_json::{json, Value};
 
@@ -97,7 +97,7 @@ pub fn serve(
     }
     write_line(
         &mut output,
-        &serde_json::to_value(hello).map_err(|e| io(e.into()))?,
+        &serde_json::to_value(HostReply::Hello(hello)).map_err(|e| io(e.into()))?,
     )
     .map_err(io)?;
     for line in lines {

@@ -1,0 +1,305 @@
+//! Status, plan, apply, verify and undo through the engine's production path for a real
+//! organization (a RemotePowerShell profile, the shell protocol, the CLIXML reader, Exchange's
+//! rules) against what a real Exchange 2013 answers, replayed by `fedshare-replay-host`.
+//! Every test also fails on any invocation the scenario does not expect, listing them.
+
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+
+use fedshare_engine::network::NetworkChoice;
+use fedshare_engine::verification::{self, VerifyRequest};
+use fedshare_engine::{status, workflow};
+use fedshare_model::{AcceptedDomainType, CheckStatus, FederatedDomainState, FreeBusyAccessLevel};
+use fedshare_plan::ApplyOptions;
+use support::{scenario_dir, Replay};
+
+fn step_ids(plan: &fedshare_plan::Plan) -> Vec<&str> {
+    plan.steps.iter().map(|s| s.id.as_str()).collect()
+}
+
+/// A DNS server on loopback that says "no such name" to every question, so verification's
+/// DNS views and partner discovery end at once instead of reaching the Internet.
+fn nxdomain_resolver() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let addr = socket.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 12 {
+                continue;
+            }
+            let mut reply = buf[..n].to_vec();
+            reply[2] = 0x80 | (buf[2] & 0x01); // QR, keep RD
+            reply[3] = 0x80 | 0x03; // RA, NXDOMAIN
+            reply[6..12].fill(0); // no answer, authority or additional records
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_empty_organization_is_read_federated_verified_and_undone() {
+    let dir = scenario_dir("empty");
+    let r = Replay::start(&dir.join("scenario.toml"), 0);
+
+    let org = status::read(&r.session)
+        .await
+        .expect("status reads real shapes");
+    r.sent_since(0, "status");
+    assert_eq!(org.organization_name, "Contoso");
+    assert!(!org.is_lab);
+    assert_eq!(org.exchange_version, "Version 15.0 (Build 1497.2)");
+    assert!(org.federation_trust.is_none());
+    assert!(!org.organization_identifier.enabled);
+    assert!(org.organization_identifier.domains.is_empty());
+    let types: Vec<(&str, AcceptedDomainType)> = org
+        .accepted_domains
+        .iter()
+        .map(|d| (d.domain_name.as_str(), d.domain_type))
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            ("contoso.com", AcceptedDomainType::Authoritative),
+            ("sales.contoso.com", AcceptedDomainType::Authoritative),
+            ("*.partners.contoso.com", AcceptedDomainType::InternalRelay),
+        ]
+    );
+    assert!(org.accepted_domains[0].default);
+    assert_eq!(org.sharing_policies.len(), 1);
+    let default = &org.sharing_policies[0];
+    assert!(default.default && default.enabled);
+    assert_eq!(
+        default.domains,
+        vec![
+            "Anonymous:CalendarSharingFreeBusyReviewer",
+            "*:CalendarSharingFreeBusySimple"
+        ]
+    );
+
+    let plan = workflow::load_plan(&dir.join("plan.toml")).expect("plan file");
+    let mark = r.transcript().round_trips();
+    let (planned, _) = workflow::preview(&r.session, &plan).await.expect("plan");
+    r.sent_since(mark, "plan");
+    assert_eq!(
+        step_ids(&planned),
+        vec![
+            "trust.certificate",
+            "trust.create",
+            "trust.refresh-metadata",
+            "orgid.set"
+        ]
+    );
+
+    let mark = r.transcript().round_trips();
+    workflow::apply(&r.session, &r.paths, &plan, ApplyOptions::default(), |_| {})
+        .await
+        .expect("apply");
+    let sent = r.sent_since(mark, "apply");
+    let writes = sent.writes();
+    assert_eq!(writes.len(), 4, "{writes:#?}");
+    assert!(writes[0].starts_with(
+        "New-ExchangeCertificate -FriendlyName 'Exchange Delegation Federation' -DomainName @('contoso.com') -Services 'Federation' -KeySize 2048 -PrivateKeyExportable $true -SubjectKeyIdentifier '"
+    ));
+    assert_eq!(
+        writes[1..],
+        [
+            // The thumbprint captured from New-ExchangeCertificate's CLIXML output.
+            "New-FederationTrust -Name 'Microsoft Federation Gateway' -Thumbprint '8A3D2C1B0F9E8D7C6B5A49382716F5E4D3C2B1A0'",
+            "Set-FederationTrust -Identity 'Microsoft Federation Gateway' -RefreshMetadata",
+            "Set-FederatedOrganizationIdentifier -DelegationFederationTrust 'Microsoft Federation Gateway' -AccountNamespace 'contoso.com' -Enabled $true",
+        ]
+    );
+
+    let mark = r.transcript().round_trips();
+    let checks = workflow::verify(&r.session, &plan).await.expect("verify");
+    r.sent_since(mark, "verify");
+    for c in &checks {
+        assert_eq!(c.status, CheckStatus::Pass, "{}: {:?}", c.id, c.evidence);
+    }
+    let org = status::read(&r.session).await.expect("status after apply");
+    let trust = org.federation_trust.expect("the trust is read");
+    assert_eq!(
+        trust
+            .org_certificate
+            .expect("certificate from its text form")
+            .thumbprint,
+        "8A3D2C1B0F9E8D7C6B5A49382716F5E4D3C2B1A0"
+    );
+    assert_eq!(
+        org.organization_identifier.account_namespace.as_deref(),
+        Some("FYDIBOHF25SPDLT.contoso.com")
+    );
+
+    let mark = r.transcript().round_trips();
+    workflow::undo(
+        &r.session,
+        &r.paths,
+        &plan,
+        workflow::UndoOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect("undo");
+    let sent = r.sent_since(mark, "undo");
+    assert_eq!(
+        sent.writes(),
+        vec![
+            "Remove-FederatedDomain -DomainName 'contoso.com' -Confirm:$false",
+            "Remove-FederationTrust -Identity 'Microsoft Federation Gateway' -Confirm:$false",
+        ]
+    );
+    let org = status::read(&r.session).await.expect("status after undo");
+    assert!(org.federation_trust.is_none());
+    r.sent_since(0, "the whole run");
+}
+
+#[tokio::test]
+async fn a_federated_organization_reads_as_it_is_and_verifies() {
+    let r = Replay::start(&scenario_dir("federated").join("scenario.toml"), 0);
+
+    let org = status::read(&r.session).await.expect("status");
+    r.sent_since(0, "status");
+    let trust = org.federation_trust.as_ref().expect("trust");
+    assert_eq!(trust.name, "Microsoft Federation Gateway");
+    let cert = trust
+        .org_certificate
+        .as_ref()
+        .expect("OrgCertificate from its text form");
+    assert_eq!(cert.thumbprint, "8A3D2C1B0F9E8D7C6B5A49382716F5E4D3C2B1A0");
+    assert!(cert.subject.contains("CN=Federation"), "{cert:?}");
+    assert!(org.organization_identifier.enabled);
+    let states: Vec<(&str, FederatedDomainState)> = org
+        .organization_identifier
+        .domains
+        .iter()
+        .map(|d| (d.domain.as_str(), d.state))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("contoso.com", FederatedDomainState::Active),
+            ("sales.contoso.com", FederatedDomainState::PendingActivation),
+        ]
+    );
+
+    // A real profile's first plan is the organization as it is: nothing to do.
+    let mark = r.transcript().round_trips();
+    let plan = workflow::current_plan(&r.paths, &r.session)
+        .await
+        .expect("adopted plan");
+    let (planned, _) = workflow::preview(&r.session, &plan).await.expect("plan");
+    r.sent_since(mark, "plan");
+    assert!(planned.steps.is_empty(), "{:?}", step_ids(&planned));
+
+    let mark = r.transcript().round_trips();
+    let request = VerifyRequest {
+        test_user: Some("alexw@contoso.com".into()),
+        network: NetworkChoice {
+            resolvers: vec![nxdomain_resolver()],
+            extra_ca_pem: None,
+        },
+        ..VerifyRequest::default()
+    };
+    let run = verification::run(&r.session, &r.paths, &request, |_| {})
+        .await
+        .expect("verify");
+    r.sent_since(mark, "verify");
+    let status_of = |id: &str| {
+        run.results
+            .iter()
+            .find(|c| c.result.id == id)
+            .map(|c| c.result.status)
+            .unwrap_or_else(|| panic!("no check {id}"))
+    };
+    assert_eq!(status_of("trust.present"), CheckStatus::Pass);
+    assert_eq!(status_of("trust.certificate-store"), CheckStatus::Pass);
+    assert_eq!(status_of("domain.active:contoso.com"), CheckStatus::Pass);
+    assert_ne!(
+        status_of("domain.active:sales.contoso.com"),
+        CheckStatus::Pass
+    );
+    assert_eq!(
+        status_of("test-federationtrust.TokenValidation"),
+        CheckStatus::Pass
+    );
+}
+
+#[tokio::test]
+async fn a_partner_relationship_and_assigned_policies_change_and_undo_with_null() {
+    let dir = scenario_dir("partners");
+    let r = Replay::start(&dir.join("scenario.toml"), 0);
+
+    let org = status::read(&r.session).await.expect("status");
+    r.sent_since(0, "status");
+    let rel = &org.organization_relationships[0];
+    assert_eq!(rel.name, "Fabrikam");
+    assert_eq!(rel.domain_names, vec!["fabrikam.com"]);
+    assert_eq!(
+        rel.free_busy_access_level,
+        FreeBusyAccessLevel::AvailabilityOnly
+    );
+    assert_eq!(
+        rel.target_application_uri.as_deref(),
+        Some("FYDIBOHF25SPDLT.fabrikam.com")
+    );
+    assert_eq!(rel.free_busy_access_scope, None);
+    let policy = org
+        .sharing_policies
+        .iter()
+        .find(|p| p.name == "Fabrikam")
+        .expect("policy");
+    assert_eq!(
+        policy.domains,
+        vec!["fabrikam.com:CalendarSharingFreeBusyDetail, ContactsSharing"]
+    );
+
+    let plan = workflow::load_plan(&dir.join("plan.toml")).expect("plan file");
+    let mark = r.transcript().round_trips();
+    let (planned, _) = workflow::preview(&r.session, &plan).await.expect("plan");
+    r.sent_since(mark, "plan");
+    assert_eq!(
+        step_ids(&planned),
+        vec!["relationship:Fabrikam", "policy.assign:Fabrikam"]
+    );
+
+    let mark = r.transcript().round_trips();
+    workflow::apply(&r.session, &r.paths, &plan, ApplyOptions::default(), |_| {})
+        .await
+        .expect("apply");
+    assert_eq!(
+        r.sent_since(mark, "apply").writes(),
+        vec![
+            "Set-OrganizationRelationship -Identity 'Fabrikam' -FreeBusyAccessLevel 'LimitedDetails'",
+            "Set-Mailbox -Identity 'contoso.com/Users/Lidia Holloway' -SharingPolicy 'Fabrikam'",
+        ]
+    );
+
+    let mark = r.transcript().round_trips();
+    let checks = workflow::verify(&r.session, &plan).await.expect("verify");
+    r.sent_since(mark, "verify");
+    for c in &checks {
+        assert_eq!(c.status, CheckStatus::Pass, "{}: {:?}", c.id, c.evidence);
+    }
+
+    let mark = r.transcript().round_trips();
+    workflow::undo(
+        &r.session,
+        &r.paths,
+        &plan,
+        workflow::UndoOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect("undo");
+    assert_eq!(
+        r.sent_since(mark, "undo").writes(),
+        vec![
+            "Set-Mailbox -Identity 'contoso.com/Users/Lidia Holloway' -SharingPolicy $null",
+            "Set-OrganizationRelationship -Identity 'Fabrikam' -FreeBusyAccessLevel 'AvailabilityOnly'",
+        ]
+    );
+    r.sent_since(0, "the whole run");
+}
