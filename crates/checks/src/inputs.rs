@@ -15,6 +15,7 @@ use fedshare_dns::{
 };
 use fedshare_exchange::Invocation;
 use fedshare_model::exchange_output::certificate::exchange_certificate;
+use fedshare_model::exchange_output::vdir::virtual_directory;
 use fedshare_model::{CertificateRef, ExchangeCertificate, OrgState, VirtualDirectory};
 use fedshare_plan::snapshot::{read_org, DomainProof};
 use fedshare_plan::{OrgIdentity, Shell};
@@ -239,29 +240,6 @@ fn text(v: &Value, key: &str) -> String {
     }
 }
 
-fn flag(v: &Value, keys: &[&str]) -> bool {
-    keys.iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_bool))
-        .unwrap_or(false)
-}
-
-fn parse_vdir(v: &Value) -> VirtualDirectory {
-    VirtualDirectory {
-        identity: text(v, "Identity"),
-        server: text(v, "Server"),
-        external_url: v
-            .get("ExternalUrl")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        // Exchange spells it WSSecurityAuthentication; accept the model's casing too.
-        ws_security_authentication: flag(
-            v,
-            &["WSSecurityAuthentication", "WsSecurityAuthentication"],
-        ),
-        windows_authentication: flag(v, &["WindowsAuthentication"]),
-    }
-}
-
 /// Every certificate, or why one could not be read (never a silently shorter list, which the
 /// checks would take for a missing certificate).
 fn parse_certificates(o: Observed<Vec<Value>>) -> Observed<Vec<ExchangeCertificate>> {
@@ -480,7 +458,7 @@ async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
         let o = step(cmdlet, invoke(shell, &Invocation::new(cmdlet)).await);
         vdirs.push(VdirObservation {
             kind,
-            vdirs: map(o, |v| v.iter().map(parse_vdir).collect()),
+            vdirs: map(o, |v| v.iter().map(virtual_directory).collect()),
         });
     }
     let proofs = read_proofs(shell, domains, trust.value().is_some_and(|t| !t.is_empty())).await;

@@ -97,6 +97,17 @@ fn web_services_virtual_directory_reads_urls_and_ws_security() {
     );
     assert_eq!(vdir["ExternalUrl"], Value::Null);
     assert_eq!(vdir["Identity"], "SOLO-E16A\\EWS (Default Web Site)");
+    let typed = fedshare_model::exchange_output::vdir::virtual_directory(vdir);
+    assert_eq!(
+        typed,
+        fedshare_model::VirtualDirectory {
+            identity: "SOLO-E16A\\EWS (Default Web Site)".into(),
+            server: "SOLO-E16A".into(),
+            external_url: None,
+            ws_security_authentication: true,
+            windows_authentication: true,
+        }
+    );
 }
 
 #[test]

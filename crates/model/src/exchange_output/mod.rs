@@ -30,6 +30,7 @@
 
 pub mod certificate;
 pub mod domain;
+pub mod vdir;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
