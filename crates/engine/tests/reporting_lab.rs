@@ -34,6 +34,17 @@ async fn reports_from_the_federated_lab() {
     let dir = tempfile::tempdir().expect("tempdir");
     let paths = AppPaths::under(dir.path().to_path_buf());
     let exe = std::env::current_exe().expect("test binary");
+    // More mailboxes than Get-Mailbox returns by default (1000): the counts must cover all.
+    let mut world = fedshare_lab::admin::init(&paths.lab_dir, false, 0).expect("lab world");
+    for i in 0..1200 {
+        world.mailboxes.push(fedshare_model::Mailbox {
+            identity: format!("User {i:04}"),
+            primary_smtp_address: format!("user{i:04}@contoso.com"),
+            sharing_policy: None,
+        });
+    }
+    let mailboxes = world.mailboxes.len() as u64;
+    world.save(&paths.lab_dir).expect("save the lab world");
     let session = Session::new(Profile::lab(), paths.clone(), exe);
     let plan = workflow::current_plan(&paths, &session)
         .await
@@ -68,6 +79,9 @@ async fn reports_from_the_federated_lab() {
         "{}",
         input.undo_script
     );
+    let counted: u64 = input.policy_assignments.values().sum();
+    assert_eq!(counted, mailboxes, "{:?}", input.policy_assignments);
+    assert_eq!(input.policy_assignments.get("Fabrikam"), Some(&2));
     let domains = reporting::partner_domains(&input.state);
     assert!(domains.iter().any(|d| d == "fabrikam.com"), "{domains:?}");
     assert_eq!(
