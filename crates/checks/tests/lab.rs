@@ -292,10 +292,25 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
         CheckStatus::Failure,
     );
 
-    // metadata-stale: refreshed two months ago, and Test-FederationTrust says so.
+    // metadata-stale: the broker signs with a certificate the trust does not hold; the live
+    // metadata (fetched over the lab's HTTPS) says which, and Test-FederationTrust agrees.
     let (_, results) = broken(&world, Break::MetadataStale).verify().await;
     assert_status(&results, "trust.metadata-fresh", CheckStatus::Failure);
-    assert!(evidence_text(find(&results, "trust.metadata-fresh")).contains("62 days ago"));
+    let fresh = find(&results, "trust.metadata-fresh");
+    let rows = &fresh.evidence[0];
+    assert!(
+        rows.actual
+            .contains(&fedshare_lab::gateway::ORIGINAL.thumbprint()),
+        "{rows:?}"
+    );
+    assert!(
+        rows.expected
+            .contains(&fedshare_lab::gateway::ROTATED.thumbprint()),
+        "{rows:?}"
+    );
+    assert!(rows.expected.contains("FederationMetadata.xml"), "{rows:?}");
+    let commands = &fresh.fix.as_ref().unwrap().commands;
+    assert!(commands[0].ends_with("-RefreshMetadata"), "{commands:?}");
     assert_status(
         &results,
         "test-federationtrust.FederationMetadata",

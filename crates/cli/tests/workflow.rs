@@ -41,7 +41,6 @@ fn normalized_status(data: &Path) -> Value {
             "OrgNextCertificate",
             "OrgPrevCertificate",
             "ApplicationIdentifier",
-            "MetadataRefreshed",
         ] {
             trust.remove(volatile);
         }

@@ -9,6 +9,7 @@ mod compare;
 pub mod discovery;
 pub mod error;
 pub mod lookup;
+pub mod metadata;
 pub mod probe;
 pub mod propagation;
 pub mod publish;

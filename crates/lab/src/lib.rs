@@ -22,6 +22,7 @@ pub mod cmdlets;
 pub mod crypto;
 pub mod error;
 pub mod fedinfo;
+pub mod gateway;
 pub mod host;
 pub mod live;
 pub mod network;

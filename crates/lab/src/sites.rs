@@ -77,12 +77,18 @@ pub fn extra_hosts(world: &World, sites: &[PartnerSite]) -> Vec<String> {
             }
         }
     }
+    // The trust broker's metadata host, which the checks fetch as Exchange does.
+    hosts.push(crate::gateway::METADATA_HOST.to_owned());
     hosts
 }
 
 /// Puts the current answer of every table-backed site into the table (or removes it when the
 /// organization is not federated).
 pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable) {
+    table.set_metadata(
+        crate::gateway::METADATA_HOST,
+        crate::gateway::metadata_document(world),
+    );
     let own = own_domains(world);
     let own_info = own_answer(world).map(|a| info_of(&a));
     let own_server = ServerSettings {
@@ -220,7 +226,10 @@ mod tests {
             "no zone, no site"
         );
         assert!(!sites.iter().any(|s| s.domain == "contoso-relay.com"));
-        assert_eq!(extra_hosts(&world, &sites), ["mail.contoso.com"]);
+        assert_eq!(
+            extra_hosts(&world, &sites),
+            ["mail.contoso.com", crate::gateway::METADATA_HOST]
+        );
     }
 
     #[test]

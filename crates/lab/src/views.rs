@@ -81,15 +81,6 @@ pub fn effective_vdir(world: &World, vdir: &VirtualDirectory) -> VirtualDirector
     vdir
 }
 
-/// The trust's metadata time as reported: two months old when the metadata is stale.
-pub fn effective_metadata_refreshed(world: &World, stored: &str, now: OffsetDateTime) -> String {
-    if world.has_break(Break::MetadataStale) {
-        crate::timefmt::rfc3339(now - time::Duration::days(62))
-    } else {
-        stored.to_owned()
-    }
-}
-
 pub fn effective_relationships(world: &World) -> Vec<Relationship> {
     let mut rels = world.organization_relationships.clone();
     if world.has_break(Break::DuplicateDomain) {

@@ -85,8 +85,12 @@ pub struct Trust {
     pub token_issuer_epr: String,
     pub token_issuer_metadata_epr: String,
     pub token_issuer_type: String,
-    /// RFC 3339 time of the last metadata download.
-    pub metadata_refreshed: String,
+    /// Thumbprints of the broker's signing certificates as the last metadata download found
+    /// them (`TokenIssuerCertificate`, `TokenIssuerPrevCertificate`).
+    #[serde(default)]
+    pub token_issuer_certificate: Option<String>,
+    #[serde(default)]
+    pub token_issuer_prev_certificate: Option<String>,
 }
 
 /// The federated organization identifier (OrgID).
@@ -449,7 +453,8 @@ impl World {
     }
 
     /// A new trust as `New-FederationTrust` writes it with the default provisioner.
-    pub fn new_trust(name: &str, thumbprint: &str, now: &str) -> Trust {
+    /// The broker's certificates are filled by the metadata download ([`crate::gateway::refresh`]).
+    pub fn new_trust(name: &str, thumbprint: &str) -> Trust {
         Trust {
             name: name.to_owned(),
             application_identifier: None,
@@ -462,7 +467,8 @@ impl World {
             token_issuer_epr: BUSINESS_TOKEN_EPR.into(),
             token_issuer_metadata_epr: METADATA_EPR.into(),
             token_issuer_type: "LiveId".into(),
-            metadata_refreshed: now.to_owned(),
+            token_issuer_certificate: None,
+            token_issuer_prev_certificate: None,
         }
     }
 }

@@ -182,6 +182,11 @@ pub fn initial_zones(partners_extra: usize) -> Vec<Zone> {
             "office365.com",
             vec![rec("outlook.office365.com", "A", LOOPBACK)],
         ),
+        // The trust broker publishes its federation metadata here (TokenIssuerMetadataEpr).
+        Zone::new(
+            "microsoftonline-p.com",
+            vec![rec(crate::gateway::METADATA_HOST, "A", LOOPBACK)],
+        ),
     ];
     for n in 1..=partners_extra {
         let origin = partner_domain(n);
@@ -219,7 +224,8 @@ mod tests {
         );
         assert!(resolves(&zones, "autodiscover.partner002.example"));
         assert!(resolves(&zones, "outlook.office365.com"));
-        assert_eq!(zones.len(), 9);
+        assert!(resolves(&zones, crate::gateway::METADATA_HOST));
+        assert_eq!(zones.len(), 10);
         for zone in &zones {
             assert!(
                 zone.records.iter().all(|r| zone.contains_name(&r.name)),

@@ -139,6 +139,8 @@ pub struct ServerSettings {
 pub struct FederationInfoTable {
     answers: Arc<RwLock<HashMap<String, FederationInfo>>>,
     servers: Arc<RwLock<HashMap<String, ServerSettings>>>,
+    /// Federation metadata documents by lowercase host (the trust broker's).
+    metadata: Arc<RwLock<HashMap<String, String>>>,
 }
 
 impl FederationInfoTable {
@@ -171,6 +173,21 @@ impl FederationInfoTable {
         if let Ok(mut table) = self.servers.write() {
             table.insert(domain.to_ascii_lowercase(), settings);
         }
+    }
+
+    /// Serves `document` as the federation metadata of `host` (the trust broker's
+    /// `/FederationMetadata/2006-12/FederationMetadata.xml`).
+    pub fn set_metadata(&self, host: &str, document: String) {
+        if let Ok(mut table) = self.metadata.write() {
+            table.insert(host.to_ascii_lowercase(), document);
+        }
+    }
+
+    pub fn metadata(&self, host: &str) -> Option<String> {
+        self.metadata
+            .read()
+            .ok()
+            .and_then(|t| t.get(&host.to_ascii_lowercase()).cloned())
     }
 
     /// The settings of `domain`'s servers; Exchange's defaults and the real time when none

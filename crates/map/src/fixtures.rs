@@ -46,7 +46,6 @@ fn trust() -> FederationTrust {
                 .into(),
         token_issuer_type: "LiveId".into(),
         namespace_provisioner: "LiveDomainServices2".into(),
-        metadata_refreshed: Some("2025-11-25T06:00:00Z".into()),
     }
 }
 

@@ -325,13 +325,7 @@ fn trust_node(trust: Option<&FederationTrust>, m: &Matched) -> Node {
             "ApplicationUri",
             trust.application_uri.clone().unwrap_or_default(),
         ),
-        detail(
-            "Metadata refreshed",
-            trust
-                .metadata_refreshed
-                .clone()
-                .unwrap_or_else(|| "(unknown)".into()),
-        ),
+        detail("Metadata", trust.token_issuer_metadata_epr.clone()),
     ];
     let subtitle = match &trust.org_certificate {
         Some(cert) => {

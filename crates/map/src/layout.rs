@@ -287,12 +287,7 @@ pub fn layout(graph: &Graph, opts: &LayoutOptions) -> Layout {
     let mut left_bottom = TOP;
     let mut org_rect = None;
     if let Some(trust) = by_kind(NodeKind::Trust).next() {
-        let extra = trust
-            .details
-            .iter()
-            .find(|d| d.name == "Metadata refreshed")
-            .map(|d| format!("metadata refreshed {}", d.value));
-        let t = b.place(trust, MARGIN, TOP, LEFT_W, extra.as_slice());
+        let t = b.place(trust, MARGIN, TOP, LEFT_W, &[]);
         left_bottom = b.out.nodes[t].rect.bottom();
     }
     if let Some(org) = by_kind(NodeKind::Organization).next() {

@@ -110,9 +110,6 @@ pub struct FederationTrust {
     pub token_issuer_metadata_epr: String,
     pub token_issuer_type: String,
     pub namespace_provisioner: String,
-    /// RFC 3339 time the trust broker's metadata was last refreshed.
-    #[serde(default)]
-    pub metadata_refreshed: Option<String>,
 }
 
 /// The activation state Exchange reports per federated domain.

@@ -286,7 +286,6 @@ mod tests {
             token_issuer_metadata_epr: "https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml".into(),
             token_issuer_type: "MSO".into(),
             namespace_provisioner: "ExternalProcess".into(),
-            metadata_refreshed: None,
         }
     }
 

@@ -68,7 +68,8 @@ pub struct Trust {
     pub namespace_provisioner: String,
     pub certificate: Option<Certificate>,
     pub next_certificate: Option<Certificate>,
-    pub metadata_refreshed: Option<String>,
+    /// Where the trust downloads the broker's metadata (`TokenIssuerMetadataEpr`).
+    pub token_issuer_metadata_epr: String,
     pub status: CheckStatus,
 }
 
@@ -242,7 +243,7 @@ impl Report {
             namespace_provisioner: t.namespace_provisioner.clone(),
             certificate: t.org_certificate.as_ref().map(cert),
             next_certificate: t.org_next_certificate.as_ref().map(cert),
-            metadata_refreshed: t.metadata_refreshed.clone(),
+            token_issuer_metadata_epr: t.token_issuer_metadata_epr.clone(),
             status: node_status(&graph, "trust"),
         });
         let federated_domains = id

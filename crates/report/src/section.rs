@@ -125,7 +125,10 @@ fn trust(r: &Report) -> Block {
         ),
         ("Certificate", certificate(&t.certificate)),
         ("Next certificate", certificate(&t.next_certificate)),
-        ("Metadata last refreshed", opt(&t.metadata_refreshed)),
+        (
+            "Token issuer metadata",
+            Cell::Code(t.token_issuer_metadata_epr.clone()),
+        ),
     ])
 }
 

@@ -7,7 +7,7 @@ use fedshare_model::{
 };
 
 use crate::inputs::{Inputs, Observed};
-use crate::result::{check, conclude, days_until, doc, ev, fix, parse_time, ps};
+use crate::result::{check, conclude, days_until, doc, ev, fix, ps};
 
 const BUSINESS_ISSUER: &str = "urn:federation:MicrosoftOnline";
 const CONSUMER_ISSUER: &str = "uri:WindowsLiveID";
@@ -16,10 +16,6 @@ const METADATA_EPR: &str =
     "https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml";
 /// Renew well before expiry: the new proof TXT must replicate and every server needs the cert.
 const CERT_WARNING_DAYS: i64 = 60;
-/// Exchange polls the metadata daily (`MetadataPollInterval` = 1 day).
-const METADATA_WARNING_DAYS: i64 = 2;
-/// The broker rolls its signing certificate every few weeks; older metadata is likely stale.
-const METADATA_FAILURE_DAYS: i64 = 14;
 
 fn t(id: &str, title: &str, severity: Severity, explanation: &str, link: &str) -> CheckResult {
     check(
@@ -462,30 +458,56 @@ fn sts_certificate(inputs: &Inputs) -> CheckResult {
 fn metadata_fresh(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {
     let mut r = t(
         "trust.metadata-fresh",
-        "The trust broker's metadata was refreshed recently",
+        "The trust holds the broker's current signing certificate",
         Severity::Error,
-        "The broker rolls its signing certificates every few weeks. Exchange refreshes the metadata daily; when that stops (no outbound access as SYSTEM, Windows Server 2008 R2 without the scheduled task), token validation fails with 'Failed to validate delegation token'.",
+        "The broker rolls its signing certificate from time to time and publishes it in its federation metadata. Exchange downloads the metadata daily and keeps the certificate in the trust (TokenIssuerCertificate); when that stops (no outbound access as SYSTEM, Windows Server 2008 R2 without the scheduled task), token validation fails with 'Failed to validate delegation token'.",
         doc::MANAGE_TRUST,
     );
+    let held: Vec<&str> = [&inputs.sts_certificate, &inputs.sts_prev_certificate]
+        .into_iter()
+        .flatten()
+        .map(|c| c.thumbprint.as_str())
+        .collect();
     let stale_event = inputs.trust_test.value().and_then(|events| {
         events
             .iter()
             .find(|e| e.id == "FederationMetadata" && e.kind.eq_ignore_ascii_case("Error"))
     });
-    let days = trust
-        .metadata_refreshed
-        .as_deref()
-        .and_then(|m| parse_time(m).map(|_| m))
-        .and_then(|m| days_until(m, &inputs.taken_at));
-    r.evidence.push(ev(
-        "Get-FederationTrust.MetadataRefreshed",
-        match (&trust.metadata_refreshed, days) {
-            (Some(m), Some(d)) => format!("{m} ({d} days ago)"),
-            (Some(m), None) => m.clone(),
-            (None, _) => "(unknown)".into(),
-        },
-        format!("within {METADATA_WARNING_DAYS} days (MetadataPollInterval 1 day)"),
-    ));
+    let actual = format!(
+        "TokenIssuerCertificate {}, TokenIssuerPrevCertificate {}",
+        thumbprint_or_none(inputs.sts_certificate.as_ref()),
+        thumbprint_or_none(inputs.sts_prev_certificate.as_ref()),
+    );
+    let current = match &inputs.metadata {
+        Observed::Ok { value } => {
+            let published: Vec<&str> = value
+                .signing_certificates
+                .iter()
+                .map(|c| c.thumbprint.as_str())
+                .collect();
+            r.evidence.push(ev(
+                "Get-FederationTrust (the trust's copies)",
+                actual,
+                format!(
+                    "the signing certificate in {}: {}",
+                    value.url,
+                    published.join(", ")
+                ),
+            ));
+            Some(
+                held.iter()
+                    .any(|h| published.iter().any(|p| p.eq_ignore_ascii_case(h))),
+            )
+        }
+        other => {
+            r.evidence.push(ev(
+                format!("Federation metadata {}", trust.token_issuer_metadata_epr),
+                other.problem().unwrap_or_default(),
+                "fetched over https with a verified certificate",
+            ));
+            None
+        }
+    };
     if let Some(e) = stale_event {
         r.evidence.push(ev(
             "Test-FederationTrust FederationMetadata",
@@ -493,22 +515,23 @@ fn metadata_fresh(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {
             "Success",
         ));
     }
-    let fixes = fix(
-        "Refresh the metadata now (run it twice), and schedule a daily refresh.",
-        &[
-            format!("Set-FederationTrust -Identity {} -RefreshMetadata", ps(&trust.name)),
-            "Get-FederationTrust | Set-FederationTrust -RefreshMetadata   # as a daily scheduled task".into(),
-        ],
-    );
-    r.status = match (stale_event, days) {
-        (Some(_), _) => CheckStatus::Failure,
-        (None, Some(d)) if d > METADATA_FAILURE_DAYS => CheckStatus::Failure,
-        (None, Some(d)) if d > METADATA_WARNING_DAYS => CheckStatus::Warning,
-        (None, Some(_)) => CheckStatus::Pass,
+    r.status = match (current, stale_event) {
+        (Some(false), _) | (None, Some(_)) => CheckStatus::Failure,
+        (Some(true), _) => CheckStatus::Pass,
         (None, None) => CheckStatus::NotChecked,
     };
-    if matches!(r.status, CheckStatus::Failure | CheckStatus::Warning) {
-        r.fix = Some(fixes);
+    if r.status == CheckStatus::Failure {
+        r.fix = Some(fix(
+            "Download the broker's metadata again (run it twice), and schedule a daily refresh.",
+            &[
+                format!("Set-FederationTrust -Identity {} -RefreshMetadata", ps(&trust.name)),
+                "Get-FederationTrust | Set-FederationTrust -RefreshMetadata   # as a daily scheduled task".into(),
+            ],
+        ));
     }
     r
+}
+
+fn thumbprint_or_none(cert: Option<&CertificateRef>) -> &str {
+    cert.map_or("(none)", |c| c.thumbprint.as_str())
 }

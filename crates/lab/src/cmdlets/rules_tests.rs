@@ -297,13 +297,45 @@ fn refresh_metadata_repairs_stale_metadata() {
     assert!(events
         .iter()
         .any(|e| e["EventId"] == 1108 && e["Type"] == "Error"));
+    // The break rolled the broker's certificate over; the trust still holds the old one.
+    let trust = ok(&mut s, inv("Get-FederationTrust")).output[0].clone();
+    let original = crate::gateway::ORIGINAL.thumbprint();
+    assert!(
+        trust["TokenIssuerCertificate"]
+            .to_string()
+            .contains(&original),
+        "{trust}"
+    );
     ok(
         &mut s,
         inv("Set-FederationTrust")
             .string("Identity", TRUST)
             .switch("RefreshMetadata"),
     );
-    assert!(!s.world.has_break(Break::MetadataStale));
+    // The download takes the new certificate and keeps the old one as the previous.
+    let trust = ok(&mut s, inv("Get-FederationTrust")).output[0].clone();
+    let rotated = crate::gateway::ROTATED.thumbprint();
+    assert!(
+        trust["TokenIssuerCertificate"]
+            .to_string()
+            .contains(&rotated),
+        "{trust}"
+    );
+    assert!(
+        trust["TokenIssuerPrevCertificate"]
+            .to_string()
+            .contains(&original),
+        "{trust}"
+    );
+    assert!(!trust.to_string().contains("MetadataRefreshed"), "{trust}");
+    let events = ok(
+        &mut s,
+        inv("Test-FederationTrust").string("UserIdentity", "alexw@contoso.com"),
+    )
+    .output;
+    assert!(events
+        .iter()
+        .any(|e| e["EventId"] == 1108 && e["Type"] == "Success"));
 }
 
 #[test]

@@ -95,7 +95,8 @@ pub fn test_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value
         "Success",
         format!("Federation trust \"{}\" is configured.", trust.name),
     ));
-    let stale = ctx.world.has_break(crate::breaks::Break::MetadataStale);
+    // Step 3: the trust's copies of the broker's certificates against its live metadata.
+    let stale = !crate::gateway::trust_is_current(ctx.world, &trust);
     out.push(if stale {
         event("FederationMetadata", 1108, "Error", "The federation trust contains outdated certificates published by the Security Token Service. Run Set-FederationTrust -RefreshMetadata.")
     } else {

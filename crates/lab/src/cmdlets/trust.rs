@@ -5,19 +5,11 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use super::params::Args;
-use super::{errors, parse_time, rfc3339, unify_thumbprint, Ctx};
-use crate::breaks::Break;
+use super::{errors, parse_time, unify_thumbprint, Ctx};
 use crate::crypto;
+use crate::gateway;
 use crate::views;
 use crate::world::{Trust, World};
-
-/// The trust broker's token-signing certificate as the lab's metadata describes it.
-const STS_THUMBPRINT: &str = "3FBB5C0E6A2F1B43D9C7A1E5F0B2D4C6E8A0B1C3";
-const STS_SUBJECT: &str = "CN=tokensigning.microsoftonline-p.com";
-const STS_NOT_AFTER: &str = "2030-06-30T00:00:00Z";
-const STS_NOT_BEFORE: &str = "2025-07-01T00:00:00Z";
-const STS_ISSUER: &str = "CN=tokensigning.microsoftonline-p.com";
-const STS_SERIAL: &str = "5A1D3E9F7C2B4E6A8D0F1B3C5E7A9D2F";
 
 /// Checks a federation certificate the way FederationCertificate.ValidateCertificate does,
 /// returning the unified thumbprint.
@@ -79,8 +71,6 @@ fn cert_ref(world: &World, thumbprint: Option<&String>, now: OffsetDateTime) -> 
 }
 
 pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Value {
-    let sts = json!({"Thumbprint": STS_THUMBPRINT, "NotAfter": STS_NOT_AFTER, "Subject": STS_SUBJECT,
-        "Issuer": STS_ISSUER, "NotBefore": STS_NOT_BEFORE, "SerialNumber": STS_SERIAL});
     json!({
         "Name": t.name,
         "Identity": t.name,
@@ -97,8 +87,8 @@ pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Val
         "TokenIssuerEpr": t.token_issuer_epr,
         "TokenIssuerMetadataEpr": t.token_issuer_metadata_epr,
         "TokenIssuerType": t.token_issuer_type,
-        "TokenIssuerCertificate": sts,
-        "TokenIssuerPrevCertificate": Value::Null,
+        "TokenIssuerCertificate": sts_ref(t.token_issuer_certificate.as_deref()),
+        "TokenIssuerPrevCertificate": sts_ref(t.token_issuer_prev_certificate.as_deref()),
         "TokenIssuerCertReference": Value::Null,
         "TokenIssuerPrevCertReference": Value::Null,
         "PolicyReferenceUri": "EX_MBI_FED_SSL",
@@ -106,8 +96,19 @@ pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Val
         "MetadataEpr": Value::Null,
         "MetadataPutEpr": Value::Null,
         "WebRequestorRedirectEpr": Value::Null,
-        "MetadataRefreshed": views::effective_metadata_refreshed(world, &t.metadata_refreshed, now),
     })
+}
+
+/// A broker signing certificate the trust holds, as the trust reports it.
+fn sts_ref(thumbprint: Option<&str>) -> Value {
+    let Some(tp) = thumbprint else {
+        return Value::Null;
+    };
+    match gateway::by_thumbprint(tp) {
+        Some(c) => json!({"Thumbprint": tp, "NotAfter": c.not_after, "Subject": c.subject,
+            "Issuer": c.subject, "NotBefore": c.not_before, "SerialNumber": c.serial_number}),
+        None => json!({"Thumbprint": tp, "NotAfter": "", "Subject": ""}),
+    }
 }
 
 fn trust_index(world: &World, cmdlet: &str, identity: &str) -> Result<usize, ShellError> {
@@ -153,10 +154,12 @@ pub fn new_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
     }
     let thumbprint =
         validate_certificate(ctx.world, cmdlet, &args.required("Thumbprint")?, ctx.now)?;
-    let mut trust = World::new_trust(&name, &thumbprint, &rfc3339(ctx.now));
+    let mut trust = World::new_trust(&name, &thumbprint);
     if let Some(url) = args.string("MetadataUrl") {
         trust.token_issuer_metadata_epr = url;
     }
+    // New-FederationTrust downloads the broker's metadata before it writes the trust.
+    gateway::refresh(ctx.world, &mut trust);
     if skip {
         trust.namespace_provisioner = "ExternalProcess".into();
         trust.application_uri = Some(args.required("ApplicationUri")?);
@@ -211,9 +214,11 @@ pub fn set_federation_trust(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>
         ctx.world.federation_trusts[idx].token_issuer_metadata_epr = url;
     }
     if args.switch("RefreshMetadata") {
-        ctx.world.federation_trusts[idx].metadata_refreshed = rfc3339(ctx.now);
-        // Downloading the metadata again is exactly the fix for stale metadata.
-        ctx.world.breaks.retain(|b| *b != Break::MetadataStale);
+        // The broker's current signing certificate becomes the trust's; the break (the broker
+        // rolled its certificate over) stays, the trust has simply caught up with it.
+        let mut trust = ctx.world.federation_trusts[idx].clone();
+        gateway::refresh(ctx.world, &mut trust);
+        ctx.world.federation_trusts[idx] = trust;
     }
     if let Some(uri) = args.string("ApplicationUri") {
         ctx.world.federation_trusts[idx].application_uri = Some(uri);

@@ -25,6 +25,8 @@ pub(crate) const SVC_PATH: &str = "/autodiscover/autodiscover.svc";
 const SVC_WSSECURITY_PATH: &str = "/autodiscover/autodiscover.svc/wssecurity";
 const EWS_WSSECURITY_PATH: &str = "/ews/exchange.asmx/wssecurity";
 const UNAUTHENTICATED: &str = "Unauthenticated AutoDiscover request.";
+/// Where the trust broker publishes its WS-Federation metadata (lower case, as normalised).
+const METADATA_PATH: &str = "/federationmetadata/2006-12/federationmetadata.xml";
 
 /// Where GetFederationInformation answers come from.
 enum Source {
@@ -41,6 +43,11 @@ pub(crate) async fn handle(
 ) -> Result<Response<LabBody>, Infallible> {
     let host = request_host(&request);
     let path = normalised_path(request.uri().path());
+    if path == METADATA_PATH {
+        if let Some(document) = sites.table().metadata(&host) {
+            return Ok(text(StatusCode::OK, "text/xml; charset=utf-8", document));
+        }
+    }
     let response = match sites.role(&host) {
         Role::Autodiscover(site) => match &site.behaviour {
             PartnerBehaviour::Federated(info) => {

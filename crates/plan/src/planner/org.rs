@@ -96,19 +96,10 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
     s
 }
 
-/// Metadata fetched within the last hour (by New-FederationTrust or an earlier refresh) is
-/// current; refreshing again on resume would only repeat the step.
-fn recently_refreshed(snapshot: &Snapshot) -> bool {
-    let Some(at) = snapshot
-        .org
-        .federation_trust
-        .as_ref()
-        .and_then(|t| t.metadata_refreshed.as_deref())
-    else {
-        return false;
-    };
-    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-        .is_ok_and(|t| time::OffsetDateTime::now_utc() - t < time::Duration::hours(1))
+fn refresh_invocation(plan: &SharingPlan) -> Invocation {
+    Invocation::new("Set-FederationTrust")
+        .string("Identity", plan.trust.name.clone())
+        .switch("RefreshMetadata")
 }
 
 fn refresh_step(plan: &SharingPlan) -> Step {
@@ -118,11 +109,7 @@ fn refresh_step(plan: &SharingPlan) -> Step {
         "Refresh the federation metadata".into(),
         StepKind::FederationTrust,
     );
-    s.actions.push(Action::Invoke(
-        Invocation::new("Set-FederationTrust")
-            .string("Identity", name.clone())
-            .switch("RefreshMetadata"),
-    ));
+    s.actions.push(Action::Invoke(refresh_invocation(plan)));
     s.verification.push(Verification::Object {
         read: Invocation::new("Get-FederationTrust").string("Identity", name.clone()),
         expect: vec![("Name".into(), json!(name))],
@@ -231,16 +218,22 @@ pub(crate) fn orgid_steps(
             }
         }
     }
-    let orgid = orgid_step(plan, snapshot, steps)?;
+    let mut orgid = orgid_step(plan, snapshot, steps)?;
     let trust_created = steps.iter().any(|s| s.id == "trust.create");
-    // The broker metadata is refreshed once, before the OrgID is first configured.
+    // The broker metadata is refreshed before the OrgID is first configured (the documented
+    // order). The trust has no property saying when it was last downloaded, so with a trust
+    // that already exists the refresh opens the OrgID step itself: a resumed apply repeats it
+    // only together with the step it prepares, and refreshing twice is harmless.
     let first_configuration = orgid.as_ref().is_some_and(|o| {
         o.invocations()
             .first()
             .is_some_and(|i| i.get("AccountNamespace").is_some())
     });
-    if trust_created || (first_configuration && !recently_refreshed(snapshot)) {
+    if trust_created {
         steps.push(refresh_step(plan));
+    } else if let Some(o) = orgid.as_mut().filter(|_| first_configuration) {
+        o.actions
+            .insert(0, Action::Invoke(refresh_invocation(plan)));
     }
     steps.extend(orgid);
     for d in pending.iter().filter(|d| **d != plan.primary_domain) {

@@ -49,7 +49,6 @@ export const LAB_ORG: OrgState = {
     TokenIssuerMetadataEpr: 'https://nexus.microsoftonline-p.com/FederationMetadata/2006-12/FederationMetadata.xml',
     TokenIssuerType: 'LiveId',
     NamespaceProvisioner: 'LiveDomainServices2',
-    MetadataRefreshed: '2025-11-20T06:00:00Z',
   },
   OrganizationIdentifier: {
     Enabled: true,
