@@ -60,6 +60,9 @@ pub enum EngineError {
     #[error("'{0}' is not an address: use ADDR, ADDR:PORT, HOST or HOST:PORT")]
     BadAddress(String),
 
+    #[error("the lab network could not be started in this process ({0}); start it with `fedshare lab serve` in another terminal and run the command again")]
+    LabNetwork(String),
+
     #[error("'{0}' is not a domain name: type the partner's SMTP domain, e.g. fabrikam.com")]
     PartnerDomain(String),
 
@@ -93,6 +96,7 @@ impl ErrorCode for EngineError {
             EngineError::PlanNeedsOrganization { .. } => "engine.plan_needs_organization",
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
+            EngineError::LabNetwork(_) => "engine.lab_network",
             EngineError::PartnerDomain(_) => "engine.partner_domain",
             EngineError::UnexpectedOutput { .. } => "engine.unexpected_output",
             EngineError::Io { .. } => "engine.io",
@@ -122,6 +126,7 @@ impl ErrorCode for EngineError {
             | EngineError::ProfileStore { .. }
             | EngineError::NotLab
             | EngineError::BadAddress(_)
+            | EngineError::LabNetwork(_)
             | EngineError::PartnerDomain(_) => None,
         }
     }

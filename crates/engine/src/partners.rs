@@ -4,19 +4,24 @@
 
 use fedshare_dns::{Discoverer, PartnerDiscovery};
 
-use crate::network::{self, NetworkChoice};
+use crate::network::{Network, NetworkChoice};
 use crate::{EngineError, Session};
 
-/// Runs discovery for `domain` through the session's network view (the lab's DNS server and
-/// CA for the lab, the system's otherwise). A failed discovery is a result, not an error: its
-/// attempts say where it stopped.
+/// Runs discovery for `domain` in the session's world (see [`Network::of_session`]). A failed
+/// discovery is a result, not an error: its attempts say where it stopped.
 pub async fn discover(
     session: &Session,
     domain: &str,
     choice: &NetworkChoice,
 ) -> Result<PartnerDiscovery, EngineError> {
+    let network = Network::of_session(session, choice.clone()).await?;
+    discover_in(&network, domain).await
+}
+
+/// Runs discovery for `domain` in the world of `network`, which needs no Exchange shell.
+pub async fn discover_in(network: &Network, domain: &str) -> Result<PartnerDiscovery, EngineError> {
     let domain = normalise(domain)?;
-    let opts = network::discovery_options(session, choice).await?;
+    let opts = network.discovery_options()?;
     Ok(Discoverer::new(opts)?.discover(&domain).await)
 }
 

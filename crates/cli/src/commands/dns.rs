@@ -33,7 +33,9 @@ pub struct CheckArgs {
     /// authoritative walk, so the check is pinned to them.
     #[arg(long = "resolver", value_name = "ADDR:PORT")]
     pub resolvers: Vec<String>,
-    /// The proof from Get-FederatedDomainProof the TXT record must equal (repeatable: current, next).
+    /// The proof from Get-FederatedDomainProof the TXT record must equal (repeatable: current,
+    /// next). `dns check` does not connect to Exchange: without this option a real
+    /// organization's TXT record is only read, the lab's is compared with the lab's proofs.
     #[arg(long = "expect-proof", value_name = "PROOF")]
     pub proofs: Vec<String>,
     /// The host autodiscover.<domain> must lead to (your Internet-facing Client Access server).
@@ -82,11 +84,12 @@ pub fn parse_resolvers(list: &[String]) -> Result<Vec<SocketAddr>, EngineError> 
 }
 
 async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> {
-    let session = super::session(global)?;
+    // A DNS check needs no Exchange: no shell host is started, whatever the profile.
     let choice = super::network_choice(&args.resolvers, None)?;
-    let mut opts = network::check_options(&session, &choice).await?;
+    let network = super::standalone_network(global, choice).await?;
+    let mut opts = network.check_options()?;
     opts.expected_proofs = if args.proofs.is_empty() {
-        proofs_from_exchange(&session, &args.domain).await
+        lab_proofs(global, &args.domain)?
     } else {
         args.proofs
             .iter()
@@ -105,25 +108,24 @@ async fn check(global: &Global, args: CheckArgs) -> Result<Output, EngineError> 
     Ok(out)
 }
 
-/// The proofs Exchange expects for each certificate slot (Get-FederatedDomainProof), so the TXT
-/// record is compared exactly without the administrator copying strings. None without a trust.
-async fn proofs_from_exchange(
-    session: &fedshare_engine::Session,
-    domain: &str,
-) -> Vec<ExpectedProof> {
-    let read =
-        fedshare_exchange::Invocation::new("Get-FederatedDomainProof").string("DomainName", domain);
-    let Ok(rows) = session.invoke(&read).await else {
-        return Vec::new();
-    };
-    rows.iter()
+/// For the lab, the proofs it expects for each certificate slot (its Get-FederatedDomainProof,
+/// read in this process), so the TXT record is compared exactly. None for a real organization
+/// (that would need its shell: `--expect-proof` gives them) or without a trust.
+fn lab_proofs(global: &Global, domain: &str) -> Result<Vec<ExpectedProof>, EngineError> {
+    let paths = super::paths(global);
+    if !fedshare_engine::profiles::find(&paths, &global.profile)?.is_lab() {
+        return Ok(Vec::new());
+    }
+    let rows = network::lab_domain_proofs(&paths, domain);
+    Ok(rows
+        .iter()
         .filter_map(|row| {
             Some(ExpectedProof {
                 slot: row.get("Name")?.as_str().unwrap_or_default().to_owned(),
                 proof: row.get("Proof")?.as_str()?.to_owned(),
             })
         })
-        .collect()
+        .collect())
 }
 
 /// A missing or wrong record is a finding; an SRV record is optional.

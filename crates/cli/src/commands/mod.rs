@@ -15,7 +15,7 @@ pub mod verify;
 
 use std::path::Path;
 
-use fedshare_engine::network::NetworkChoice;
+use fedshare_engine::network::{Network, NetworkChoice};
 use fedshare_engine::{AppPaths, EngineError, Session};
 
 use crate::args::Global;
@@ -35,6 +35,17 @@ pub fn session(global: &Global) -> Result<Session, EngineError> {
     let profile = fedshare_engine::profiles::find(&paths, &global.profile)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| "fedshare".into());
     Ok(Session::new(profile, paths, exe))
+}
+
+/// The network of a command that needs no Exchange (`partner info`, `dns check`): the
+/// profile's world, chosen once, with no shell host started.
+pub async fn standalone_network(
+    global: &Global,
+    choice: NetworkChoice,
+) -> Result<Network, EngineError> {
+    let paths = paths(global);
+    let profile = fedshare_engine::profiles::find(&paths, &global.profile)?;
+    Network::standalone(&profile, &paths, choice).await
 }
 
 /// The network a command uses: `--resolver` addresses and the extra CA certificates of

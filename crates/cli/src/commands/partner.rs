@@ -35,9 +35,10 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Outcome {
 }
 
 async fn info(global: &Global, args: InfoArgs) -> Result<Output, EngineError> {
-    let session = super::session(global)?;
+    // Discovery needs no Exchange: no shell host is started, whatever the profile.
     let choice = super::network_choice(&args.resolvers, args.ca_file.as_deref())?;
-    let discovery = fedshare_engine::partners::discover(&session, &args.domain, &choice).await?;
+    let network = super::standalone_network(global, choice).await?;
+    let discovery = fedshare_engine::partners::discover_in(&network, &args.domain).await?;
     let mut out = Output::new(&discovery, render(&discovery));
     out.findings = discovery.result.is_none();
     Ok(out)
