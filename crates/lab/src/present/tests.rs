@@ -272,6 +272,7 @@ fn the_production_reader_yields_the_labs_state() {
     };
     let mut shell = testkit::shell();
     let tp = testkit::federated(&mut shell);
+    with_relationship(&mut shell);
     let domains: Vec<AcceptedDomain> = read(&mut shell, "Get-AcceptedDomain", Vec::new());
     assert_eq!(domains.len(), shell.world.accepted_domains.len());
     for (d, w) in domains.iter().zip(&shell.world.accepted_domains) {
@@ -299,6 +300,7 @@ fn the_production_reader_yields_the_labs_state() {
     );
     let relationships: Vec<OrganizationRelationship> =
         read(&mut shell, "Get-OrganizationRelationship", Vec::new());
+    assert!(!relationships.is_empty());
     assert_eq!(
         relationships.len(),
         crate::views::effective_relationships(&shell.world).len()
@@ -327,4 +329,122 @@ fn the_production_reader_yields_the_labs_state() {
         "{:?}",
         certs[0].services
     );
+}
+
+/// A relationship with Fabrikam at LimitedDetails, as the example plan makes.
+fn with_relationship(shell: &mut crate::Shell) {
+    ok(
+        shell,
+        Invocation::new("New-OrganizationRelationship")
+            .string("Name", "Fabrikam")
+            .list("DomainNames", vec!["fabrikam.com".into()])
+            .bool("FreeBusyAccessEnabled", true)
+            .enumeration("FreeBusyAccessLevel", "LimitedDetails")
+            .string(
+                "TargetAutodiscoverEpr",
+                "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity",
+            ),
+    );
+}
+
+/// Every Get-* cmdlet the lab serves answers with Exchange's deserialized objects: the
+/// `Deserialized.` type names of a known class, the remoting notes, Exchange's enums with
+/// their numbers, URLs as URIs, and documents the production reader reads.
+#[test]
+fn every_get_cmdlet_answers_as_a_remote_session_does() {
+    let mut shell = testkit::shell();
+    let tp = testkit::federated(&mut shell);
+    with_relationship(&mut shell);
+    let string = |n: &str, v: &str| vec![(n.to_owned(), ParamValue::String(v.to_owned()))];
+    let calls: Vec<(&str, Vec<(String, ParamValue)>)> = vec![
+        ("Get-AcceptedDomain", Vec::new()),
+        ("Get-FederationTrust", Vec::new()),
+        ("Get-FederatedOrganizationIdentifier", Vec::new()),
+        ("Get-OrganizationRelationship", Vec::new()),
+        ("Get-SharingPolicy", Vec::new()),
+        ("Get-Mailbox", Vec::new()),
+        ("Get-WebServicesVirtualDirectory", Vec::new()),
+        ("Get-AutodiscoverVirtualDirectory", Vec::new()),
+        ("Get-ExchangeCertificate", string("Thumbprint", &tp)),
+        (
+            "Get-FederatedDomainProof",
+            string("DomainName", "contoso.com"),
+        ),
+        (
+            "Get-FederationInformation",
+            string("DomainName", "fabrikam.com"),
+        ),
+    ];
+    for (cmdlet, params) in calls {
+        let inv = Invocation {
+            cmdlet: cmdlet.into(),
+            params,
+        };
+        let outcome = ok(&mut shell, inv.clone());
+        let docs = documents(cmdlet, &inv.params, &outcome);
+        assert!(!docs.is_empty(), "{cmdlet} returned nothing");
+        for doc in &docs {
+            let values = clixml::parse(doc).unwrap_or_else(|e| panic!("{cmdlet}: {e}\n{doc}"));
+            let [PsValue::Object(o)] = values.as_slice() else {
+                panic!("{cmdlet}: one object per document: {doc}")
+            };
+            assert!(
+                o.type_names[0].starts_with("Deserialized.Microsoft.Exchange."),
+                "{cmdlet}: {:?}",
+                o.type_names
+            );
+            assert!(
+                o.type_names.iter().all(|t| t.starts_with("Deserialized.")),
+                "{cmdlet}"
+            );
+            assert_eq!(
+                prop(o, "PSComputerName"),
+                &PsValue::String("ex01.contoso.com".into()),
+                "{cmdlet}"
+            );
+            for (name, value) in &o.properties {
+                if let PsValue::Object(inner) = value {
+                    assert!(
+                        inner.properties.is_empty(),
+                        "{cmdlet}.{name}: nested objects are text, enums or lists"
+                    );
+                    if inner.is_type("System.Enum") {
+                        enum_parts(value);
+                    }
+                }
+                if name.ends_with("Url")
+                    || name.ends_with("Epr")
+                    || name.ends_with("Uri") && name != "PolicyReferenceUri"
+                {
+                    assert!(
+                        matches!(value, PsValue::Uri(_) | PsValue::Null),
+                        "{cmdlet}.{name}: {value:?}"
+                    );
+                }
+            }
+        }
+        delivered(cmdlet, &inv.params, &outcome).unwrap_or_else(|e| panic!("{cmdlet}: {e:?}"));
+    }
+}
+
+#[test]
+fn organization_relationships_carry_free_busy_access_level_by_name_and_number() {
+    let mut shell = testkit::shell();
+    with_relationship(&mut shell);
+    let out = run(&mut shell, "Get-OrganizationRelationship", Vec::new());
+    assert!(!out.is_empty());
+    for v in &out {
+        let o = object(v);
+        let (ty, name, number) = enum_parts(prop(o, "FreeBusyAccessLevel"));
+        assert_eq!(ty, "Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.FreeBusyAccessLevel");
+        let expected = ["None", "AvailabilityOnly", "LimitedDetails"]
+            .iter()
+            .position(|n| *n == name);
+        assert_eq!(Some(number as usize), expected, "{name}");
+        let domains = object(prop(o, "DomainNames"));
+        assert!(domains
+            .items
+            .as_ref()
+            .is_some_and(|i| i.iter().all(|d| matches!(d, PsValue::String(_)))));
+    }
 }
