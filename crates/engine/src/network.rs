@@ -166,27 +166,6 @@ impl Network {
     }
 }
 
-/// DNS views for a record check in a run that has the profile's shell (see
-/// [`Network::of_session`]).
-pub async fn check_options(
-    session: &Session,
-    choice: &NetworkChoice,
-) -> Result<CheckOptions, EngineError> {
-    Network::of_session(session, choice.clone())
-        .await?
-        .check_options()
-}
-
-/// Discovery options in a run that has the profile's shell (see [`Network::of_session`]).
-pub async fn discovery_options(
-    session: &Session,
-    choice: &NetworkChoice,
-) -> Result<DiscoveryOptions, EngineError> {
-    Network::of_session(session, choice.clone())
-        .await?
-        .discovery_options()
-}
-
 /// The lab endpoints among `candidates` that this run's resolvers name: the first one with no
 /// resolver listed, else the one whose DNS server is every listed resolver.
 fn pick_lab(

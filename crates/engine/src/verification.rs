@@ -9,7 +9,7 @@ use fedshare_model::CheckResult;
 use fedshare_plan::file::MailboxSelection;
 use fedshare_plan::SharingPlan;
 
-use crate::network::{self, NetworkChoice};
+use crate::network::{Network, NetworkChoice};
 use crate::{workflow, AppPaths, EngineError, Session};
 
 /// What one verification run asks for beyond the profile's defaults.
@@ -57,6 +57,8 @@ async fn gather_options(
     request: &VerifyRequest,
 ) -> Result<GatherOptions, EngineError> {
     let plan = profile_plan(paths, session);
+    // One world for the whole run: the DNS views and the HTTPS options follow from it.
+    let network = Network::of_session(session, request.network.clone()).await?;
     Ok(GatherOptions {
         identity: Some(crate::status::identity(session).await?),
         test_user: request
@@ -67,8 +69,8 @@ async fn gather_options(
         autodiscover_domains: plan
             .map(|p| p.autodiscover.iter().map(|a| a.domain.clone()).collect())
             .unwrap_or_default(),
-        dns: network::check_options(session, &request.network).await?,
-        discovery: network::discovery_options(session, &request.network).await?,
+        dns: network.check_options()?,
+        discovery: network.discovery_options()?,
         clock_skew_seconds: None,
     })
 }
