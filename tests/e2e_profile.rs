@@ -15,11 +15,8 @@ use support::{click, open_app, start_driver, wait_for_text};
 fn woodgrove() -> Profile {
     Profile {
         name: "Woodgrove".into(),
-        backend: Backend::RemotePowerShell {
-            // The Linux test run has no Windows PowerShell, so its first connection fails at once.
-            connection_uri: "https://192.0.2.1/PowerShell/".into(),
-            stored_credential: false,
-        },
+        // The Linux test run has no Windows PowerShell, so its first connection fails at once.
+        backend: Backend::remote("https://192.0.2.1/PowerShell/", false),
         plan_file: None,
         dns_resolvers: Vec::new(),
         report_defaults: Default::default(),
