@@ -129,7 +129,8 @@ pub struct HelloReply {
     pub host_version: String,
     /// The organization name the session is connected to.
     pub organization: String,
-    /// The Exchange build the session reports, e.g. `15.0 (Build 1497.2)`, when known.
+    /// The connected server's `AdminDisplayVersion` as Exchange prints it, e.g.
+    /// `Version 15.0 (Build 1497.2)` (`Get-ExchangeServer`), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_version: Option<String>,
     /// Lab endpoints (DNS server, HTTPS partners) when the host is the lab world.
