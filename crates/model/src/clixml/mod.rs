@@ -3,7 +3,7 @@
 //! A remote session does not send JSON: it sends each output object as CLIXML
 //! (`[System.Management.Automation.PSSerializer]::Serialize`, the format of `Export-Clixml`).
 //! This module is the value tree both directions share: [`parse`] reads what a host sends, and
-//! [`write`] produces the same shapes (the lab and the replay host answer through it, so the
+//! [`write()`] produces the same shapes (the lab and the replay host answer through it, so the
 //! production reader is the one the tests exercise). What the values *mean* for Fedshare's
 //! model (an enum by its name, a certificate from its text form, ...) is decided in
 //! [`crate::exchange_output`], not here.
@@ -17,9 +17,10 @@ pub use write::write;
 /// One serialized value. Primitive element names are PowerShell's (`<S>`, `<I32>`, `<DT>`, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PsValue {
-    /// `<Nil/>`: a missing value.
+    /// `<Nil/>`: a missing value. Also `<SS>`: a secure string's contents are never kept.
     Null,
-    /// `<S>`, also `<C>` (a char, as its text) and `<XD>` (an XML document, as its text).
+    /// `<S>`, also `<C>` (a char, as its text), `<XD>` (an XML document, as its text) and
+    /// `<SBK>` (a script block, as its text).
     String(String),
     /// `<B>`.
     Bool(bool),

@@ -26,7 +26,19 @@
 //!   map.
 //! - **A date** is RFC 3339 in UTC (`<DT>` carries its offset; one without, such as
 //!   `0001-01-01T00:00:00`, is read as UTC). URIs, GUIDs, versions and time spans are their
-//!   text; byte arrays are base64.
+//!   text; byte arrays are base64; `<Nil/>` (`ExternalUrl` in
+//!   Get-WebServicesVirtualDirectory.xml) is null.
+//!
+//! The model's types then read Exchange's text forms themselves, because which form arrives
+//! depends on the depth the server serializes at (audit #2): a trust certificate as
+//! `"[Subject]…[Thumbprint]…"` ([`certificate::CertificateText`]; its culture-dependent date
+//! only when unambiguous, otherwise the reader asks `Get-ExchangeCertificate -Thumbprint`), a
+//! federated domain as `"contoso.com=Active"` or `"contoso.com"` ([`domain`]). Certificates'
+//! `Services` ([`certificate::exchange_certificate`]) and virtual directories ([`vdir`]) have
+//! their own readers here so `plan` and `checks` share them.
+//!
+//! The reader refuses hostile input ([`crate::clixml::parse`]): no DTD, a depth and a size limit,
+//! and back-references counted against a budget.
 
 pub mod certificate;
 pub mod domain;
