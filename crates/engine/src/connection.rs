@@ -369,6 +369,50 @@ mod tests {
         assert!(notes[0].starts_with("SkipCACheck") && notes[1].starts_with("SkipCNCheck"));
     }
 
+    /// Every `Stop-Host '<reason>' "..." <code>` of the host script, and the bootstrap's line.
+    fn host_stops() -> Vec<(String, i32)> {
+        use fedshare_exchange::host_ps::{BOOTSTRAP, HOST_SCRIPT};
+        let mut stops: Vec<(String, i32)> = HOST_SCRIPT
+            .lines()
+            .filter_map(|line| {
+                let call = &line[line.find("Stop-Host '")? + "Stop-Host '".len()..];
+                let (reason, rest) = call.split_once('\'')?;
+                let code = rest.trim().rsplit(' ').next()?.parse().ok()?;
+                Some((reason.to_owned(), code))
+            })
+            .collect();
+        assert!(BOOTSTRAP.contains("fedshare-host: constrained-language: "));
+        assert!(BOOTSTRAP.contains("exit 78"));
+        stops.push(("constrained-language".to_owned(), 78));
+        stops
+    }
+
+    #[test]
+    fn the_engine_knows_every_reason_the_host_stops_with() {
+        let stops = host_stops();
+        let reasons: Vec<&str> = stops.iter().map(|(r, _)| r.as_str()).collect();
+        assert!(
+            reasons.contains(&"execution-policy") && reasons.contains(&"session"),
+            "{stops:?}"
+        );
+        for (reason, code) in &stops {
+            // 'hello' means the engine itself broke the protocol: no advice for the user.
+            if reason == "hello" {
+                continue;
+            }
+            let err = host_failure(exited(&format!("fedshare-host: {reason}: details")));
+            assert_ne!(
+                err.code(),
+                "exchange.host_exited",
+                "{reason} is not recognised"
+            );
+            if *code >= 77 {
+                let by_code = reason_of_exit(&format!("exit code: {code}")).expect("known code");
+                assert_eq!(by_code.0, reason, "exit code {code}");
+            }
+        }
+    }
+
     fn exited(stderr: &str) -> ExchangeError {
         ExchangeError::HostExited {
             status: "exit code: 1".into(),
