@@ -148,7 +148,13 @@ function Get-MissingMessage([string]$cmdletName) {
 }
 function Get-ExchangeBuild([object]$session) {
     # AdminDisplayVersion as Exchange prints it, e.g. 'Version 15.0 (Build 1497.2)'.
-    try { return [string](Get-ExchangeServer -Identity ([string]$session.ComputerName) -ErrorAction Stop).AdminDisplayVersion } catch { return $null }
+    try { return [string](Get-ExchangeServer -Identity ([string]$session.ComputerName) -ErrorAction Stop).AdminDisplayVersion } catch { $null = $_ }
+    # A load-balanced name is no server's; a build every server shares is still the answer.
+    try {
+        $builds = @(Get-ExchangeServer -ErrorAction Stop | ForEach-Object { [string]$_.AdminDisplayVersion } | Sort-Object -Unique)
+        if ($builds.Count -eq 1) { return $builds[0] }
+    } catch { $null = $_ }
+    return $null
 }
 function Invoke-Request([object]$request, [hashtable]$commands) {
     $cmdletName = [string]$request.cmdlet
