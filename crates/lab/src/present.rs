@@ -513,10 +513,9 @@ fn property(kind: Option<Kind>, value: &Value, ctx: &Ctx) -> PsValue {
             ctx,
         ),
         Some(Kind::Uri) => text(value).map_or(PsValue::Null, PsValue::Uri),
-        Some(Kind::Date) => match text(value) {
-            Some(t) if !t.is_empty() => PsValue::DateTime(t),
-            _ => PsValue::Null,
-        },
+        Some(Kind::Date) => text(value)
+            .and_then(|t| clixml_date(&t))
+            .map_or(PsValue::Null, PsValue::DateTime),
         Some(Kind::Certificate) => certificate_text(value).map_or(PsValue::Null, PsValue::String),
         Some(Kind::FederatedDomains) => list(
             "Microsoft.Exchange.Data.MultiValuedProperty`1[[Microsoft.Exchange.Data.Directory.SystemConfiguration.FederatedDomain]]",
@@ -667,6 +666,24 @@ fn certificate_text(value: &Value) -> Option<String> {
         field("Issuer"),
         field("SerialNumber"),
         field("Thumbprint"),
+    ))
+}
+
+/// A UTC date as PowerShell writes a `<DT>` (`XmlConvert`, round-trip kind): at most seven
+/// fractional digits, trailing zeros dropped, `Z`.
+fn clixml_date(rfc3339: &str) -> Option<String> {
+    let t = crate::timefmt::parse(rfc3339)?.to_offset(time::UtcOffset::UTC);
+    let ticks = format!("{:07}", t.nanosecond() / 100);
+    let fraction = ticks.trim_end_matches('0');
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{fraction}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        if fraction.is_empty() { "" } else { "." },
     ))
 }
 

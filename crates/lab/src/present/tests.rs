@@ -323,7 +323,13 @@ fn the_production_reader_yields_the_labs_state() {
     );
     let stored = shell.world.certificate(&tp).expect("stored");
     assert_eq!(certs[0].thumbprint, tp);
-    assert_eq!(certs[0].not_after, stored.not_after);
+    // The same instant, to the 100 ns a .NET DateTime holds.
+    let read = crate::timefmt::parse(&certs[0].not_after).expect("RFC 3339");
+    let held = crate::timefmt::parse(&stored.not_after).expect("RFC 3339");
+    assert!(
+        (read - held).abs() < time::Duration::nanoseconds(100),
+        "{read} {held}"
+    );
     assert!(
         certs[0].services.contains("Federation"),
         "{:?}",
@@ -447,4 +453,21 @@ fn organization_relationships_carry_free_busy_access_level_by_name_and_number() 
             .as_ref()
             .is_some_and(|i| i.iter().all(|d| matches!(d, PsValue::String(_)))));
     }
+}
+
+#[test]
+fn dates_are_written_as_powershell_writes_them() {
+    assert_eq!(
+        clixml_date("2026-12-04T15:36:28.123456789Z").as_deref(),
+        Some("2026-12-04T15:36:28.1234567Z")
+    );
+    assert_eq!(
+        clixml_date("2030-06-30T00:00:00Z").as_deref(),
+        Some("2030-06-30T00:00:00Z")
+    );
+    assert_eq!(
+        clixml_date("2030-06-30T02:00:00.5+02:00").as_deref(),
+        Some("2030-06-30T00:00:00.5Z")
+    );
+    assert_eq!(clixml_date(""), None);
 }
