@@ -359,3 +359,29 @@ fn a_nested_certificate_with_properties_is_an_object() {
         serde_json::from_value(value["OrgCertificate"].clone()).expect("CertificateRef");
     assert_eq!(cert.not_after, "2027-01-15T00:00:00Z");
 }
+
+/// Whatever a broken transport cuts or garbles of a real document, the reader answers with a
+/// value or an error, never a panic.
+#[test]
+fn truncated_and_garbled_real_documents_never_panic() {
+    let real = include_str!("fixtures/clixml/Get-ExchangeCertificate.xml");
+    let mut errors = 0;
+    for cut in (0..real.len()).step_by(53) {
+        if real.is_char_boundary(cut) && parse(&real[..cut]).is_err() {
+            errors += 1;
+        }
+    }
+    assert!(errors > 0, "cut documents are refused");
+    for (from, to) in [
+        ("MIIDKTCC", "MIID*TCC"),
+        ("<TNRef RefId=\"0\" />", "<TNRef RefId=\"9\" />"),
+        ("</TN>", "</T>"),
+        ("_x000D_", "_xD800_"),
+        (">false</B>", ">maybe</B>"),
+        ("<ToString>", "<ToStrin>"),
+    ] {
+        assert!(real.contains(from), "{from}");
+        let garbled = real.replacen(from, to, 1);
+        assert!(parse(&garbled).is_err(), "{from} -> {to}");
+    }
+}
