@@ -7,7 +7,8 @@
 # start to the first rendered wizard page under Xvfb, its memory with all child processes, the
 # release binary sizes, the .deb size (FEDSHARE_BENCH_DEB=1 builds it via `make deb`), 200
 # partner checks pooled vs sequential (through a 20 ms round-trip link, and on bare loopback),
-# then the other crates' own benchmarks.
+# status, plan and verify against a replayed Exchange 2013 at 150 ms a cmdlet (200 partners and
+# 5,000 mailboxes beside 2 partners), then the other crates' own benchmarks.
 #
 # Honours CARGO_TARGET_DIR (default: ./target).
 set -euo pipefail
@@ -23,6 +24,10 @@ START_BUDGET_MS=1000
 RSS_BUDGET_MB=200
 APP_SIZE_BUDGET_MB=25
 DEB_SIZE_BUDGET_MB=15
+# The replay benchmark's remote-session latency (fixed in crates/replay/benches/replay.rs) and
+# its budget: verify of 200 partners and 5,000 mailboxes, in seconds.
+REPLAY_LATENCY_MS=150
+REPLAY_VERIFY_BUDGET_S=10
 # Cold-start runs whose median is reported (after one unmeasured warm-up launch).
 START_RUNS=5
 # How long after the first render the memory is read, in seconds.
@@ -244,6 +249,12 @@ cargo bench -p fedshare-dns --bench partners | tee "$FIGURES.partners" ||
 sed -n 's/^BENCH partners //p' "$FIGURES.partners" | tr ' ' '\n' >>"$FIGURES"
 rm -f "$FIGURES.partners"
 
+step "replayed Exchange 2013: status, plan and verify at ${REPLAY_LATENCY_MS} ms a cmdlet"
+cargo bench -p fedshare-replay --bench replay | tee "$FIGURES.replay" ||
+  echo "the replay benchmark did not complete" >&2
+sed -n 's/^BENCH replay //p' "$FIGURES.replay" | tr ' ' '\n' >>"$FIGURES"
+rm -f "$FIGURES.replay"
+
 OTHER=()
 MAP_REPORT=()
 for c in map report; do
@@ -266,6 +277,15 @@ wan_pooled=$(value_of wan_pooled_s "$FIGURES")
 wan_seq=$(value_of wan_seq_s "$FIGURES")
 loop_ratio=$(value_of loop_ratio "$FIGURES")
 loop_pooled=$(value_of loop_pooled_s "$FIGURES")
+for k in status plan verify; do
+  for size in small large; do
+    printf -v "${size}_${k}_rt" '%s' "$(value_of "${size}_${k}_rt" "$FIGURES")"
+    printf -v "${size}_${k}_s" '%s' "$(value_of "${size}_${k}_s" "$FIGURES")"
+  done
+done
+# Round trips must not grow with partners and mailboxes: PASS when the large organization
+# needs no more than the small one.
+rt_growth() { [ -n "$1" ] && [ -n "$2" ] || { echo n/a; return; }; [ "$2" -le "$1" ] && echo PASS || echo MISS; }
 start=$(value_of start_ms "$FIGURES")
 first=$(value_of first_ms "$FIGURES")
 runs=$(value_of start_runs "$FIGURES")
@@ -290,6 +310,13 @@ row "200 partners, 20 ms RTT: pooled vs sequential" "${wan_ratio:+${wan_ratio}x}
 row "  pooled run" "${wan_pooled:+$wan_pooled s}" "<= 2 s" "$(verdict "$wan_pooled" 2 max)"
 row "  sequential run (baseline)" "${wan_seq:+$wan_seq s}" "" "info"
 row "  same on bare loopback (CPU-bound)" "${loop_ratio:+${loop_ratio}x, $loop_pooled s}" "" "info"
+row "replay ${REPLAY_LATENCY_MS} ms/cmdlet: verify, 200 partners" "${large_verify_s:+$large_verify_s s}" "<= $REPLAY_VERIFY_BUDGET_S s" "$(verdict "$large_verify_s" "$REPLAY_VERIFY_BUDGET_S" max)"
+row "  verify, 2 partners (baseline)" "${small_verify_s:+$small_verify_s s}" "" "info"
+row "  verify round trips, 200 vs 2 partners" "${large_verify_rt:-?} vs ${small_verify_rt:-?}" "not growing" "$(rt_growth "$small_verify_rt" "$large_verify_rt")"
+row "  status, 200 vs 2 partners" "${large_status_s:-?} s vs ${small_status_s:-?} s" "" "info"
+row "  status round trips, 200 vs 2 partners" "${large_status_rt:-?} vs ${small_status_rt:-?}" "not growing" "$(rt_growth "$small_status_rt" "$large_status_rt")"
+row "  plan, 200 vs 2 partners" "${large_plan_s:-?} s vs ${small_plan_s:-?} s" "" "info"
+row "  plan round trips, 200 vs 2 partners" "${large_plan_rt:-?} vs ${small_plan_rt:-?}" "not growing" "$(rt_growth "$small_plan_rt" "$large_plan_rt")"
 row "cold start to wizard page, median of $START_RUNS" "${start:+$start ms}" "<= $START_BUDGET_MS ms" "$(verdict "$start" "$START_BUDGET_MS" max)"
 row "  first launch, fresh data dir" "${first:+$first ms}" "" "info"
 row "memory ${RSS_SETTLE_S} s after start, RSS sum" "${rss_mb:+$rss_mb MB}" "<= $RSS_BUDGET_MB MB" "$(verdict "$rss_mb" "$RSS_BUDGET_MB" max)"
