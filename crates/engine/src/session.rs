@@ -17,7 +17,8 @@ use crate::connection;
 use crate::profile::{Backend, Profile};
 use crate::{AppPaths, ConnectionInfo, EngineError};
 
-/// How long one cmdlet may run before the host is considered hung.
+/// How long one cmdlet may run before the host is considered hung; cmdlets that wait on
+/// other servers get longer (`fedshare_exchange::timeouts`).
 const INVOKE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Remote PowerShell needs time to open its session and import the Exchange commands.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(90);

@@ -133,7 +133,8 @@ impl ShellClient {
         self.next_id += 1;
         // Owned, because the process borrow below holds `self` mutably.
         let secret = secret_of(&self.hello).map(str::to_owned);
-        let limit = self.options.invoke_timeout;
+        // Cmdlets that wait on other servers get Exchange's own worst case, at least.
+        let limit = crate::timeouts::limit(invocation, self.options.invoke_timeout);
         let process = self.ensure_running().await?;
         let request = HostMessage::Invoke(Request {
             id,

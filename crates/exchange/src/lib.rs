@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod rbac;
 pub mod script;
 pub mod syntax;
+pub mod timeouts;
 mod uri;
 pub mod windows_dns;
 

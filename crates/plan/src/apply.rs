@@ -281,7 +281,10 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 placeholder: p.text(),
             })?;
             commands.push(render_action(&action));
-            let output = self.run_action(step, &action, pos).await?;
+            let output = match self.run_action(step, &action, pos).await {
+                Err(e) if timed_out_write(&e) => self.read_back(step, resolved, e).await?,
+                other => other?,
+            };
             for c in step.captures.iter().filter(|c| c.action == n) {
                 let value = capture(c, &output).ok_or_else(|| PlanError::Unresolved {
                     step: step.id.clone(),
@@ -322,6 +325,56 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             None,
         );
         self.journal.append(&done)
+    }
+
+    /// A change whose command timed out may still have finished on the server (the host was
+    /// stopped, not the server's task): the step's own verification reads it back before the
+    /// journal records the outcome. It took effect: the step goes on. It did not, or cannot
+    /// be read back: the failure says so.
+    async fn read_back(
+        &mut self,
+        step: &Step,
+        resolved: &Resolved,
+        timed_out: PlanError,
+    ) -> Result<Vec<Value>, PlanError> {
+        let PlanError::StepFailed {
+            step: id,
+            cmdlet,
+            exception,
+            message,
+        } = timed_out
+        else {
+            return Err(timed_out);
+        };
+        let mut verdict = if step.verification.is_empty() {
+            Err("the step has nothing to read it back with".to_owned())
+        } else {
+            Ok(())
+        };
+        for v in &step.verification {
+            let outcome = match resolve_verification(v, resolved) {
+                Ok(v) => check(self.shell, self.dns, &v).await,
+                Err(p) => Err(format!("{} is not known yet", p.text())),
+            };
+            if let Err(detail) = outcome {
+                verdict = Err(detail);
+                break;
+            }
+        }
+        match verdict {
+            Ok(()) => {
+                tracing::warn!(step = %id, cmdlet = %cmdlet, "the command timed out but its change is in place");
+                Ok(Vec::new())
+            }
+            Err(detail) => Err(PlanError::StepFailed {
+                step: id,
+                cmdlet,
+                exception,
+                message: format!(
+                    "{message} Read back after the timeout, the change is not in place: {detail}"
+                ),
+            }),
+        }
     }
 
     async fn run_action(
@@ -456,6 +509,15 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
 }
 
 const REMOVE_DOMAIN: &str = "Remove-FederatedDomain";
+
+/// The stable code of a host stopped because a command ran past its time limit.
+const HOST_TIMEOUT: &str = "exchange.host_timeout";
+
+/// A command that changes something (not a Get- or Test- read) ran past its time limit.
+fn timed_out_write(e: &PlanError) -> bool {
+    matches!(e, PlanError::StepFailed { exception, cmdlet, .. }
+        if exception == HOST_TIMEOUT && !cmdlet.starts_with("Get-") && !cmdlet.starts_with("Test-"))
+}
 
 fn is_domain_removal(action: &Action) -> Option<&fedshare_exchange::Invocation> {
     match action {

@@ -139,9 +139,17 @@ fn accepted_domain(snapshot: &Snapshot, domain: &str) -> CheckResult {
     r
 }
 
+/// An Exchange version: major and minor, and build and revision when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExchangeVersion {
+    pub major: u32,
+    pub minor: u32,
+    pub build: Option<(u32, u32)>,
+}
+
 /// Major, minor, build and revision from Exchange's `AdminDisplayVersion` text
 /// (`Version 15.0 (Build 1497.2)`, the ServerVersion's ToString), also without `Version `.
-pub(crate) fn parse_exchange_version(text: &str) -> Option<(u32, u32, Option<(u32, u32)>)> {
+pub(crate) fn parse_exchange_version(text: &str) -> Option<ExchangeVersion> {
     let t = text.trim();
     let t = t.strip_prefix("Version").map_or(t, str::trim_start);
     let (major_minor, rest) = t.split_once(' ').unwrap_or((t, ""));
@@ -152,7 +160,11 @@ pub(crate) fn parse_exchange_version(text: &str) -> Option<(u32, u32, Option<(u3
         .and_then(|b| b.trim().strip_suffix(')'))
         .and_then(|b| b.trim().split_once('.'))
         .and_then(|(b, r)| Some((b.parse().ok()?, r.parse().ok()?)));
-    Some((major.parse().ok()?, minor.parse().ok()?, build))
+    Some(ExchangeVersion {
+        major: major.parse().ok()?,
+        minor: minor.parse().ok()?,
+        build,
+    })
 }
 
 /// The product a version number belongs to.
@@ -170,13 +182,14 @@ fn product(major: u32, minor: u32) -> String {
 fn version(exchange_version: &str) -> CheckResult {
     let v = exchange_version.trim();
     let parsed = parse_exchange_version(v);
+    let parsed = parsed.map(|v| (v.major, v.minor));
     let (status, actual, explanation) = match parsed {
-        Some((15, 0, _)) => (
+        Some((15, 0)) => (
             CheckStatus::Pass,
             format!("{v}: Exchange Server 2013"),
             "Fedshare follows Exchange 2013's cmdlets and rules.".to_owned(),
         ),
-        Some((major, minor, _)) if (major, minor) > (15, 0) => (
+        Some((major, minor)) if (major, minor) > (15, 0) => (
             CheckStatus::Warning,
             format!("{v}: {}, not 2013", product(major, minor)),
             format!(
@@ -184,7 +197,7 @@ fn version(exchange_version: &str) -> CheckResult {
                 product(major, minor)
             ),
         ),
-        Some((major, minor, _)) => (
+        Some((major, minor)) => (
             CheckStatus::Failure,
             format!("{v}: {}", product(major, minor)),
             format!(
@@ -342,15 +355,22 @@ mod tests {
 
     #[test]
     fn exchange_versions_are_read_from_admin_display_version() {
+        let v = |major, minor, build| {
+            Some(ExchangeVersion {
+                major,
+                minor,
+                build,
+            })
+        };
         assert_eq!(
             parse_exchange_version("Version 15.0 (Build 1497.2)"),
-            Some((15, 0, Some((1497, 2))))
+            v(15, 0, Some((1497, 2)))
         );
         assert_eq!(
             parse_exchange_version("Version 15.1 (Build 2507.18)"),
-            Some((15, 1, Some((2507, 18))))
+            v(15, 1, Some((2507, 18)))
         );
-        assert_eq!(parse_exchange_version("15.2"), Some((15, 2, None)));
+        assert_eq!(parse_exchange_version("15.2"), v(15, 2, None));
         assert_eq!(parse_exchange_version("unknown"), None);
         assert_eq!(parse_exchange_version(""), None);
     }

@@ -723,3 +723,66 @@ async fn mailboxes_past_the_first_1000_are_planned() {
     let err = plan(&p, &snap).expect_err("an unknown mailbox is a conflict");
     assert!(err.to_string().contains("nobody@contoso.com"), "{err}");
 }
+
+/// The lab behind a host that is stopped while one command runs: the command may have run on
+/// the server (`ran` true) or not, and either way the engine only sees the time-out.
+struct TimesOut<'a> {
+    lab: &'a Lab,
+    cmdlet: &'static str,
+    ran: bool,
+    fired: std::sync::atomic::AtomicBool,
+}
+
+impl Shell for TimesOut<'_> {
+    async fn invoke(&self, invocation: &Invocation) -> Result<Vec<Value>, ShellFailure> {
+        use std::sync::atomic::Ordering;
+        if invocation.cmdlet == self.cmdlet && !self.fired.swap(true, Ordering::SeqCst) {
+            if self.ran {
+                self.lab.invoke(invocation).await?;
+            }
+            return Err(ShellFailure {
+                exception: "exchange.host_timeout".into(),
+                message: format!("{} did not answer within 300 s.", self.cmdlet),
+            });
+        }
+        self.lab.invoke(invocation).await
+    }
+}
+
+#[tokio::test]
+async fn a_change_that_timed_out_is_read_back_before_its_outcome_is_recorded() {
+    for ran in [true, false] {
+        let lab = Lab::new(World::contoso(0));
+        let p = example();
+        let steps = plan_for(&lab, &p).await;
+        let shell = TimesOut {
+            lab: &lab,
+            cmdlet: "Set-FederatedOrganizationIdentifier",
+            ran,
+            fired: std::sync::atomic::AtomicBool::new(false),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut journal = Journal::open(&path).unwrap();
+        let mut applier = Applier::new(&shell, &lab, &mut journal, options(None));
+        let outcome = applier.apply(&steps).await;
+        drop(applier);
+        let journal = std::fs::read_to_string(&path).unwrap();
+        let orgid: Vec<&str> = journal
+            .lines()
+            .filter(|l| l.contains("\"orgid.set\""))
+            .collect();
+        if ran {
+            // It finished on the server: read back, the step is recorded as applied.
+            outcome.unwrap();
+            assert!(orgid.iter().any(|l| l.contains("\"applied\"")), "{orgid:?}");
+        } else {
+            let err = outcome.unwrap_err().to_string();
+            assert!(err.contains("the change is not in place"), "{err}");
+            assert!(
+                !orgid.iter().any(|l| l.contains("\"applied\"")),
+                "{orgid:?}"
+            );
+        }
+    }
+}
