@@ -384,6 +384,23 @@ fn changed_policy(p: &PolicySpec, have: &SharingPolicy, snapshot: &Snapshot) -> 
     Some(s)
 }
 
+/// Whether the plan's `id` names this mailbox the way `Get-Mailbox -Identity` resolves it: by
+/// its identity, by its name (Exchange shows the identity as a canonical name such as
+/// `contoso.com/Users/Alex Wilber`), by its primary address, or by its alias.
+fn names_mailbox(id: &str, m: &fedshare_model::Mailbox) -> bool {
+    let id = id.trim();
+    let name = m.identity.rsplit('/').next().unwrap_or_default();
+    let alias = m.primary_smtp_address.split('@').next().unwrap_or_default();
+    [
+        m.identity.as_str(),
+        name,
+        m.primary_smtp_address.as_str(),
+        alias,
+    ]
+    .iter()
+    .any(|form| !form.is_empty() && form.eq_ignore_ascii_case(id))
+}
+
 fn assignment(p: &PolicySpec, snapshot: &Snapshot) -> Result<Option<Step>, PlanError> {
     let wanted: Vec<&fedshare_model::Mailbox> = match &p.mailboxes {
         MailboxSelection::None => return Ok(None),
@@ -394,10 +411,7 @@ fn assignment(p: &PolicySpec, snapshot: &Snapshot) -> Result<Option<Step>, PlanE
                 snapshot
                     .mailboxes
                     .iter()
-                    .find(|m| {
-                        m.identity.eq_ignore_ascii_case(id)
-                            || m.primary_smtp_address.eq_ignore_ascii_case(id)
-                    })
+                    .find(|m| names_mailbox(id, m))
                     .ok_or_else(|| {
                         PlanError::Conflict(format!(
                             "the mailbox {id} named by policy \"{}\" was not found",
@@ -469,4 +483,30 @@ pub(crate) fn policy_steps(
     // Every policy exists before any mailbox is pointed at one.
     steps.extend(assignments);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_mailbox;
+    use fedshare_model::Mailbox;
+
+    #[test]
+    fn a_mailbox_is_named_by_identity_name_address_or_alias() {
+        let m = Mailbox {
+            identity: "contoso.com/Users/Alex Wilber".into(),
+            primary_smtp_address: "AlexW@contoso.com".into(),
+            sharing_policy: None,
+        };
+        for id in [
+            "contoso.com/Users/Alex Wilber",
+            "alex wilber",
+            "alexw@contoso.com",
+            "alexw",
+        ] {
+            assert!(names_mailbox(id, &m), "{id}");
+        }
+        for id in ["Alex", "contoso.com", "meganb@contoso.com", ""] {
+            assert!(!names_mailbox(id, &m), "{id}");
+        }
+    }
 }
