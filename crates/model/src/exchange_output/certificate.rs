@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::objects::{oid2abbrev, oid_registry};
 use x509_parser::x509::X509Name;
 
@@ -54,19 +55,29 @@ pub fn to_json(object: &PsObject, full: bool) -> Value {
     Value::Object(map)
 }
 
-/// Thumbprint (uppercase hex SHA-1 of the DER, as Windows shows it), subject, issuer and
-/// validity read from a DER certificate; `None` when it is not one.
+/// Thumbprint (uppercase hex SHA-1 of the DER, as Windows shows it), subject, issuer,
+/// validity and subject key identifier read from a DER certificate; `None` when it is not one.
+/// (`Services`, `FriendlyName` and `PrivateKeyExportable` are the server's, not the DER's: a
+/// certificate read from `RawData` alone does not have them.)
 pub fn from_raw_data(der: &[u8]) -> Option<Map<String, Value>> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let thumbprint: String = Sha1::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect();
+    let thumbprint = upper_hex(&Sha1::digest(der));
     let validity = cert.validity();
     let mut map = Map::new();
     map.insert("Thumbprint".into(), Value::String(thumbprint));
     map.insert("Subject".into(), Value::String(dotnet_name(cert.subject())));
     map.insert("Issuer".into(), Value::String(dotnet_name(cert.issuer())));
+    // The planner recognises a certificate an interrupted apply created by its key identifier.
+    let ski = cert
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => Some(upper_hex(id.0)),
+            _ => None,
+        });
+    if let Some(ski) = ski {
+        map.insert("SubjectKeyIdentifier".into(), Value::String(ski));
+    }
     for (key, at) in [
         ("NotBefore", validity.not_before),
         ("NotAfter", validity.not_after),
@@ -75,6 +86,11 @@ pub fn from_raw_data(der: &[u8]) -> Option<Map<String, Value>> {
         map.insert(key.into(), text);
     }
     Some(map)
+}
+
+/// Bytes as Windows shows thumbprints and key identifiers: uppercase hex, no separators.
+fn upper_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// A distinguished name as .NET's `X500DistinguishedName.Name` writes it: the most specific
@@ -326,6 +342,30 @@ mod tests {
         let text = AUTH.replace("08/06/2021", "08/26/2021");
         let parsed = CertificateText::parse(&text).expect("parsed");
         assert_eq!(parsed.not_after.as_deref(), Some("2026-07-11T15:59:05Z"));
+    }
+
+    /// `openssl req -x509 -subj "/C=US/O=Contoso/CN=federation.contoso.com"
+    /// -addext subjectKeyIdentifier=hash`; openssl prints the values asserted below.
+    const WITH_SKI: &str = "MIIB1jCCAXugAwIBAgIUHm4xfo0LRXlhzFBX47Wkz7osfJswCgYIKoZIzj0EAwIwQDELMAkGA1UEBhMCVVMxEDAOBgNVBAoMB0NvbnRvc28xHzAdBgNVBAMMFmZlZGVyYXRpb24uY29udG9zby5jb20wHhcNMjYxMjA0MTU1NzU0WhcNMzYxMjAxMTU1NzU0WjBAMQswCQYDVQQGEwJVUzEQMA4GA1UECgwHQ29udG9zbzEfMB0GA1UEAwwWZmVkZXJhdGlvbi5jb250b3NvLmNvbTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABD0QAjq/bI3I876bx1pDPHTTblM02hIh5CKoUVdhMFY06I7CG+R+3p5fGaeVW5i/KnJufTGqrBdzY9KoPgH74fajUzBRMB8GA1UdIwQYMBaAFNdMMoq3MKp/4sJTSE/JvdjqtSwdMA8GA1UdEwEB/wQFMAMBAf8wHQYDVR0OBBYEFNdMMoq3MKp/4sJTSE/JvdjqtSwdMAoGCCqGSM49BAMCA0kAMEYCIQDJ3+62e0WPNcZmHzGg1qYG81HK5vD7PGEAWv0RLlJdAwIhAN4cwQ9jZS9zeD1PXw6AkvZltJ7Is7Qk9Z1AsDvqBqx8";
+
+    #[test]
+    fn raw_data_gives_identity_names_most_specific_first_and_key_identifier() {
+        use base64::Engine as _;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(WITH_SKI)
+            .expect("base64");
+        let map = from_raw_data(&der).expect("a certificate");
+        assert_eq!(
+            map["Thumbprint"],
+            "B31AB6021ABDAF6387A4DED386B5C2495976B184"
+        );
+        assert_eq!(
+            map["SubjectKeyIdentifier"],
+            "D74C328AB730AA7FE2C253484FC9BDD8EAB52C1D"
+        );
+        assert_eq!(map["Subject"], "CN=federation.contoso.com, O=Contoso, C=US");
+        assert_eq!(map["NotAfter"], "2036-12-01T15:57:54Z");
+        assert_eq!(from_raw_data(b"not a certificate"), None);
     }
 
     #[test]
