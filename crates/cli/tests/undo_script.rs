@@ -77,12 +77,29 @@ fn the_applied_plans_undo_script_is_the_one_undo_shows_and_runs() {
     assert!(review.contains("MaxUriReached"), "{review}");
     assert!(review.contains("--force-domains"), "{review}");
 
-    let undo = succeed(data, &["undo", "--yes"]);
-    let progress = String::from_utf8_lossy(&undo.stderr);
+    // With the Federation Gateway out of reach, Exchange keeps the domains unless forced,
+    // and the error names the forced undo.
+    succeed(data, &["lab", "break", "gateway-unreachable"]);
+    let blocked = fedshare(data, &["undo", "--yes", "--json"]);
+    assert_eq!(blocked.status.code(), Some(1));
+    let out: serde_json::Value = serde_json::from_slice(&blocked.stdout).unwrap();
+    let error = &out["error"];
+    assert_eq!(error["code"], "plan.domain_removal_failed", "{error}");
+    let message = error["message"].as_str().unwrap();
     assert!(
-        progress.contains("Set-Mailbox -Identity 'Alex Wilber' -SharingPolicy $null"),
-        "{progress}"
+        message.contains("UnableToReleaseUriException") && message.contains("--force-domains"),
+        "{message}"
     );
+
+    let undo = succeed(data, &["undo", "--yes", "--force-domains"]);
+    assert!(
+        String::from_utf8_lossy(&undo.stderr)
+            .contains("Remove-FederatedDomain -DomainName 'contoso.com' -Confirm:$false -Force"),
+        "{}",
+        String::from_utf8_lossy(&undo.stderr)
+    );
+    succeed(data, &["lab", "fix", "gateway-unreachable"]);
+
     assert_eq!(
         succeed(data, &["status", "--json"]).stdout,
         before,

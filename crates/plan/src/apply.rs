@@ -554,7 +554,8 @@ fn domain_guidance(action: &Action, error: PlanError) -> PlanError {
                 _ => String::new(),
             },
             exception,
-            message,
+            // The guidance follows as its own sentence.
+            message: message.trim_end().trim_end_matches('.').to_owned(),
         },
         other => other,
     }
