@@ -34,6 +34,10 @@ fn every_primitive_reads_as_its_value() {
         ("<S>a_x000D__x000A_b</S>", PsValue::String("a\r\nb".into())),
         ("<S></S>", PsValue::String(String::new())),
         ("<S>  padded  </S>", PsValue::String("  padded  ".into())),
+        (
+            "<S>a<!-- not content -->b&amp;<![CDATA[<c>]]></S>",
+            PsValue::String("ab&<c>".into()),
+        ),
         ("<C>97</C>", PsValue::String("a".into())),
         ("<B>true</B>", PsValue::Bool(true)),
         ("<B>false</B>", PsValue::Bool(false)),

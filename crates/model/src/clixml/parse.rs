@@ -255,8 +255,9 @@ fn raw_text(node: Node) -> Result<String, ClixmlError> {
                 node.tag_name().name()
             )));
         }
-        if let Some(t) = child.text() {
-            text.push_str(t);
+        // Comments are not content (roxmltree gives their text too).
+        if child.is_text() {
+            text.push_str(child.text().unwrap_or_default());
         }
     }
     Ok(text)
