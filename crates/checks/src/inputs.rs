@@ -150,6 +150,10 @@ pub struct Inputs {
     /// The one before it (`TokenIssuerPrevCertificate`), kept across a broker rollover.
     #[serde(default)]
     pub sts_prev_certificate: Option<CertificateRef>,
+    /// Why the federated domains' states are not known, when the broker could not be asked
+    /// (`-IncludeExtendedDomainInfo` failed; the states then read `Unknown`).
+    #[serde(default)]
+    pub domain_states_unknown: Option<String>,
     /// The broker's live metadata (the trust's `TokenIssuerMetadataEpr`), fetched here.
     #[serde(default = "not_fetched")]
     pub metadata: Observed<FederationMetadata>,
@@ -353,6 +357,38 @@ fn sts_certificate(trust: &Observed<Vec<Value>>, property: &str) -> Option<Certi
     serde_json::from_value(cert.clone()).ok()
 }
 
+/// The federated domains' states, which only the broker knows: verification asks for them
+/// with `-IncludeExtendedDomainInfo` (plan and status read without). When the broker cannot
+/// be reached the plain read stands, every state `Unknown`, and the reason is returned.
+async fn domain_states<S: Shell>(shell: &S, org: &mut OrgState) -> Option<String> {
+    if org.organization_identifier.domains.is_empty() {
+        return None;
+    }
+    let inv =
+        Invocation::new("Get-FederatedOrganizationIdentifier").switch("IncludeExtendedDomainInfo");
+    let read = match shell.invoke(&inv).await {
+        Ok(values) => values
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no output".to_owned()),
+        Err(f) => Err(format!("{}: {}", f.exception, f.message)),
+    };
+    let extended = read.and_then(|v| {
+        serde_json::from_value::<fedshare_model::FederatedOrganizationIdentifier>(v)
+            .map_err(|e| format!("unreadable output: {e}"))
+    });
+    match extended {
+        Ok(id) => {
+            org.organization_identifier.domains = id.domains;
+            None
+        }
+        Err(reason) => {
+            tracing::warn!(%reason, "federated domain states unavailable");
+            Some(reason)
+        }
+    }
+}
+
 fn not_fetched() -> Observed<FederationMetadata> {
     Observed::skipped("the federation metadata was not fetched")
 }
@@ -392,9 +428,10 @@ pub async fn gather<S: Shell>(
         is_lab: false,
         exchange_version: String::new(),
     });
-    let org = read_org(shell, identity)
+    let mut org = read_org(shell, identity)
         .await
         .map_err(|e| ChecksError::Observe(e.to_string()))?;
+    let domain_states_unknown = domain_states(shell, &mut org).await;
     let domains = federated_domains(&org);
     let partners = partner_domains(&org, &options.partners);
     let relationships: Vec<String> = org
@@ -427,6 +464,7 @@ pub async fn gather<S: Shell>(
     // Ages and expiries are judged at the end of the reads, so nothing read is in the future.
     inputs.taken_at = crate::result::now_rfc3339();
     inputs.org = org;
+    inputs.domain_states_unknown = domain_states_unknown;
     inputs.clock_skew_seconds = options.clock_skew_seconds;
     Ok(inputs)
 }
@@ -513,6 +551,7 @@ async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
         org: empty_org(),
         sts_certificate: sts_certificate(&trust, "TokenIssuerCertificate"),
         sts_prev_certificate: sts_certificate(&trust, "TokenIssuerPrevCertificate"),
+        domain_states_unknown: None,
         metadata: not_fetched(),
         certificates: parse_certificates(certificates),
         virtual_directories: vdirs,

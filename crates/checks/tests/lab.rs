@@ -441,3 +441,43 @@ async fn an_unfederated_lab_fails_the_trust_checks_and_reports_progress() {
     assert_eq!(last.done, last.total, "{seen:?}");
     assert_eq!(seen.len(), last.total);
 }
+
+/// The lab with its trust broker out of reach: Exchange cannot fetch the domains' states
+/// (`-IncludeExtendedDomainInfo`), everything else answers.
+struct NoBroker<'a>(&'a Lab);
+
+impl Shell for NoBroker<'_> {
+    async fn invoke(&self, invocation: &Invocation) -> Result<Vec<Value>, ShellFailure> {
+        if invocation.get("IncludeExtendedDomainInfo").is_some() {
+            return Err(ShellFailure {
+                exception: "WebException".into(),
+                message: "Unable to connect to the remote server".into(),
+            });
+        }
+        self.0.invoke(invocation).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn domain_states_come_from_the_broker_and_are_unknown_with_the_reason_without_it() {
+    let lab = Lab::start(healthy_world().await);
+    let (_, results) = lab.verify().await;
+    assert_status(&results, "domain.active:contoso.com", CheckStatus::Pass);
+
+    let inputs = gather(&NoBroker(&lab), &lab.options(), |_| {})
+        .await
+        .unwrap();
+    assert!(inputs
+        .domain_states_unknown
+        .as_deref()
+        .is_some_and(|r| r.contains("Unable to connect")));
+    let results = run_checks(&inputs);
+    let active = find(&results, "domain.active:contoso.com");
+    assert_eq!(active.status, CheckStatus::NotChecked, "{active:?}");
+    assert!(
+        evidence_text(active).contains("could not be asked"),
+        "{active:?}"
+    );
+    // The rest of the verification still ran.
+    assert_status(&results, "orgid.enabled", CheckStatus::Pass);
+}

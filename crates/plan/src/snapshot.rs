@@ -186,9 +186,11 @@ pub async fn read_org<S: Shell>(shell: &S, identity: OrgIdentity) -> Result<OrgS
     if let Some(trust) = &mut federation_trust {
         complete_expiries(shell, trust).await?;
     }
+    // Without -IncludeExtendedDomainInfo: the states would cost a call to the trust broker on
+    // every plan and status; verification asks for them (fedshare-checks).
     let org_id: Option<FederatedOrganizationIdentifier> = read_all(
         shell,
-        Invocation::new("Get-FederatedOrganizationIdentifier").switch("IncludeExtendedDomainInfo"),
+        Invocation::new("Get-FederatedOrganizationIdentifier"),
     )
     .await?
     .into_iter()

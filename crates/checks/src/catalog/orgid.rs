@@ -13,7 +13,11 @@ pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
     }
     let mut out = vec![enabled(inputs)];
     for d in &inputs.org.organization_identifier.domains {
-        out.push(active(&d.domain, d.state));
+        out.push(active(
+            &d.domain,
+            d.state,
+            inputs.domain_states_unknown.as_deref(),
+        ));
     }
     for obs in &inputs.dns {
         out.push(proof(
@@ -70,7 +74,7 @@ fn enabled(inputs: &Inputs) -> CheckResult {
     r
 }
 
-fn active(domain: &str, state: FederatedDomainState) -> CheckResult {
+fn active(domain: &str, state: FederatedDomainState, unknown: Option<&str>) -> CheckResult {
     let mut r = check(
         format!("domain.active:{domain}"),
         format!("{domain} is active at the trust broker"),
@@ -80,6 +84,15 @@ fn active(domain: &str, state: FederatedDomainState) -> CheckResult {
         doc::MANAGE_TRUST,
     );
     r.subject = Some(domain.to_owned());
+    if let (FederatedDomainState::Unknown, Some(reason)) = (state, unknown) {
+        // The broker could not be asked: nothing is known to be wrong with the domain.
+        r.evidence.push(ev(
+            "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo",
+            format!("Unknown: the trust broker could not be asked ({reason})"),
+            "Active",
+        ));
+        return r;
+    }
     r.evidence.push(ev(
         "Get-FederatedOrganizationIdentifier -IncludeExtendedDomainInfo",
         state.to_string(),
