@@ -56,7 +56,9 @@ impl Replayer {
             return (Reply::Error(error), Outcome::Unexpected);
         };
         let reply = rule.reply.clone();
-        if rule.advance && self.phase + 1 < self.scenario.phases.len() {
+        // A write that Exchange refused changed nothing: the scenario stays where it was.
+        let succeeded = matches!(reply, Reply::Output(_));
+        if rule.advance && succeeded && self.phase + 1 < self.scenario.phases.len() {
             self.phase += 1;
         }
         let outcome = match reply {

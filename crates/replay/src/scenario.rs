@@ -6,8 +6,8 @@
 //! documents from files beside the scenario, or with an error as Exchange reports it.
 //!
 //! Phases model the organization changing: a write (any cmdlet that is not `Get-`/`Test-`)
-//! moves to the next phase unless it says `advance = false`, so reads after it answer the new
-//! state. A phase's reads fall back to those of its `base` phase (by default the previous
+//! that succeeds moves to the next phase unless it says `advance = false`, so reads after it
+//! answer the new state; a write answered with an error changes nothing. A phase's reads fall back to those of its `base` phase (by default the previous
 //! one), so a phase lists only what changed; writes are never inherited (each write is
 //! expected exactly where the scenario puts it).
 

@@ -188,6 +188,31 @@ async fn the_host_answers_by_phase_and_names_what_it_did_not_expect() {
         }
         other => panic!("unexpected error {other:?}"),
     }
+    let refused = client
+        .invoke(
+            &Invocation::new("Remove-SharingPolicy")
+                .string("Identity", "Fabrikam")
+                .param("Confirm", ParamValue::Switch(false)),
+        )
+        .await
+        .expect_err("Exchange refuses");
+    match refused {
+        ExchangeError::CmdletFailed { error, .. } => {
+            assert_eq!(
+                error.exception,
+                "CannotRemoveSharingPolicyWithUsersAssignedException"
+            );
+            assert_eq!(error.category, "InvalidOperation");
+            assert!(
+                error
+                    .error_id
+                    .ends_with(",Microsoft.Exchange.Management.RemoveSharingPolicy"),
+                "{}",
+                error.error_id
+            );
+        }
+        other => panic!("unexpected error {other:?}"),
+    }
     client
         .invoke(
             &Invocation::new("Set-OrganizationRelationship")
@@ -209,16 +234,22 @@ async fn the_host_answers_by_phase_and_names_what_it_did_not_expect() {
     client.shutdown().await;
 
     let t = Transcript::read(&transcript).expect("transcript");
-    assert_eq!(t.round_trips(), 5);
+    assert_eq!(t.round_trips(), 6);
     assert_eq!(
         t.unexpected(),
         vec!["Get-Mailbox -Identity 'contoso.com/Users/Lidia Holloway'"]
     );
-    assert_eq!(t.entries[4].phase, "policy assigned to Lidia");
-    assert_eq!(t.entries[4].outcome, Outcome::Answered);
+    assert_eq!(t.entries[2].outcome, Outcome::Failed);
+    assert_eq!(
+        t.entries[2].phase, "sharing with Fabrikam",
+        "a failed write changes nothing"
+    );
+    assert_eq!(t.entries[5].phase, "policy assigned to Lidia");
+    assert_eq!(t.entries[5].outcome, Outcome::Answered);
     assert_eq!(
         t.writes(),
         vec![
+            "Remove-SharingPolicy -Identity 'Fabrikam' -Confirm:$false",
             "Set-OrganizationRelationship -Identity 'Fabrikam' -FreeBusyAccessLevel 'LimitedDetails'",
             "Set-Mailbox -Identity 'contoso.com/Users/Lidia Holloway' -SharingPolicy 'Fabrikam'",
         ]
