@@ -76,6 +76,7 @@ impl Lab {
         DnsOps {
             update: Some((server, key)),
             resolvers: vec![server],
+            public: None,
         }
     }
 

@@ -4,7 +4,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use fedshare_dns::{publish_record, LookupType, PublishMode, PublishType, TsigKey, UpdateTarget};
+use fedshare_dns::{
+    check_domain, publish_record, CheckOptions, LookupType, PublishMode, PublishType, TsigKey,
+    UpdateTarget, ViewKind,
+};
 use fedshare_plan::{Dns, DnsFailure, DnsRecord, RecordType};
 
 /// How long one DNS question or update may take.
@@ -16,6 +19,11 @@ pub struct DnsOps {
     pub update: Option<(SocketAddr, TsigKey)>,
     /// The servers asked whether a record resolves; all must see it.
     pub resolvers: Vec<SocketAddr>,
+    /// The public view of a domain's TXT records: its authoritative servers, found through
+    /// NS and asked directly, as the trust broker reaches them. A proof the workstation's
+    /// resolvers see (the internal half of a split-brain zone) is not yet a proof the broker
+    /// sees. `None` when the resolvers above are the authoritative servers (the lab).
+    pub public: Option<CheckOptions>,
 }
 
 impl DnsOps {
@@ -52,6 +60,39 @@ impl DnsOps {
     }
 }
 
+/// The TXT values at `domain` that every authoritative server answering agrees on. No
+/// authoritative server answering counts as not seen: the public view is the point of the wait.
+async fn public_txt(domain: &str, options: &CheckOptions) -> Result<Vec<String>, DnsFailure> {
+    let report = check_domain(domain, options)
+        .await
+        .map_err(|e| DnsFailure(e.to_string()))?;
+    let mut agreed: Option<Vec<String>> = None;
+    for view in report
+        .proof
+        .views
+        .iter()
+        .filter(|v| v.view.kind == ViewKind::Authoritative)
+    {
+        let values: Vec<String> = view.answer.values().to_vec();
+        agreed = Some(match agreed {
+            None => values,
+            Some(previous) => previous
+                .into_iter()
+                .filter(|v| values.contains(v))
+                .collect(),
+        });
+    }
+    // Not an error: the wait goes on (a server may answer at the next poll) and its time-out
+    // names the record.
+    Ok(agreed.unwrap_or_else(|| {
+        tracing::warn!(
+            domain,
+            "no authoritative server answered; the Federation Gateway checks the proof in public DNS, so the wait goes on until the domain's own servers (its NS records) serve it"
+        );
+        Vec::new()
+    }))
+}
+
 fn publish_type(rtype: RecordType) -> PublishType {
     match rtype {
         RecordType::Txt => PublishType::Txt,
@@ -69,13 +110,17 @@ impl Dns for DnsOps {
     }
 
     /// The values every resolver agrees on: a record counts as resolvable only when all the
-    /// chosen views see it, so propagation is really over.
+    /// chosen views see it, so propagation is really over. A TXT record must also be seen by
+    /// the domain's authoritative servers, where the broker looks for the proof.
     async fn lookup(&self, name: &str, rtype: RecordType) -> Result<Vec<String>, DnsFailure> {
         let kind = match rtype {
             RecordType::Txt => LookupType::Txt,
             RecordType::Cname => LookupType::Cname,
         };
-        let mut agreed: Option<Vec<String>> = None;
+        let mut agreed: Option<Vec<String>> = match (&self.public, rtype) {
+            (Some(options), RecordType::Txt) => Some(public_txt(name, options).await?),
+            _ => None,
+        };
         for server in &self.resolvers {
             let outcome = fedshare_dns::lookup(*server, name, kind, DNS_TIMEOUT)
                 .await
@@ -94,5 +139,83 @@ impl Dns for DnsOps {
             });
         }
         Ok(agreed.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fedshare_dns::SystemResolver;
+    use fedshare_labnet::{LabNet, LabNetConfig, RecordData, RecordKind, ZoneData};
+
+    /// A DNS server holding contoso.com with these TXT values at the apex.
+    async fn server(txt: &[&str]) -> LabNet {
+        let mut config = LabNetConfig::empty();
+        let mut records = vec![
+            RecordData::new(
+                "@",
+                3600,
+                RecordKind::Soa,
+                "ns1.contoso.com. hostmaster.contoso.com. 1 3600 600 86400 300",
+            ),
+            RecordData::new("@", 3600, RecordKind::Ns, "ns1.contoso.com."),
+            RecordData::new("ns1", 3600, RecordKind::A, "127.0.0.1"),
+        ];
+        records.extend(
+            txt.iter()
+                .map(|t| RecordData::new("@", 300, RecordKind::Txt, t)),
+        );
+        config.zones = vec![ZoneData {
+            origin: "contoso.com".into(),
+            records,
+        }];
+        LabNet::start(config).await.unwrap()
+    }
+
+    fn public_view(authoritative: &LabNet) -> CheckOptions {
+        CheckOptions {
+            system: SystemResolver::Servers(vec![authoritative.dns_addr()]),
+            authoritative_port: authoritative.dns_addr().port(),
+            ..CheckOptions::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_proof_only_the_internal_zone_serves_is_not_resolvable_yet() {
+        // Split-brain DNS: the workstation's server has the proof, the public one not yet.
+        let internal = server(&["v=spf1 mx -all", "PROOF"]).await;
+        let public = server(&["v=spf1 mx -all"]).await;
+        let internal_only = DnsOps {
+            update: None,
+            resolvers: vec![internal.dns_addr()],
+            public: None,
+        };
+        let txt = internal_only
+            .lookup("contoso.com", RecordType::Txt)
+            .await
+            .unwrap();
+        assert!(txt.contains(&"PROOF".to_owned()), "{txt:?}");
+        let with_public = DnsOps {
+            public: Some(public_view(&public)),
+            ..internal_only.clone()
+        };
+        let txt = with_public
+            .lookup("contoso.com", RecordType::Txt)
+            .await
+            .unwrap();
+        assert!(!txt.contains(&"PROOF".to_owned()), "{txt:?}");
+        assert!(txt.contains(&"v=spf1 mx -all".to_owned()), "{txt:?}");
+
+        // Once the authoritative server has it, the wait is over.
+        let published = server(&["PROOF"]).await;
+        let both = DnsOps {
+            public: Some(public_view(&published)),
+            ..internal_only
+        };
+        let txt = both.lookup("contoso.com", RecordType::Txt).await.unwrap();
+        assert_eq!(txt, ["PROOF"]);
+        for net in [internal, public, published] {
+            net.shutdown().await;
+        }
     }
 }

@@ -174,16 +174,21 @@ pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, En
         .map(|l| crate::network::lab_addr(&l.dns))
         .transpose()?;
     let resolvers = |server| lab_dns.or(server).into_iter().collect::<Vec<_>>();
+    // Outside the lab the proof must also be served by the domain's authoritative servers,
+    // where the Federation Gateway looks (the lab's DNS server is that server itself).
+    let public = lab_dns.is_none().then(fedshare_dns::CheckOptions::default);
     Ok(match &plan.dns {
         DnsMode::None => DnsOps {
             update: None,
             resolvers: Vec::new(),
+            public: None,
         },
         // Windows DNS records are created by cmdlets in the plan itself; only the waits and
         // lookups need DNS here, as for records the administrator creates.
         DnsMode::Manual | DnsMode::Windows { .. } => DnsOps {
             update: None,
             resolvers: resolvers(None),
+            public,
         },
         DnsMode::Rfc2136 { server, key_name } if server == LAB_SERVER => {
             let addr = lab_dns.ok_or(EngineError::NotLab)?;
@@ -196,6 +201,7 @@ pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, En
             DnsOps {
                 update: Some((addr, key)),
                 resolvers: vec![addr],
+                public: None,
             }
         }
         DnsMode::Rfc2136 { server, key_name } => {
@@ -209,6 +215,7 @@ pub async fn dns_ops(session: &Session, plan: &SharingPlan) -> Result<DnsOps, En
             DnsOps {
                 update: Some((addr, key)),
                 resolvers: resolvers(Some(addr)),
+                public,
             }
         }
     })

@@ -335,6 +335,15 @@ fn windows_dns_tools(server: Option<&str>, zones: &[String]) -> CheckResult {
         ),
         "each zone exists on that server and the account may change it",
     ));
+    // Said plainly, because the wait would otherwise sit until its time-out.
+    r.evidence.push(evidence(
+        "Public DNS",
+        format!(
+            "the proof TXT records go to {} only",
+            server.unwrap_or("this computer")
+        ),
+        "each zone is the one the Internet sees; an internal zone (split-brain DNS) needs the proof in the public zone as well",
+    ));
     r.fix = Some(Fix {
         summary: "Install the DNS Server Tools if Get-DnsServerZone is not found, then confirm each zone.".into(),
         commands: vec![

@@ -475,6 +475,24 @@ async fn prerequisites_read_the_lab() {
     let fix = windows.fix.as_ref().expect("a fix");
     assert!(fix.commands[1]
         .contains("Get-DnsServerZone -ComputerName dc01.contoso.com -Name contoso.com"));
+    // It says plainly that the broker reads public DNS, there and in the proof step.
+    assert!(
+        windows.evidence[1].expected.contains("split-brain"),
+        "{windows:?}"
+    );
+    p.additional_domains.clear();
+    let steps = plan(&p, &snap).unwrap();
+    let proof = steps
+        .steps
+        .iter()
+        .find(|s| s.id == "dns.proof:contoso.com")
+        .unwrap();
+    assert!(
+        proof.preconditions.iter().any(|c| matches!(c,
+            fedshare_plan::step::Precondition::Note(n) if n.contains("public zone contoso.com"))),
+        "{:?}",
+        proof.preconditions
+    );
 }
 
 #[tokio::test]

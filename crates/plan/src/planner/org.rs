@@ -89,11 +89,24 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
     s.before = json!({"Name": domain, "Type": "TXT", "Values": before});
     s.preconditions
         .push(Precondition::Step("trust.create".into()));
+    if let DnsMode::Windows { zones, .. } = &plan.dns {
+        let zone = crate::file::zone_of(zones, domain).unwrap_or(domain);
+        s.preconditions
+            .push(Precondition::Note(public_zone_note(zone)));
+    }
     // Other TXT values at the domain (SPF, other proofs) stay: the proof is added beside them.
     publication(&plan.dns, &record, &[], &mut s);
     s.actions.push(Action::WaitResolvable(record.clone()));
     s.verification.push(Verification::Resolves(record));
     s
+}
+
+/// What Windows DNS mode must say: the zone it writes is the AD-integrated one, in most
+/// organizations the internal half of a split-brain zone, while the broker reads public DNS.
+pub(crate) fn public_zone_note(zone: &str) -> String {
+    format!(
+        "The Federation Gateway reads the proof from public DNS. Fedshare writes it to the Windows DNS zone {zone}: if that is the internal zone (split-brain DNS), publish the same TXT record in the public zone {zone} as well. Fedshare waits until the domain's authoritative servers serve it."
+    )
 }
 
 fn refresh_invocation(plan: &SharingPlan) -> Invocation {
