@@ -253,8 +253,7 @@ pub fn lab_domain_proofs(paths: &AppPaths, domain: &str) -> Vec<serde_json::Valu
         .and_then(|world| {
             // Read as the lab host's CLIXML would be, through the production reader.
             world
-                .invoke("Get-FederatedDomainProof", &params)
-                .map(|o| o.output)
+                .invoke_delivered("Get-FederatedDomainProof", &params)
                 .map_err(|e| format!("{e:?}"))
         });
     match rows {
