@@ -19,7 +19,14 @@ pub fn fonts() -> Arc<fontdb::Database> {
         .get_or_init(|| {
             let mut db = fontdb::Database::new();
             db.load_system_fonts();
-            db.set_sans_serif_family("DejaVu Sans");
+            // DejaVu where it is installed (Debian); elsewhere fontdb's own per-OS default
+            // stays (Arial on Windows, which has no DejaVu: forcing it left PDFs without a font).
+            let has_dejavu = db
+                .faces()
+                .any(|face| face.families.iter().any(|(name, _)| name == "DejaVu Sans"));
+            if has_dejavu {
+                db.set_sans_serif_family("DejaVu Sans");
+            }
             Arc::new(db)
         })
         .clone()
