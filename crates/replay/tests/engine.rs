@@ -39,6 +39,18 @@ fn nxdomain_resolver() -> SocketAddr {
     addr
 }
 
+/// Verification as `user`, with DNS and partner discovery answered by [`nxdomain_resolver`].
+fn verify_as(user: &str) -> VerifyRequest {
+    VerifyRequest {
+        test_user: Some(user.into()),
+        network: NetworkChoice {
+            resolvers: vec![nxdomain_resolver()],
+            extra_ca_pem: None,
+        },
+        ..VerifyRequest::default()
+    }
+}
+
 #[tokio::test]
 async fn an_empty_organization_is_read_federated_verified_and_undone() {
     let dir = scenario_dir("empty");
@@ -195,17 +207,14 @@ async fn a_federated_organization_reads_as_it_is_and_verifies() {
     assert!(planned.steps.is_empty(), "{:?}", step_ids(&planned));
 
     let mark = r.transcript().round_trips();
-    let request = VerifyRequest {
-        test_user: Some("alexw@contoso.com".into()),
-        network: NetworkChoice {
-            resolvers: vec![nxdomain_resolver()],
-            extra_ca_pem: None,
-        },
-        ..VerifyRequest::default()
-    };
-    let run = verification::run(&r.session, &r.paths, &request, |_| {})
-        .await
-        .expect("verify");
+    let run = verification::run(
+        &r.session,
+        &r.paths,
+        &verify_as("alexw@contoso.com"),
+        |_| {},
+    )
+    .await
+    .expect("verify");
     r.sent_since(mark, "verify");
     let status_of = |id: &str| {
         run.results
@@ -294,6 +303,36 @@ async fn a_partner_relationship_and_assigned_policies_change_and_undo_with_null(
     for c in &checks {
         assert_eq!(c.status, CheckStatus::Pass, "{}: {:?}", c.id, c.evidence);
     }
+
+    // Verification runs Test-OrganizationRelationship: its progress lines are strings, its
+    // finding an object with enum Id and Status.
+    let mark = r.transcript().round_trips();
+    let run = verification::run(
+        &r.session,
+        &r.paths,
+        &verify_as("alexw@contoso.com"),
+        |_| {},
+    )
+    .await
+    .expect("verification");
+    let sent = r.sent_since(mark, "verification");
+    assert!(sent.writes().is_empty(), "{:?}", sent.writes());
+    let status_of = |id: &str| {
+        run.results
+            .iter()
+            .find(|c| c.result.id == id)
+            .map(|c| c.result.status)
+            .unwrap_or_else(|| panic!("no check {id}"))
+    };
+    assert_eq!(
+        status_of("test-organizationrelationship.ApplicationUrisDiffer:Fabrikam"),
+        CheckStatus::Failure
+    );
+    assert_eq!(
+        status_of("test-organizationrelationship.run:Fabrikam"),
+        CheckStatus::Failure
+    );
+    assert_eq!(status_of("trust.present"), CheckStatus::Pass);
 
     let mark = r.transcript().round_trips();
     workflow::undo(
