@@ -27,6 +27,10 @@ use crate::protocol::{
     PROTOCOL_VERSION,
 };
 
+/// CreateProcess flag: the child gets no console window (winbase.h `CREATE_NO_WINDOW`).
+#[cfg(windows)]
+const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+
 /// Lines of stderr kept for error reports; older lines are dropped.
 const STDERR_LINES: usize = 40;
 /// Longest stderr line kept, in characters.
@@ -284,6 +288,10 @@ impl HostProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // The desktop app has no console, so Windows would open a console window for
+        // powershell.exe (and flash it on every start) unless told not to.
+        #[cfg(windows)]
+        cmd.creation_flags(CREATE_NO_WINDOW);
         if command.env_clear_secrets {
             for (name, _) in std::env::vars_os() {
                 if looks_secret(&name.to_string_lossy()) {
