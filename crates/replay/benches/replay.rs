@@ -23,6 +23,21 @@ struct Figure {
     round_trips: usize,
     seconds: f64,
     unexpected: Vec<String>,
+    /// Cmdlets sent more than once, with their count: the reads that grow with the organization.
+    repeated: Vec<(String, usize)>,
+}
+
+fn repeated(lines: &[&str]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in lines {
+        let cmdlet = line.split(' ').next().unwrap_or_default();
+        match counts.iter_mut().find(|(c, _)| c == cmdlet) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((cmdlet.to_owned(), 1)),
+        }
+    }
+    counts.retain(|(_, n)| *n > 1);
+    counts
 }
 
 #[derive(Debug)]
@@ -69,6 +84,7 @@ async fn measure<T, E: std::fmt::Display>(
         round_trips: sent.round_trips(),
         seconds,
         unexpected: sent.unexpected().iter().map(|s| s.to_string()).collect(),
+        repeated: repeated(&sent.lines()),
     }
 }
 
@@ -144,6 +160,9 @@ fn main() {
         keys.push(format!("large_{name}_s={:.2}", l.seconds));
         for u in s.unexpected.iter().chain(&l.unexpected) {
             println!("  {name}: the scenario did not expect `{u}`");
+        }
+        for (cmdlet, n) in &l.repeated {
+            println!("  {name}, 200 partners: {cmdlet} x{n}");
         }
     }
     println!("BENCH replay {}", keys.join(" "));
