@@ -152,6 +152,7 @@ async fn healthy_world() -> World {
         dns_interval: Duration::from_millis(20),
         max_steps: None,
         verify: true,
+        cancel: Default::default(),
     };
     Applier::new(&lab, &dns, &mut journal, options)
         .apply(&steps)

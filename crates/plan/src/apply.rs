@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::cancel::Cancel;
 use crate::dns::{Dns, DnsRecord};
 use crate::error::PlanError;
 use crate::journal::{outstanding, undo_actions, BeforeState, Journal};
@@ -75,6 +76,8 @@ pub struct ApplyOptions {
     pub max_steps: Option<usize>,
     /// Re-read each object after its step and compare it with the plan.
     pub verify: bool,
+    /// Stops the run between actions and during DNS waits (see [`Cancel`]).
+    pub cancel: Cancel,
 }
 
 impl Default for ApplyOptions {
@@ -85,6 +88,7 @@ impl Default for ApplyOptions {
             dns_interval: Duration::from_secs(15),
             max_steps: None,
             verify: true,
+            cancel: Cancel::new(),
         }
     }
 }
@@ -114,6 +118,8 @@ pub struct Applier<'a, S, D> {
     options: ApplyOptions,
     /// Undo removes federated domains with `-Force` (the gateway cannot be reached).
     force_domains: bool,
+    /// Undo stops after reversing this step (newest first); `None` undoes everything.
+    undo_back_to: Option<String>,
     progress: Box<dyn FnMut(&Progress) + Send + 'a>,
 }
 
@@ -147,6 +153,7 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             journal,
             options,
             force_domains: false,
+            undo_back_to: None,
             progress: Box::new(|_| {}),
         }
     }
@@ -156,6 +163,23 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
     pub fn force_domain_removal(mut self, force: bool) -> Self {
         self.force_domains = force;
         self
+    }
+
+    /// Undo reverses the journal's steps newest first down to and including `step_id`,
+    /// leaving older steps applied.
+    pub fn undo_back_to(mut self, step_id: Option<String>) -> Self {
+        self.undo_back_to = step_id;
+        self
+    }
+
+    /// The cancellation point between steps and actions: nothing is half-done here.
+    fn check_cancel(&self, step: &Step) -> Result<(), PlanError> {
+        if self.options.cancel.is_cancelled() {
+            return Err(PlanError::Cancelled {
+                step: step.id.clone(),
+            });
+        }
+        Ok(())
     }
 
     pub fn on_progress(mut self, f: impl FnMut(&Progress) + Send + 'a) -> Self {
@@ -241,6 +265,9 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 total,
             };
             self.started(step, pos);
+            if let Err(e) = self.check_cancel(step) {
+                return Err(self.failed(step, pos, Vec::new(), e));
+            }
             match self.run_step(step, pos, &mut resolved).await {
                 Ok(()) => {
                     self.done(step, pos);
@@ -276,6 +303,7 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
         self.journal.append(&started)?;
         let mut commands = Vec::new();
         for (n, action) in step.actions.iter().enumerate() {
+            self.check_cancel(step)?;
             let action = resolve_action(action, resolved).map_err(|p| PlanError::Unresolved {
                 step: step.id.clone(),
                 placeholder: p.text(),
@@ -456,12 +484,17 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 attempt,
                 remaining_seconds: (self.options.dns_timeout - elapsed).as_secs(),
             });
-            tokio::time::sleep(
-                self.options
-                    .dns_interval
-                    .min(self.options.dns_timeout - elapsed),
-            )
-            .await;
+            let pause = self
+                .options
+                .dns_interval
+                .min(self.options.dns_timeout - elapsed);
+            let cancel = self.options.cancel.clone();
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = cancel.cancelled() => {
+                    return Err(PlanError::Cancelled { step: step.id.clone() });
+                }
+            }
         }
     }
 
@@ -470,7 +503,7 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
     /// name are never touched.
     pub async fn undo(&mut self) -> Result<UndoReport, PlanError> {
         let entries = self.journal.entries()?;
-        let pending: Vec<JournalEntry> = outstanding(&entries).into_iter().rev().cloned().collect();
+        let pending = self.undo_selection(&entries)?;
         let total = pending.len();
         let mut undone = Vec::new();
         let mut kept = Vec::new();
@@ -486,6 +519,9 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
                 fedshare_model::StepKind::Prerequisites,
             );
             self.started(&step, pos);
+            if let Err(e) = self.check_cancel(&step) {
+                return Err(self.failed(&step, pos, Vec::new(), e));
+            }
             let actions: Vec<Action> = undo_actions(entry)
                 .into_iter()
                 .map(|a| forced(a, self.force_domains))
@@ -505,6 +541,26 @@ impl<'a, S: Shell, D: Dns> Applier<'a, S, D> {
             undone.push(entry.step_id.clone());
         }
         Ok(UndoReport { undone, kept })
+    }
+
+    /// The outstanding entries this undo reverses, newest first: all of them, or down to
+    /// and including the chosen step.
+    fn undo_selection(&self, entries: &[JournalEntry]) -> Result<Vec<JournalEntry>, PlanError> {
+        let newest_first = outstanding(entries).into_iter().rev().cloned();
+        let Some(target) = &self.undo_back_to else {
+            return Ok(newest_first.collect());
+        };
+        let mut chosen = Vec::new();
+        for entry in newest_first {
+            let last = entry.step_id == *target;
+            chosen.push(entry);
+            if last {
+                return Ok(chosen);
+            }
+        }
+        Err(PlanError::UndoTargetMissing {
+            step: target.clone(),
+        })
     }
 }
 

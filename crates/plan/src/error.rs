@@ -62,6 +62,13 @@ pub enum PlanError {
         record: String,
         seconds: u64,
     },
+    /// The run was cancelled (Cancel in the app, Ctrl-C in the CLI) at a point where the
+    /// journal is whole.
+    #[error("cancelled during step {step}: nothing more was run. Every step applied before it stays applied and recorded in the journal; apply again to resume from here, or undo")]
+    Cancelled { step: String },
+    /// Undo was asked to go back to a step the journal does not hold as applied.
+    #[error("the step {step} is not applied (the journal has no applied, not yet undone entry for it); choose one of the applied steps, or undo everything")]
+    UndoTargetMissing { step: String },
     #[error("step {step}: the value for {placeholder} is not known yet")]
     Unresolved { step: String, placeholder: String },
     #[error("step {step}: verification failed: {detail}")]
@@ -98,6 +105,8 @@ impl ErrorCode for PlanError {
             PlanError::DomainRemovalFailed { .. } => "plan.domain_removal_failed",
             PlanError::Dns { .. } => "plan.dns",
             PlanError::DnsTimeout { .. } => "plan.dns_timeout",
+            PlanError::Cancelled { .. } => "plan.cancelled",
+            PlanError::UndoTargetMissing { .. } => "plan.undo_target_missing",
             PlanError::Unresolved { .. } => "plan.unresolved",
             PlanError::Verification { .. } => "plan.verification",
             PlanError::Journal { .. } => "plan.journal",

@@ -10,6 +10,7 @@
 
 pub mod adopt;
 pub mod apply;
+pub mod cancel;
 pub mod dns;
 pub mod entries;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod step;
 pub mod verify;
 
 pub use apply::{Applier, ApplyOptions, ApplyReport, Progress, UndoReport};
+pub use cancel::Cancel;
 pub use dns::{Dns, DnsFailure, DnsRecord, RecordType};
 pub use error::{FilePosition, PlanError};
 pub use file::SharingPlan;

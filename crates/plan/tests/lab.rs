@@ -160,6 +160,7 @@ fn options(max_steps: Option<usize>) -> ApplyOptions {
         dns_interval: Duration::from_millis(10),
         max_steps,
         verify: true,
+        cancel: Default::default(),
     }
 }
 
@@ -803,4 +804,130 @@ async fn a_change_that_timed_out_is_read_back_before_its_outcome_is_recorded() {
             );
         }
     }
+}
+
+/// The lab's DNS, except that publication does not reach the resolvers while `held`: a wait
+/// for propagation then lasts until it is cancelled.
+struct SlowPropagation<'a> {
+    lab: &'a Lab,
+    held: std::sync::atomic::AtomicBool,
+}
+
+impl Dns for SlowPropagation<'_> {
+    async fn publish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
+        if self.held.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.lab.publish(record).await
+    }
+
+    async fn unpublish(&self, record: &DnsRecord) -> Result<(), DnsFailure> {
+        self.lab.unpublish(record).await
+    }
+
+    async fn lookup(&self, name: &str, rtype: RecordType) -> Result<Vec<String>, DnsFailure> {
+        self.lab.lookup(name, rtype).await
+    }
+}
+
+#[tokio::test]
+async fn a_cancelled_dns_wait_leaves_a_journal_that_resumes_to_the_same_state() {
+    let p = example();
+    let reference = {
+        let dir = tempfile::tempdir().unwrap();
+        let lab = Lab::new(world_with_hybrid());
+        let mut journal = Journal::open(&dir.path().join("j.jsonl")).unwrap();
+        apply(&lab, &p, &mut journal, None).await;
+        comparable(org(&lab, &p).await)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let lab = Lab::new(world_with_hybrid());
+    let start = org(&lab, &p).await;
+    let dns = SlowPropagation {
+        lab: &lab,
+        held: true.into(),
+    };
+    let steps = plan_for(&lab, &p).await;
+    let mut journal = Journal::open(&path).unwrap();
+    let cancel = fedshare_plan::Cancel::new();
+    let options = ApplyOptions {
+        // Far beyond the test's time: only the cancel can end this wait.
+        dns_timeout: Duration::from_secs(3600),
+        cancel: cancel.clone(),
+        ..options(None)
+    };
+    let began = std::time::Instant::now();
+    let err = Applier::new(&lab, &dns, &mut journal, options)
+        .on_progress(|e| {
+            if matches!(e, Progress::WaitingForDns { .. }) {
+                cancel.cancel();
+            }
+        })
+        .apply(&steps)
+        .await
+        .expect_err("cancelled");
+    assert!(
+        began.elapsed() < Duration::from_secs(30),
+        "stopped promptly"
+    );
+    assert_eq!(fedshare_model::ErrorCode::code(&err), "plan.cancelled");
+    assert!(err.to_string().contains("apply again to resume"), "{err}");
+    drop(journal);
+    let entries = fedshare_plan::journal::read(&path).unwrap();
+    let applied: Vec<&str> = fedshare_plan::journal::outstanding(&entries)
+        .iter()
+        .map(|e| e.step_id.as_str())
+        .collect();
+    assert_eq!(applied, ["trust.certificate", "trust.create"]);
+    let last = entries.last().unwrap();
+    assert_eq!(last.outcome, fedshare_model::JournalOutcome::Failed);
+    assert_eq!(last.step_id, "dns.proof:contoso.com");
+
+    // Later, in a new run: DNS propagates, the plan resumes where the cancel stopped it.
+    let mut journal = Journal::open(&path).unwrap();
+    let rest = plan_for(&lab, &p).await;
+    assert_eq!(
+        rest.steps.first().map(|s| s.id.as_str()),
+        Some("dns.proof:contoso.com")
+    );
+    apply(&lab, &p, &mut journal, None).await;
+    assert!(plan_for(&lab, &p).await.is_empty());
+    assert_eq!(comparable(org(&lab, &p).await), reference);
+    undo(&lab, &mut journal).await;
+    assert_eq!(org(&lab, &p).await, start);
+}
+
+#[tokio::test]
+async fn undo_back_to_a_step_keeps_the_older_steps_applied() {
+    let p = example();
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::new(world_with_hybrid());
+    let mut journal = Journal::open(&dir.path().join("j.jsonl")).unwrap();
+    apply(&lab, &p, &mut journal, None).await;
+    let mut applier = Applier::new(&lab, &lab, &mut journal, options(None))
+        .undo_back_to(Some("policy:Fabrikam".into()));
+    let report = applier.undo().await.unwrap();
+    drop(applier);
+    assert_eq!(
+        report.undone,
+        [
+            "dns.autodiscover:contoso.com",
+            "policy.assign:Fabrikam",
+            "policy:Fabrikam"
+        ]
+    );
+    let w = lab.world();
+    assert_eq!(
+        w.organization_relationships.len(),
+        3,
+        "the relationships stay"
+    );
+    let mut missing = Applier::new(&lab, &lab, &mut journal, options(None))
+        .undo_back_to(Some("policy:Fabrikam".into()));
+    let err = missing.undo().await.expect_err("already undone");
+    assert_eq!(
+        fedshare_model::ErrorCode::code(&err),
+        "plan.undo_target_missing"
+    );
 }
