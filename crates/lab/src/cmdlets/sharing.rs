@@ -30,6 +30,8 @@ fn valid_domain(domain: &str) -> bool {
             !label.is_empty()
                 && label.len() <= 63
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
         })
 }
 
@@ -287,4 +289,56 @@ pub fn get_mailbox(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellEr
             json!({"Identity": m.identity, "Name": m.identity, "PrimarySmtpAddress": m.primary_smtp_address, "SharingPolicy": m.sharing_policy})
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_entries;
+
+    /// The same entries the plan file accepts and refuses (fedshare-plan's
+    /// `sharing_entries_follow_new_sharing_policy`), with the same Exchange error names.
+    #[test]
+    fn entries_are_accepted_and_refused_as_the_plan_does() {
+        let run = |entries: &[&str]| {
+            let list: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
+            parse_entries("New-SharingPolicy", &list)
+        };
+        // SharingPolicyAction is a flags enum: two calendar levels for one domain parse.
+        assert_eq!(
+            run(&["a.com: CalendarSharingFreeBusySimple, CalendarSharingFreeBusyDetail"]).unwrap(),
+            ["a.com:CalendarSharingFreeBusySimple, CalendarSharingFreeBusyDetail"]
+        );
+        run(&[
+            "*: CalendarSharingFreeBusySimple",
+            "Anonymous: CalendarSharingFreeBusyReviewer, MeetingFullDetailsWithAttendees",
+        ])
+        .unwrap();
+        run(&["a.com: ContactsSharing"]).unwrap();
+        for (refused, exception) in [
+            (
+                &["a.com: MeetingLimitedDetails"][..],
+                "SharingPolicyDomainInvalidActionForDomain",
+            ),
+            (
+                &["Anonymous: ContactsSharing"][..],
+                "SharingPolicyDomainInvalidActionForAnonymous",
+            ),
+            (&["a.com: Editor"][..], "SharingPolicyDomainInvalidAction"),
+            (&["a.com"][..], "SharingPolicyDomainInvalid"),
+            (
+                &["-a.com: ContactsSharing"][..],
+                "SharingPolicyDomainInvalid",
+            ),
+            (
+                &[
+                    "a.com: ContactsSharing",
+                    "A.com: CalendarSharingFreeBusySimple",
+                ][..],
+                "SharingPolicyDuplicateDomain",
+            ),
+        ] {
+            let err = run(refused).expect_err("refused");
+            assert_eq!(err.exception, exception, "{refused:?}: {}", err.message);
+        }
+    }
 }
