@@ -231,6 +231,15 @@ fn value_kind(type_name: &str, values: &[String]) -> ValueKind {
 
 /// Checks an invocation against the catalog. Nothing is sent to a shell unless this passes.
 pub fn validate(inv: &Invocation) -> Result<(), ExchangeError> {
+    validate_with_references(inv, &[])
+}
+
+/// Like [`validate`], for a script line where the `referenced` parameters take a value an
+/// earlier command produces: their names must exist, and they count towards the parameter set.
+pub fn validate_with_references(
+    inv: &Invocation,
+    referenced: &[&str],
+) -> Result<(), ExchangeError> {
     let spec = cmdlet(&inv.cmdlet).ok_or_else(|| ExchangeError::UnknownCmdlet {
         cmdlet: inv.cmdlet.clone(),
         suggestion: suggest_cmdlet(&inv.cmdlet),
@@ -248,6 +257,18 @@ pub fn validate(inv: &Invocation) -> Result<(), ExchangeError> {
         }
         seen.push(param);
         check_value(spec, param, value)?;
+    }
+    for name in referenced {
+        let param = spec
+            .parameter(name)
+            .ok_or_else(|| unknown_parameter(spec, name))?;
+        if seen.iter().any(|p| p.name == param.name) {
+            return Err(ExchangeError::DuplicateParameter {
+                cmdlet: spec.name.clone(),
+                parameter: param.name.clone(),
+            });
+        }
+        seen.push(param);
     }
     check_parameter_sets(spec, &seen)
 }
@@ -464,7 +485,7 @@ mod tests {
     #[test]
     fn catalog_loads_every_cmdlet() {
         let names = cmdlet_names();
-        assert_eq!(names.len(), 30);
+        assert_eq!(names.len(), 31);
         assert!(names.contains(&"New-FederationTrust"));
         assert!(!names.iter().any(|n| n.starts_with('_')));
         let mut sorted = names.to_vec();

@@ -84,6 +84,14 @@ pub enum ExchangeError {
         column: usize,
         reason: String,
     },
+
+    #[error(
+        "'{name}' is not a script variable or property name: a letter, then letters and digits"
+    )]
+    ScriptName { name: String },
+
+    #[error("${name} is used before a command of the script assigns it")]
+    ScriptUnassigned { name: String },
 }
 
 impl ErrorCode for ExchangeError {
@@ -104,6 +112,8 @@ impl ErrorCode for ExchangeError {
             Self::UnexpectedOutput { .. } => "exchange.unexpected_output",
             Self::CmdletFailed { .. } => "exchange.cmdlet_failed",
             Self::ScriptParse { .. } => "exchange.script_parse",
+            Self::ScriptName { .. } => "exchange.script_name",
+            Self::ScriptUnassigned { .. } => "exchange.script_unassigned",
         }
     }
 }

@@ -91,9 +91,20 @@ fn round_trip(steps: &[Step]) {
     let parsed = parse_script(&script).expect("parse back");
     let expected: Vec<Invocation> = steps
         .iter()
-        .flat_map(|s| s.invocations.iter().map(for_export))
+        .flat_map(|s| {
+            s.statements.iter().map(|st| match st {
+                Statement::Run { command, .. } => {
+                    for_export(&command.resolve(|_| None).expect("literal"))
+                }
+                other => panic!("not a plain call: {other:?}"),
+            })
+        })
         .collect();
     assert_eq!(parsed, expected);
+}
+
+fn plain(invocations: Vec<Invocation>) -> Vec<Statement> {
+    invocations.into_iter().map(Statement::run).collect()
 }
 
 fn relationship(name: &str) -> Invocation {
@@ -117,7 +128,7 @@ fn every_hostile_string_round_trips() {
     for value in hostile_corpus() {
         let steps = [Step {
             title: value.clone(),
-            invocations: vec![
+            statements: plain(vec![
                 relationship(&value)
                     .string("OrganizationContact", value.clone())
                     .bool("Enabled", true)
@@ -126,7 +137,7 @@ fn every_hostile_string_round_trips() {
                     .string("Identity", identity(&value))
                     .list("Domains", vec![value.clone()])
                     .param("Default", ParamValue::Switch(false)),
-            ],
+            ]),
         }];
         round_trip(&steps);
     }
@@ -193,7 +204,7 @@ fn generated_strings_round_trip() {
             .param("Force", ParamValue::Switch(rng.below(2) == 0));
         round_trip(&[Step {
             title: rng.string(),
-            invocations: vec![inv],
+            statements: plain(vec![inv]),
         }]);
     }
 }
@@ -203,13 +214,13 @@ fn rendering_follows_exchange_shell_conventions() {
     let steps = [
         Step {
             title: "Create the relationship".into(),
-            invocations: vec![relationship("Fourth Coffee")
+            statements: plain(vec![relationship("Fourth Coffee")
                 .bool("FreeBusyAccessEnabled", true)
-                .enumeration("FreeBusyAccessLevel", "AvailabilityOnly")],
+                .enumeration("FreeBusyAccessLevel", "AvailabilityOnly")]),
         },
         Step {
             title: "Clean up".into(),
-            invocations: vec![
+            statements: plain(vec![
                 Invocation::new("Remove-SharingPolicy").string("Identity", "Old"),
                 Invocation::new("New-SharingPolicy")
                     .string("Name", "Contoso")
@@ -219,7 +230,7 @@ fn rendering_follows_exchange_shell_conventions() {
                     )
                     .switch("Default"),
                 Invocation::new("New-ExchangeCertificate").param("KeySize", ParamValue::Int(2048)),
-            ],
+            ]),
         },
     ];
     let script = render_script("Federate with Fourth Coffee", &steps).expect("render");
@@ -254,7 +265,7 @@ fn titles_cannot_escape_their_comment() {
     let title = "x\nRemove-FederationTrust -Identity 'y'\r\n#> <# \u{2028}Get-AcceptedDomain";
     let steps = [Step {
         title: title.into(),
-        invocations: vec![Invocation::new("Get-FederationTrust")],
+        statements: plain(vec![Invocation::new("Get-FederationTrust")]),
     }];
     let script = render_script(title, &steps).expect("render");
     assert_eq!(
@@ -275,7 +286,9 @@ fn titles_cannot_escape_their_comment() {
 fn rendering_validates_invocations() {
     let bad = [Step {
         title: "x".into(),
-        invocations: vec![Invocation::new("Invoke-Expression").string("Command", "calc")],
+        statements: plain(vec![
+            Invocation::new("Invoke-Expression").string("Command", "calc")
+        ]),
     }];
     let err = render_script("x", &bad).expect_err("unknown cmdlet");
     assert_eq!(err.code(), "exchange.unknown_cmdlet");
@@ -351,13 +364,13 @@ fn a_cleared_value_is_written_and_read_as_null() {
     );
     let steps = [Step {
         title: "Undo".into(),
-        invocations: vec![
+        statements: plain(vec![
             clear,
             Invocation::new("Set-OrganizationRelationship")
                 .string("Identity", "Fabrikam")
                 .null("FreeBusyAccessScope")
                 .null("TargetApplicationUri"),
-        ],
+        ]),
     }];
     let script = render_script("Undo", &steps).expect("render");
     assert!(!script.contains("''"), "{script}");
@@ -369,11 +382,190 @@ fn an_empty_identity_is_refused_before_it_is_written() {
     // Exchange's *IdParameter refuses '' at binding; the renderer must not write it.
     let steps = [Step {
         title: "x".into(),
-        invocations: vec![Invocation::new("Set-Mailbox")
+        statements: plain(vec![Invocation::new("Set-Mailbox")
             .string("Identity", "Alex Wilber")
-            .string("SharingPolicy", "")],
+            .string("SharingPolicy", "")]),
     }];
     let err = render_script("x", &steps).expect_err("'' is not a policy");
     assert_eq!(err.code(), "exchange.value_not_allowed");
     assert!(err.to_string().contains("$null"), "{err}");
+}
+
+/// The statements a plan exports for values known only while the script runs.
+fn captured_steps(hostile: &str) -> Vec<Step> {
+    let certificate = Variable::new("certificate").expect("name");
+    let proof = Variable::new("proof1").expect("name");
+    let thumbprint = Reference::new(certificate.clone(), "Thumbprint").expect("name");
+    let value = Reference::new(proof.clone(), "Proof").expect("name");
+    vec![
+        Step {
+            title: "Create the certificate and the trust".into(),
+            statements: vec![
+                Statement::Run {
+                    assign: Some(certificate),
+                    command: Command::literal(
+                        &Invocation::new("New-ExchangeCertificate")
+                            .string("FriendlyName", hostile)
+                            .param("KeySize", ParamValue::Int(2048)),
+                    ),
+                    filter: None,
+                },
+                Statement::Run {
+                    assign: None,
+                    command: Command {
+                        cmdlet: "New-FederationTrust".into(),
+                        args: vec![
+                            (
+                                "Name".into(),
+                                Arg::Value(ParamValue::String(hostile.into())),
+                            ),
+                            ("Thumbprint".into(), Arg::Reference(thumbprint)),
+                        ],
+                    },
+                    filter: None,
+                },
+            ],
+        },
+        Step {
+            title: format!("Publish the proof {hostile}"),
+            statements: vec![
+                Statement::Run {
+                    assign: Some(proof),
+                    command: Command::literal(
+                        &Invocation::new("Get-FederatedDomainProof").string("DomainName", hostile),
+                    ),
+                    filter: Some(Filter {
+                        property: "Name".into(),
+                        equals: hostile.into(),
+                    }),
+                },
+                Statement::Show(value),
+                Statement::Pause(hostile.into()),
+            ],
+        },
+    ]
+}
+
+#[test]
+fn captured_values_are_variables_that_read_back_as_references() {
+    let steps = captured_steps("OrgPrivCertificate");
+    let script = render_script("Captures", &steps).expect("render");
+    for line in [
+        "$certificate = New-ExchangeCertificate -FriendlyName 'OrgPrivCertificate' -KeySize 2048",
+        "New-FederationTrust -Name 'OrgPrivCertificate' -Thumbprint $certificate.Thumbprint",
+        "$proof1 = Get-FederatedDomainProof -DomainName 'OrgPrivCertificate' | Where-Object -Property 'Name' -EQ -Value 'OrgPrivCertificate'",
+        "Write-Host -Object $proof1.Proof",
+        "Read-Host -Prompt 'OrgPrivCertificate'",
+    ] {
+        assert!(script.lines().any(|l| l == line), "{line}\n{script}");
+    }
+    let expected: Vec<Statement> = steps.into_iter().flat_map(|s| s.statements).collect();
+    assert_eq!(parse_statements(&script).expect("parse"), expected);
+    // The strict reader still refuses anything but literal calls.
+    assert_eq!(
+        parse_script(&script).expect_err("variables").code(),
+        "exchange.script_parse"
+    );
+}
+
+#[test]
+fn hostile_values_beside_references_stay_literals() {
+    for value in hostile_corpus().into_iter().filter(|v| !v.is_empty()) {
+        let steps = captured_steps(&value);
+        let script = render_script("x", &steps).expect("render");
+        assert_clean(&script);
+        let expected: Vec<Statement> = steps.into_iter().flat_map(|s| s.statements).collect();
+        assert_eq!(
+            parse_statements(&script).expect("parse"),
+            expected,
+            "{value:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_exported_forms_of_variables_are_read() {
+    for script in [
+        "Get-FederationTrust -Identity $x.Name",
+        "$x = Get-FederationTrust\nGet-FederationTrust -Identity $x",
+        "$x = Get-FederationTrust\nGet-FederationTrust -Identity $x.Name.Length",
+        "$x = Get-FederationTrust | Remove-FederationTrust",
+        "$x = Get-FederationTrust | Where-Object { $_.Name -eq 'a' }",
+        "$x = Get-FederationTrust | Where-Object -Property 'Name' -NE -Value 'a'",
+        "$x += Get-FederationTrust",
+        "$env:x = Get-FederationTrust",
+        "$x = 'literal'",
+        "Write-Host -Object 'text'",
+        "Read-Host -Prompt $x.Name",
+        "$x = Get-FederationTrust\nWrite-Host -Object $x.Name -ForegroundColor 'Red'",
+    ] {
+        let err = parse_statements(script).expect_err(script);
+        assert_eq!(err.code(), "exchange.script_parse", "{script}: {err}");
+    }
+}
+
+#[test]
+fn a_reference_needs_an_earlier_assignment_and_a_plain_name() {
+    let unassigned = [Step {
+        title: "x".into(),
+        statements: vec![Statement::Show(
+            Reference::new(Variable::new("later").unwrap(), "Proof").unwrap(),
+        )],
+    }];
+    assert_eq!(
+        render_script("x", &unassigned)
+            .expect_err("unassigned")
+            .code(),
+        "exchange.script_unassigned"
+    );
+    for bad in ["", "1x", "x y", "x.y", "_", "x$", "env:x", "{x}"] {
+        assert_eq!(
+            Variable::new(bad).expect_err(bad).code(),
+            "exchange.script_name"
+        );
+    }
+    let wrong_parameter = [Step {
+        title: "x".into(),
+        statements: vec![
+            Statement::Run {
+                assign: Some(Variable::new("c").unwrap()),
+                command: Command::literal(&Invocation::new("Get-FederationTrust")),
+                filter: None,
+            },
+            Statement::Run {
+                assign: None,
+                command: Command {
+                    cmdlet: "New-FederationTrust".into(),
+                    args: vec![(
+                        "Thumbprnt".into(),
+                        Arg::Reference(Reference::new(Variable::new("c").unwrap(), "T").unwrap()),
+                    )],
+                },
+                filter: None,
+            },
+        ],
+    }];
+    assert_eq!(
+        render_script("x", &wrong_parameter)
+            .expect_err("unknown")
+            .code(),
+        "exchange.unknown_parameter"
+    );
+}
+
+#[test]
+fn comments_wrap_between_words_and_never_cut_one() {
+    let title = format!(
+        "{} <domain proof for sales.contoso.com> end",
+        "word ".repeat(60)
+    );
+    let script = render_script(&title, &[]).expect("render");
+    let words: Vec<&str> = script
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .flat_map(|l| l.split(' '))
+        .collect();
+    assert!(words.contains(&"sales.contoso.com>"), "{script}");
+    assert!(script.lines().all(|l| l.chars().count() <= 102), "{script}");
+    assert_eq!(words.iter().filter(|w| **w == "word").count(), 60);
 }
