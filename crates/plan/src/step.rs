@@ -35,6 +35,13 @@ impl Placeholder {
     }
 }
 
+impl Placeholder {
+    /// The placeholder a whole value stands for (`<domain proof for contoso.com>`), if it is one.
+    pub fn parse(value: &str) -> Option<Placeholder> {
+        unresolved_in(value).filter(|p| p.text() == value)
+    }
+}
+
 /// Takes a property of one output object of an earlier action as a placeholder's value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
