@@ -64,6 +64,19 @@ case $status in
   *) echo "Rust tests failed" >&2; exit 1 ;;
 esac
 
+# Windows: every Windows-only path (Credential Manager, %APPDATA%, CREATE_NO_WINDOW, file locks)
+# must keep compiling, and the Windows CLI must keep working. The release app and installer are
+# `make windows`; here a check of everything and a debug CLI run under Wine (tests/windows/).
+WINDOWS_TARGET=x86_64-pc-windows-gnu
+step "Windows: cargo check of the whole workspace with the app, all targets ($WINDOWS_TARGET)"
+cargo check --workspace --all-targets --locked --target "$WINDOWS_TARGET"
+
+step "Windows: debug build of the fedshare CLI ($WINDOWS_TARGET)"
+cargo build --locked -p fedshare-cli --target "$WINDOWS_TARGET"
+
+step "Windows: fedshare.exe under Wine (lab walkthrough, Windows Credential Manager)"
+timeout -k 30 600 bash tests/windows/wine-walkthrough.sh
+
 step "TypeScript bindings are up to date"
 if ! git -C "$ROOT" diff --exit-code --stat -- ui/src/lib/bindings \
    || [ -n "$(git -C "$ROOT" status --porcelain -- ui/src/lib/bindings)" ]; then
