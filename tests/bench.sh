@@ -5,7 +5,8 @@
 #
 # Figures: shell-protocol throughput (vs a host-per-invocation baseline), the desktop app's cold
 # start to the first rendered wizard page under Xvfb, its memory with all child processes, the
-# release binary sizes, the .deb size (FEDSHARE_BENCH_DEB=1 builds it via `make deb`), 200
+# release binary sizes, the .deb size (FEDSHARE_BENCH_DEB=1 builds it via `make deb`), the Windows
+# installer's size (FEDSHARE_BENCH_WINDOWS=1 builds it via `make windows`), 200
 # partner checks pooled vs sequential (through a 20 ms round-trip link, and on bare loopback),
 # status, plan and verify against a replayed Exchange 2013 at 150 ms a cmdlet (200 partners and
 # 5,000 mailboxes beside 2 partners), then the other crates' own benchmarks.
@@ -24,6 +25,7 @@ START_BUDGET_MS=1000
 RSS_BUDGET_MB=200
 APP_SIZE_BUDGET_MB=25
 DEB_SIZE_BUDGET_MB=15
+SETUP_SIZE_BUDGET_MB=15
 # The replay benchmark's remote-session latency (fixed in crates/replay/benches/replay.rs) and
 # its budget: verify of 200 partners and 5,000 mailboxes, in seconds.
 REPLAY_LATENCY_MS=150
@@ -218,6 +220,7 @@ cargo build --release -p fedshare-cli -p fedshare-app
 
 FIGURES=$(mktemp)
 DEB_FAILED=""
+SETUP_FAILED=""
 trap 'rm -f "$FIGURES"' EXIT
 
 step "protocol benchmark"
@@ -239,6 +242,17 @@ if [ "${FEDSHARE_BENCH_DEB:-}" = 1 ]; then
     echo "make deb failed; its output is in $TARGET/tmp/bench/deb.log" >&2
   fi
 fi
+if [ "${FEDSHARE_BENCH_WINDOWS:-}" = 1 ]; then
+  step "make windows"
+  mkdir -p "$TARGET/tmp/bench"
+  if ! CARGO_TARGET_DIR=$TARGET make -C "$ROOT" windows 2>&1 | tee "$TARGET/tmp/bench/windows.log"; then
+    SETUP_FAILED=1
+    echo "make windows failed; its output is in $TARGET/tmp/bench/windows.log" >&2
+  fi
+fi
+# The Windows installer left by an earlier `make windows`, unless this run's build failed.
+SETUP=$(ls -t "$TARGET"/windows/Fedshare-*-setup.exe 2>/dev/null | head -1 || true)
+[ -z "${SETUP_FAILED:-}" ] || SETUP=""
 # A .deb left by an earlier build is reported, unless this run's build of it failed.
 DEB=$(ls -t "$RELEASE"/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 [ -z "$DEB_FAILED" ] || DEB=""
@@ -298,6 +312,7 @@ pss_mb=${pss_kb:+$(awk -v k="$pss_kb" 'BEGIN { printf "%.1f", k / 1024 }')}
 app_mb=$([ -f "$APP" ] && mb "$(stat -c %s "$APP")" || true)
 cli_mb=$([ -f "$CLI" ] && mb "$(stat -c %s "$CLI")" || true)
 deb_mb=${DEB:+$(mb "$(stat -c %s "$DEB")")}
+setup_mb=${SETUP:+$(mb "$(stat -c %s "$SETUP")")}
 
 # The load average says whether other work shared the CPUs while the figures were taken.
 printf '\n==> Fedshare performance figures (%s, %s cores, load average %s)\n' \
@@ -328,6 +343,11 @@ if [ -n "$DEB" ]; then
 else
   row ".deb" "not built" "<= $DEB_SIZE_BUDGET_MB MB" "n/a"
 fi
+if [ -n "$SETUP" ]; then
+  row "Windows installer ($(basename "$SETUP"))" "$setup_mb MB" "<= $SETUP_SIZE_BUDGET_MB MB" "$(verdict "$setup_mb" "$SETUP_SIZE_BUDGET_MB" max)"
+else
+  row "Windows installer" "not built" "<= $SETUP_SIZE_BUDGET_MB MB" "n/a"
+fi
 echo
 echo "cold start runs, page rendered (ms): ${runs:-n/a}"
 echo "cold start runs, window mapped (ms): ${mapped:-n/a}"
@@ -336,4 +356,9 @@ if [ -n "$DEB_FAILED" ]; then
   echo ".deb: make deb failed, see $TARGET/tmp/bench/deb.log"
 elif [ -z "$DEB" ]; then
   echo ".deb: not built; run with FEDSHARE_BENCH_DEB=1 (or run make deb first)"
+fi
+if [ -n "${SETUP_FAILED:-}" ]; then
+  echo "Windows installer: make windows failed, see $TARGET/tmp/bench/windows.log"
+elif [ -z "$SETUP" ]; then
+  echo "Windows installer: not built; run with FEDSHARE_BENCH_WINDOWS=1 (or run make windows first)"
 fi
