@@ -189,6 +189,20 @@ pub struct World {
     /// Its Debug output redacts the key.
     #[serde(default)]
     pub lab_ca: Option<CaMaterial>,
+    /// Further Client Access servers besides `server`; their virtual directories are set up
+    /// as the first server's. None in a fresh lab.
+    #[serde(default)]
+    pub other_servers: Vec<OtherServer>,
+}
+
+/// One more Client Access server of the organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OtherServer {
+    pub name: String,
+    pub fqdn: String,
+    /// False: switched off or cut off, so its IIS metabase cannot be read.
+    pub reachable: bool,
 }
 
 fn accepted(name: &str, domain: &str, kind: AcceptedDomainType, default: bool) -> AcceptedDomain {
@@ -326,6 +340,7 @@ impl World {
             },
             breaks: Vec::new(),
             lab_ca: None,
+            other_servers: Vec::new(),
         }
     }
 

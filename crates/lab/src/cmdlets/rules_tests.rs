@@ -1236,3 +1236,45 @@ fn get_mailbox_stops_at_1000_and_warns_unless_result_size_says_more() {
         "ParameterBindingException",
     );
 }
+
+#[test]
+fn virtual_directories_are_read_per_server_and_an_unreachable_server_fails_its_own_read() {
+    let mut s = shell();
+    s.world.other_servers.push(crate::world::OtherServer {
+        name: "EX02".into(),
+        fqdn: "ex02.contoso.com".into(),
+        reachable: false,
+    });
+    let servers = ok(&mut s, inv("Get-ExchangeServer")).output;
+    let names: Vec<&str> = servers.iter().filter_map(|v| v["Name"].as_str()).collect();
+    assert_eq!(names, ["EX01", "EX02"]);
+    // Without -Server every server's metabase is read: the unreachable one fails the read.
+    fails_with(
+        &mut s,
+        inv("Get-WebServicesVirtualDirectory"),
+        "IISNotReachableException",
+    );
+    let ex01 = ok(
+        &mut s,
+        inv("Get-WebServicesVirtualDirectory").string("Server", "EX01"),
+    )
+    .output;
+    assert_eq!(ex01.len(), 1);
+    assert_eq!(ex01[0]["Server"], "EX01");
+    let e = fails_with(
+        &mut s,
+        inv("Get-AutodiscoverVirtualDirectory").string("Server", "ex02.contoso.com"),
+        "IISNotReachableException",
+    );
+    assert!(e.message.contains("ex02.contoso.com"), "{e:?}");
+    s.world.other_servers[0].reachable = true;
+    let all = ok(&mut s, inv("Get-AutodiscoverVirtualDirectory")).output;
+    let ids: Vec<&str> = all.iter().filter_map(|v| v["Identity"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "EX01\\Autodiscover (Default Web Site)",
+            "EX02\\Autodiscover (Default Web Site)"
+        ]
+    );
+}
