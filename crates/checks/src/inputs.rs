@@ -116,7 +116,19 @@ pub enum VdirKind {
 #[serde(rename_all = "camelCase")]
 pub struct VdirObservation {
     pub kind: VdirKind,
+    /// The virtual directories of every Client Access server that answered.
     pub vdirs: Observed<Vec<VirtualDirectory>>,
+    /// Servers whose read failed (IIS not reachable, ...), each with Exchange's error.
+    #[serde(default)]
+    pub unreachable: Vec<ServerProblem>,
+}
+
+/// One server's failed read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerProblem {
+    pub server: String,
+    pub problem: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -389,6 +401,60 @@ async fn domain_states<S: Shell>(shell: &S, org: &mut OrgState) -> Option<String
     }
 }
 
+/// The organization's Client Access servers (`Get-ExchangeServer`); `None` when they cannot
+/// be listed (the read then covers every server at once).
+async fn client_access_servers<S: Shell>(shell: &S) -> Option<Vec<String>> {
+    let servers = invoke(shell, &Invocation::new("Get-ExchangeServer")).await;
+    let list: Vec<String> = servers
+        .value()?
+        .iter()
+        .filter(|s| {
+            s.get("IsClientAccessServer").and_then(Value::as_bool) == Some(true)
+                || text(s, "ServerRole").contains("ClientAccess")
+        })
+        .map(|s| text(s, "Name"))
+        .filter(|n| !n.is_empty())
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
+/// One read per server (`-Server`), so a server whose IIS cannot be reached is reported as
+/// such instead of failing the whole read (without `-Server` Exchange reads every server's
+/// metabase and one error stops the host's read).
+async fn read_vdirs_per_server<S: Shell>(
+    shell: &S,
+    kind: VdirKind,
+    cmdlet: &str,
+    servers: &[String],
+) -> VdirObservation {
+    let mut found = Vec::new();
+    let mut unreachable = Vec::new();
+    let mut first_failure = None;
+    for server in servers {
+        let inv = Invocation::new(cmdlet).string("Server", server);
+        match invoke(shell, &inv).await {
+            Observed::Ok { value } => found.extend(value.iter().map(virtual_directory)),
+            failed => {
+                unreachable.push(ServerProblem {
+                    server: server.clone(),
+                    problem: failed.problem().unwrap_or_default(),
+                });
+                first_failure.get_or_insert(failed);
+            }
+        }
+    }
+    let vdirs = match first_failure {
+        // No server answered: the read failed.
+        Some(failed) if found.is_empty() => map(failed, |_| Vec::new()),
+        _ => Observed::Ok { value: found },
+    };
+    VdirObservation {
+        kind,
+        vdirs,
+        unreachable,
+    }
+}
+
 fn not_fetched() -> Observed<FederationMetadata> {
     Observed::skipped("the federation metadata was not fetched")
 }
@@ -488,16 +554,25 @@ async fn shell_reads<S: Shell, F: Fn(GatherProgress)>(
         "Get-ExchangeCertificate",
         invoke(shell, &Invocation::new("Get-ExchangeCertificate")).await,
     );
+    let servers = client_access_servers(shell).await;
     let mut vdirs = Vec::new();
     for (kind, cmdlet) in [
         (VdirKind::Autodiscover, "Get-AutodiscoverVirtualDirectory"),
         (VdirKind::Ews, "Get-WebServicesVirtualDirectory"),
     ] {
-        let o = step(cmdlet, invoke(shell, &Invocation::new(cmdlet)).await);
-        vdirs.push(VdirObservation {
-            kind,
-            vdirs: map(o, |v| v.iter().map(virtual_directory).collect()),
-        });
+        let obs = match &servers {
+            Some(list) => read_vdirs_per_server(shell, kind, cmdlet, list).await,
+            // Without the server list: one read over every server, as before.
+            None => VdirObservation {
+                kind,
+                vdirs: map(invoke(shell, &Invocation::new(cmdlet)).await, |v| {
+                    v.iter().map(virtual_directory).collect()
+                }),
+                unreachable: Vec::new(),
+            },
+        };
+        counter.tick(cmdlet.to_owned(), obs.vdirs.value().is_some());
+        vdirs.push(obs);
     }
     let proofs = read_proofs(shell, domains, trust.value().is_some_and(|t| !t.is_empty())).await;
     counter.tick("Get-FederatedDomainProof".into(), proofs.value().is_some());

@@ -483,3 +483,28 @@ async fn domain_states_come_from_the_broker_and_are_unknown_with_the_reason_with
     // The rest of the verification still ran.
     assert_status(&results, "orgid.enabled", CheckStatus::Pass);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_unreachable_server_is_named_and_the_others_virtual_directories_still_count() {
+    let mut world = healthy_world().await;
+    world.other_servers.push(fedshare_lab::world::OtherServer {
+        name: "EX02".into(),
+        fqdn: "ex02.contoso.com".into(),
+        reachable: false,
+    });
+    let (inputs, results) = Lab::start(world).verify().await;
+    for id in ["vdir.wssecurity.ews", "vdir.wssecurity.autodiscover"] {
+        let r = find(&results, id);
+        assert_eq!(r.status, CheckStatus::Warning, "{r:?}");
+        let text = evidence_text(r);
+        assert!(text.contains("-Server EX02"), "{text}");
+        assert!(text.contains("IISNotReachableException"), "{text}");
+        assert!(text.contains("EX01\\"), "{text}");
+    }
+    let ews = inputs
+        .virtual_directories
+        .iter()
+        .find(|o| o.kind == fedshare_checks::inputs::VdirKind::Ews)
+        .unwrap();
+    assert_eq!(ews.vdirs.value().map(Vec::len), Some(1));
+}

@@ -201,6 +201,18 @@ fn shape(cmdlet: &str) -> Shape {
             ],
             Some("Name"),
         ),
+        // Get-ExchangeServer.xml.
+        "ExchangeServer" => remote(
+            &[
+                "Microsoft.Exchange.Data.Directory.Management.ExchangeServer",
+                "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
+                "Microsoft.Exchange.Data.Directory.ADObject",
+                "Microsoft.Exchange.Data.Directory.ADRawEntry",
+                "Microsoft.Exchange.Data.ConfigurableObject",
+                "System.Object",
+            ],
+            Some("Name"),
+        ),
         "WebServicesVirtualDirectory" => remote(vdir_types(0), Some("Identity")),
         "AutodiscoverVirtualDirectory" => remote(vdir_types(1), Some("Identity")),
         // Get-ExchangeCertificate.xml.

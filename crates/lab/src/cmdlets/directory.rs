@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::params::Args;
 use super::{errors, Ctx};
 use crate::views;
+use crate::world::World;
 
 pub fn get_accepted_domain(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let identity = args.string("Identity");
@@ -61,42 +62,137 @@ fn auth_methods(vdir: &VirtualDirectory) -> Vec<&'static str> {
     m
 }
 
-/// `-Server` and `-Identity` are separate parameter sets; both filter the lab's one server.
-fn select(ctx: &Ctx<'_>, args: &Args, vdir: &VirtualDirectory) -> Result<bool, ShellError> {
+/// One Client Access server as the vdir cmdlets see it: name, FQDN, whether IIS answers.
+struct Cas {
+    name: String,
+    fqdn: String,
+    reachable: bool,
+}
+
+fn servers(world: &World) -> Vec<Cas> {
+    std::iter::once(Cas {
+        name: world.server.clone(),
+        fqdn: world.server_fqdn.clone(),
+        reachable: true,
+    })
+    .chain(world.other_servers.iter().map(|o| Cas {
+        name: o.name.clone(),
+        fqdn: o.fqdn.clone(),
+        reachable: o.reachable,
+    }))
+    .collect()
+}
+
+/// The metabase of a server that does not answer RPC: Exchange turns the COM error
+/// (0x800706BA, "The RPC server is unavailable") into IISNotReachableException, a read error.
+fn not_reachable(cmdlet: &str, server: &Cas) -> ShellError {
+    errors::task(
+        cmdlet,
+        "ReadError",
+        "IISNotReachableException",
+        format!(
+            "IIS on server {} couldn't be reached. The RPC server is unavailable. HResult = -2147023174",
+            server.fqdn
+        ),
+    )
+}
+
+/// The virtual directory `first` (the first server's) as each server named by `-Server`
+/// (or every server) holds it; `-Server` and `-Identity` are separate parameter sets.
+/// Without `-Server` Exchange reads every server's metabase, so one unreachable server is an
+/// error of the whole read (the host stops on it).
+fn select(
+    ctx: &Ctx<'_>,
+    args: &Args,
+    first: &VirtualDirectory,
+) -> Result<Vec<(VirtualDirectory, String)>, ShellError> {
     if args.has("Server") && args.has("Identity") {
         return Err(errors::parameter_set(args.cmdlet));
     }
-    if let Some(server) = args.string("Server") {
-        if !server.eq_ignore_ascii_case(&ctx.world.server)
-            && !server.eq_ignore_ascii_case(&ctx.world.server_fqdn)
-        {
-            return Err(errors::not_found(args.cmdlet, &server));
+    let all = servers(ctx.world);
+    let chosen: Vec<&Cas> = match args.string("Server") {
+        Some(server) => {
+            let found = all.iter().find(|c| {
+                c.name.eq_ignore_ascii_case(&server) || c.fqdn.eq_ignore_ascii_case(&server)
+            });
+            vec![found.ok_or_else(|| errors::not_found(args.cmdlet, &server))?]
         }
-    }
-    if let Some(id) = args.string("Identity") {
-        let name = vdir.identity.split('\\').nth(1).unwrap_or_default();
-        if !(vdir.identity.eq_ignore_ascii_case(&id) || name.eq_ignore_ascii_case(&id)) {
-            return Err(errors::not_found(args.cmdlet, &id));
+        None => all.iter().collect(),
+    };
+    let mut out = Vec::new();
+    for cas in chosen {
+        if !cas.reachable {
+            return Err(not_reachable(args.cmdlet, cas));
         }
+        let rest = first.identity.split_once('\\').map_or("", |(_, r)| r);
+        let vdir = VirtualDirectory {
+            identity: format!("{}\\{rest}", cas.name),
+            server: cas.name.clone(),
+            ..first.clone()
+        };
+        if let Some(id) = args.string("Identity") {
+            let name = vdir.identity.split('\\').nth(1).unwrap_or_default();
+            if !(vdir.identity.eq_ignore_ascii_case(&id) || name.eq_ignore_ascii_case(&id)) {
+                continue;
+            }
+        }
+        out.push((vdir, cas.fqdn.clone()));
     }
-    Ok(true)
+    match args.string("Identity") {
+        Some(id) if out.is_empty() => Err(errors::not_found(args.cmdlet, &id)),
+        _ => Ok(out),
+    }
 }
 
 pub fn get_autodiscover_vdir(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let vdir = views::effective_vdir(ctx.world, &ctx.world.virtual_directories.autodiscover);
-    select(ctx, args, &vdir)?;
-    let internal = format!(
-        "https://{}/autodiscover/autodiscover.svc",
-        ctx.world.server_fqdn
-    );
-    Ok(vec![vdir_output(&vdir, "Autodiscover", &internal)])
+    Ok(select(ctx, args, &vdir)?
+        .iter()
+        .map(|(v, fqdn)| {
+            let internal = format!("https://{fqdn}/autodiscover/autodiscover.svc");
+            vdir_output(v, "Autodiscover", &internal)
+        })
+        .collect())
 }
 
 pub fn get_ews_vdir(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
     let vdir = views::effective_vdir(ctx.world, &ctx.world.virtual_directories.web_services);
-    select(ctx, args, &vdir)?;
-    let internal = format!("https://{}/EWS/Exchange.asmx", ctx.world.server_fqdn);
-    let mut out = vdir_output(&vdir, "EWS", &internal);
-    out["MRSProxyEnabled"] = json!(false);
-    Ok(vec![out])
+    Ok(select(ctx, args, &vdir)?
+        .iter()
+        .map(|(v, fqdn)| {
+            let internal = format!("https://{fqdn}/EWS/Exchange.asmx");
+            let mut out = vdir_output(v, "EWS", &internal);
+            out["MRSProxyEnabled"] = json!(false);
+            out
+        })
+        .collect())
+}
+
+/// `Get-ExchangeServer`: every server of the organization (all Mailbox and Client Access in
+/// the lab), or the one `-Identity` names.
+pub fn get_exchange_server(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Value>, ShellError> {
+    let id = args.string("Identity");
+    let out: Vec<Value> = servers(ctx.world)
+        .iter()
+        .filter(|c| {
+            id.as_deref()
+                .is_none_or(|i| c.name.eq_ignore_ascii_case(i) || c.fqdn.eq_ignore_ascii_case(i))
+        })
+        .map(|c| {
+            json!({
+                "Name": c.name,
+                "Identity": c.name,
+                "Fqdn": c.fqdn,
+                "Site": ctx.world.site,
+                "ServerRole": "Mailbox, ClientAccess",
+                "IsClientAccessServer": true,
+                "IsMailboxServer": true,
+                "AdminDisplayVersion": ctx.world.exchange_version,
+            })
+        })
+        .collect();
+    match id {
+        Some(i) if out.is_empty() => Err(errors::not_found(args.cmdlet, &i)),
+        _ => Ok(out),
+    }
 }

@@ -51,6 +51,7 @@ fn handler(cmdlet: &str) -> Option<CmdletFn> {
         "Add-DnsServerResourceRecord" => dns_server::add_record,
         "Remove-DnsServerResourceRecord" => dns_server::remove_record,
         "Get-AutodiscoverVirtualDirectory" => directory::get_autodiscover_vdir,
+        "Get-ExchangeServer" => directory::get_exchange_server,
         "Get-WebServicesVirtualDirectory" => directory::get_ews_vdir,
         "Get-ExchangeCertificate" => certificates::get_exchange_certificate,
         "New-ExchangeCertificate" => certificates::new_exchange_certificate,
