@@ -61,6 +61,10 @@ pub enum Command {
     Map(crate::commands::report::MapArgs),
     /// Export the setup report (`-o report.html|.pdf|.md|.json`) or a partner kit.
     Report(crate::commands::report::ReportArgs),
+    /// Prove free/busy works with a partner: ask our own EWS (GetUserAvailability, one day,
+    /// FreeBusy view) for a partner mailbox, as users do; exits 0 when free/busy came back,
+    /// 1 with Exchange's error decoded into a cause and a fix.
+    Freebusy(crate::commands::freebusy::FreeBusyArgs),
     /// Credentials in the OS keychain (Exchange admin, DNS update keys).
     #[command(subcommand)]
     Credentials(crate::commands::credentials::CredentialsCommand),

@@ -62,6 +62,7 @@ async fn dispatch(cli: Cli) -> output::Outcome {
         Command::Dns(cmd) => commands::dns::run(&global, cmd).await,
         Command::Partner(cmd) => commands::partner::run(&global, cmd).await,
         Command::Map(args) => commands::report::map(&global, args).await,
+        Command::Freebusy(args) => commands::freebusy::run(&global, args).await,
         Command::Report(args) => commands::report::report(&global, args).await,
         Command::Credentials(cmd) => commands::credentials::run(&global, cmd),
         Command::Verify(args) => commands::verify::verify(&global, args).await,

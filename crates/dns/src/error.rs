@@ -28,6 +28,10 @@ pub enum DnsError {
     TlsSetup(#[source] rustls::Error),
     #[error("the HTTP client could not be built")]
     HttpClient(#[source] reqwest::Error),
+    #[error("'{0}' is not an https:// EWS URL; Fedshare signs in to EWS only over https")]
+    InvalidEwsUrl(String),
+    #[error("signing in to EWS as the current Windows identity (Negotiate) is not supported yet; store the Exchange credential with `fedshare credentials set --purpose exchange --user USER` and try again")]
+    NegotiateUnsupported,
     #[error("the resolver could not be set up")]
     Resolver(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -45,6 +49,8 @@ impl ErrorCode for DnsError {
             DnsError::TlsSetup(_) => "dns.tls_setup",
             DnsError::HttpClient(_) => "dns.http_client",
             DnsError::Resolver(_) => "dns.resolver",
+            DnsError::InvalidEwsUrl(_) => "dns.invalid_ews_url",
+            DnsError::NegotiateUnsupported => "dns.negotiate_unsupported",
         }
     }
 }

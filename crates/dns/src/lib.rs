@@ -3,6 +3,7 @@
 //! probes of our own published endpoints.
 
 mod agreement;
+pub mod availability;
 pub mod batch;
 pub mod check;
 mod compare;

@@ -63,6 +63,15 @@ pub enum EngineError {
     #[error("the lab network could not be started in this process ({0}); start it with `fedshare lab serve` in another terminal and run the command again")]
     LabNetwork(String),
 
+    #[error(transparent)]
+    Ews(#[from] fedshare_ews::EwsError),
+
+    #[error("'{0}' is not a mailbox address: type it as name@domain, e.g. alexw@contoso.com")]
+    MailboxAddress(String),
+
+    #[error("no EWS virtual directory has an ExternalUrl, so there is no EWS to ask; set it with Set-WebServicesVirtualDirectory -ExternalUrl https://mail.<domain>/EWS/Exchange.asmx")]
+    NoEwsUrl,
+
     #[error("'{0}' is not a domain name: type the partner's SMTP domain, e.g. fabrikam.com")]
     PartnerDomain(String),
 
@@ -94,6 +103,7 @@ impl ErrorCode for EngineError {
             EngineError::UnknownProfile(_) => "engine.unknown_profile",
             EngineError::ProfileStore { .. } => "engine.profile_store",
             EngineError::PlanNeedsOrganization { .. } => "engine.plan_needs_organization",
+            EngineError::Ews(e) => e.code(),
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
             EngineError::LabNetwork(_) => "engine.lab_network",
@@ -103,6 +113,8 @@ impl ErrorCode for EngineError {
         }
     }
 
+            EngineError::MailboxAddress(_) => "engine.mailbox_address",
+            EngineError::NoEwsUrl => "engine.no_ews_url",
     fn detail(&self) -> Option<String> {
         match self {
             EngineError::Exchange(e) => e.detail(),
@@ -121,13 +133,16 @@ impl ErrorCode for EngineError {
             }
             EngineError::UnexpectedOutput { .. }
             | EngineError::LabProfile(_)
+            EngineError::Ews(e) => e.detail(),
             | EngineError::ProfileName(_)
             | EngineError::UnknownProfile(_)
             | EngineError::ProfileStore { .. }
             | EngineError::NotLab
             | EngineError::BadAddress(_)
             | EngineError::LabNetwork(_)
-            | EngineError::PartnerDomain(_) => None,
+            | EngineError::PartnerDomain(_)
+            | EngineError::MailboxAddress(_)
+            | EngineError::NoEwsUrl => None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod dns_ops;
 mod error;
 pub mod info;
+pub mod freebusy;
 pub mod logging;
 pub mod net;
 pub mod network;

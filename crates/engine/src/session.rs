@@ -215,6 +215,16 @@ impl Session {
         let client = self.ensure_client(&mut guard).await?;
         Ok(client.invoke(invocation).await?.output)
     }
+
+    /// The Exchange credential other sign-ins use (EWS for the free/busy proof): the one kept
+    /// for this session, else the keychain's; `None` means the current Windows identity.
+    pub(crate) fn stored_exchange_credential(&self) -> Option<StoredCredential> {
+        if let Some(stored) = &self.session_credential {
+            return Some(stored.clone());
+        }
+        let key = CredentialKey::new(&self.profile.name, Purpose::Exchange).ok()?;
+        load_credential(&key, Store::Keychain).ok()
+    }
 }
 
 /// The hello's form of a stored credential; the secret is copied only into that message.

@@ -15,7 +15,7 @@ mod xml;
 
 pub use decode::{diagnose, exception_name, Diagnosis, Side, EXCEPTION_CODES};
 pub use error::EwsError;
-pub use request::{is_smtp_address, AvailabilityQuery, RequestedView};
+pub use request::{is_smtp_address, AvailabilityQuery, RequestedView, SecurityHeader};
 pub use response::{
     parse_response, render_fault, render_response, AvailabilityError, BusySlot, FreeBusyData,
     MailboxAnswer,

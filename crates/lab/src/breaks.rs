@@ -31,10 +31,18 @@ pub enum Break {
     /// The Microsoft Federation Gateway cannot be reached: Remove-FederatedDomain cannot
     /// release the domain there and fails unless given -Force.
     GatewayUnreachable,
+    /// Fabrikam's relationship no longer lists Contoso's domains for free/busy: its EWS answers
+    /// Contoso's requests with NoFreeBusyAccess (5037).
+    PartnerNoAccess,
+    /// WSSecurityAuthentication is off on Fabrikam's EWS virtual directory: its
+    /// `/EWS/Exchange.asmx/WSSecurity` offers only Windows authentication (401).
+    PartnerWssecurityOff,
+    /// Contoso's organization relationship with Fabrikam is disabled (`Enabled` false).
+    RelationshipDisabled,
 }
 
 impl Break {
-    pub const ALL: [Break; 10] = [
+    pub const ALL: [Break; 13] = [
         Break::ProofMistyped,
         Break::ProofMissing,
         Break::CertExpired,
@@ -45,6 +53,9 @@ impl Break {
         Break::PartnerTargetMismatch,
         Break::ContradictoryPolicy,
         Break::GatewayUnreachable,
+        Break::PartnerNoAccess,
+        Break::PartnerWssecurityOff,
+        Break::RelationshipDisabled,
     ];
 
     /// The kebab-case name used on the command line and in the state file.
@@ -60,6 +71,9 @@ impl Break {
             Break::PartnerTargetMismatch => "partner-target-mismatch",
             Break::ContradictoryPolicy => "contradictory-policy",
             Break::GatewayUnreachable => "gateway-unreachable",
+            Break::PartnerNoAccess => "partner-no-access",
+            Break::PartnerWssecurityOff => "partner-wssecurity-off",
+            Break::RelationshipDisabled => "relationship-disabled",
         }
     }
 

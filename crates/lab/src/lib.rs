@@ -17,6 +17,7 @@
 //! opt-level = 3`. Tests avoid it with [`crypto::FixedKeys`].
 
 pub mod admin;
+pub mod availability;
 pub mod breaks;
 pub mod cmdlets;
 pub mod crypto;
@@ -33,6 +34,7 @@ pub mod proof;
 pub mod served;
 pub mod sites;
 pub mod timefmt;
+pub mod token;
 pub mod views;
 pub mod world;
 pub mod zones;

@@ -117,6 +117,7 @@ fn hook(config: &mut LabNetConfig, live: &Arc<LiveWorld>) {
             live.zones_changed(zones);
         }
     }));
+    config.availability = Some(Arc::new(crate::availability::LabAvailability::new(live)));
     let target = Arc::downgrade(live);
     config.before_answer = Some(Arc::new(move || {
         if let Some(live) = target.upgrade() {

@@ -33,6 +33,38 @@ pub struct Partner {
     pub autodiscover_url: String,
     pub token_issuer_uris: Vec<String>,
     pub relationship_to_us: Option<PartnerRelationship>,
+    /// Mailboxes with calendars the lab's partner EWS answers free/busy for.
+    #[serde(default)]
+    pub mailboxes: Vec<PartnerMailbox>,
+}
+
+/// A partner's mailbox and the daily pattern of its calendar (the lab answers any day alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PartnerMailbox {
+    pub primary_smtp_address: String,
+    /// The calendar's `Default` permission: `None` refuses free/busy to everyone outside.
+    pub calendar_default: FreeBusyAccessLevel,
+    /// The mailbox's time zone, minutes to add to local time for UTC (`Bias`).
+    pub time_zone_bias: i32,
+    /// Busy times each day, UTC: (start minute, end minute, BusyType).
+    pub daily: Vec<(u32, u32, String)>,
+}
+
+/// Fabrikam's mailbox the free/busy proof asks about (README walkthrough).
+pub const FABRIKAM_MAILBOX: &str = "lidiah@fabrikam.com";
+
+fn fabrikam_mailboxes() -> Vec<PartnerMailbox> {
+    vec![PartnerMailbox {
+        primary_smtp_address: FABRIKAM_MAILBOX.into(),
+        calendar_default: FreeBusyAccessLevel::AvailabilityOnly,
+        time_zone_bias: 0,
+        daily: vec![
+            (9 * 60, 10 * 60, "Busy".into()),
+            (13 * 60 + 30, 14 * 60, "Tentative".into()),
+            (15 * 60, 16 * 60 + 30, "Busy".into()),
+        ],
+    }]
 }
 
 impl Partner {
@@ -46,6 +78,7 @@ impl Partner {
             ),
             token_issuer_uris: vec![BUSINESS_TOKEN_ISSUER.to_owned()],
             relationship_to_us: rel,
+            mailboxes: Vec::new(),
         }
     }
 
@@ -90,8 +123,10 @@ pub fn initial_partners(partners_extra: usize) -> Vec<Partner> {
                 .into(),
             token_issuer_uris: vec![BUSINESS_TOKEN_ISSUER.to_owned()],
             relationship_to_us: to_contoso(FreeBusyAccessLevel::AvailabilityOnly),
+            mailboxes: Vec::new(),
         },
     ];
+    partners[0].mailboxes = fabrikam_mailboxes();
     for n in 1..=partners_extra {
         partners.push(Partner::on_premises(
             &format!("Partner {n:03}"),

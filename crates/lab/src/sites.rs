@@ -109,6 +109,16 @@ pub fn publish(world: &World, sites: &[PartnerSite], table: &FederationInfoTable
             table.set_server(&site.domain, own_server);
             own_info.clone()
         } else {
+            table.set_server(
+                &site.domain,
+                ServerSettings {
+                    ws_security: WsSecurity {
+                        autodiscover: true,
+                        ews: views::partner_ews_ws_security(world, &site.domain),
+                    },
+                    clock_offset_seconds: 0,
+                },
+            );
             partners
                 .iter()
                 .find(|p| p.has_domain(&site.domain))

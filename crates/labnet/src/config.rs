@@ -72,6 +72,9 @@ pub struct LabNetConfig {
     pub federation_info: FederationInfoTable,
     pub on_change: Option<ZoneChangeHook>,
     pub before_answer: Option<AnswerHook>,
+    /// Answers `GetUserAvailability` on the organizations' EWS endpoints; without it they
+    /// answer as before (404, or the WS-Security fault to anonymous callers).
+    pub availability: Option<Arc<dyn crate::availability::AvailabilityService>>,
 }
 
 impl std::fmt::Debug for LabNetConfig {
@@ -111,6 +114,7 @@ impl LabNetConfig {
             federation_info: FederationInfoTable::new(),
             on_change: None,
             before_answer: None,
+            availability: None,
         }
     }
 

@@ -21,6 +21,8 @@ pub enum LabNetError {
     Tls(#[source] rustls::Error),
     #[error("the lab partner configuration is invalid: {0}")]
     InvalidPartner(String),
+    #[error("the lab's availability proxy client could not be built: {0}")]
+    ProxyClient(String),
     #[error("the lab network runtime failed")]
     Runtime(#[source] std::io::Error),
 }
@@ -35,6 +37,7 @@ impl ErrorCode for LabNetError {
             LabNetError::Tls(_) => "labnet.tls",
             LabNetError::InvalidPartner(_) => "labnet.invalid_partner",
             LabNetError::Runtime(_) => "labnet.runtime",
+            LabNetError::ProxyClient(_) => "labnet.proxy_client",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! redirect probe. Everything binds on loopback; clients resolve lab names through the lab
 //! DNS server (or pin them to [`LabNet::https_addr`]) and trust only [`LabNet::ca_pem`].
 
+mod availability;
 mod ca;
 mod config;
 mod dns;
@@ -22,6 +23,7 @@ use hickory_proto::rr::{Name, TSigner};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use availability::{AvailabilityService, Caller, LocalStep, MailboxStep, RemoteStep};
 pub use ca::CaMaterial;
 pub use config::{
     AnswerHook, LabNetConfig, TsigKeyConfig, ZoneChangeHook, DEFAULT_GENERATED_PARTNERS,
@@ -72,6 +74,7 @@ impl LabNet {
             config.extra_hosts,
             config.federation_info.clone(),
             config.before_answer.clone(),
+            config.availability.clone(),
         ));
         let tls = https::tls::server_config(&ca, &sites)?;
 
@@ -83,6 +86,7 @@ impl LabNet {
         let local = |r: std::io::Result<SocketAddr>| r.map_err(LabNetError::Runtime);
         let dns_addr = local(udp.local_addr())?;
         let https_addr = local(https.local_addr())?;
+        sites.set_proxy(https_addr, &ca.material().cert_pem)?;
         let http_addr = local(http.local_addr())?;
 
         let (stop, shutdown) = Shutdown::new();

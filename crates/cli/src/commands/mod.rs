@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod dns;
 pub mod explain;
 pub mod lab;
+pub mod freebusy;
 pub mod partner;
 pub mod plan;
 pub mod report;

@@ -24,6 +24,7 @@ pub(crate) const BODY_LIMIT: usize = 81_820;
 pub(crate) const SVC_PATH: &str = "/autodiscover/autodiscover.svc";
 const SVC_WSSECURITY_PATH: &str = "/autodiscover/autodiscover.svc/wssecurity";
 const EWS_WSSECURITY_PATH: &str = "/ews/exchange.asmx/wssecurity";
+const EWS_PATH: &str = "/ews/exchange.asmx";
 const UNAUTHENTICATED: &str = "Unauthenticated AutoDiscover request.";
 /// Where the trust broker publishes its WS-Federation metadata (lower case, as normalised).
 const METADATA_PATH: &str = "/federationmetadata/2006-12/federationmetadata.xml";
@@ -48,6 +49,11 @@ pub(crate) async fn handle(
             return Ok(text(StatusCode::OK, "text/xml; charset=utf-8", document));
         }
     }
+    if path == EWS_PATH {
+        if let Some(service) = sites.availability() {
+            return Ok(super::ews::local(service, sites.proxy(), &host, request).await);
+        }
+    }
     let response = match sites.role(&host) {
         Role::Autodiscover(site) => match &site.behaviour {
             PartnerBehaviour::Federated(info) => {
@@ -57,6 +63,19 @@ pub(crate) async fn handle(
                 let table = sites.table();
                 let info = table.get(&site.domain);
                 let server = table.server(&site.domain);
+                if path == EWS_WSSECURITY_PATH
+                    && server.ws_security.ews
+                    && request.method() == Method::POST
+                {
+                    if let Some(service) = sites.availability() {
+                        let answer = match super::ews::remote(service, &site.domain, request).await
+                        {
+                            Some(answer) => answer,
+                            None => wssecurity(&Method::POST),
+                        };
+                        return Ok(dated(answer, server.clock_offset_seconds));
+                    }
+                }
                 dated(
                     exchange_with(Source::OnPremises(info), server.ws_security, &path, request)
                         .await,

@@ -1,7 +1,12 @@
 //! Which organisation a lab host name belongs to, and which certificate each host gets.
 
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use crate::availability::AvailabilityService;
 use crate::ca::Validity;
 use crate::config::AnswerHook;
+use crate::error::LabNetError;
 use crate::partner::{BrokenKind, FederationInfoTable, PartnerBehaviour, PartnerSite};
 
 pub(crate) struct Sites {
@@ -9,6 +14,9 @@ pub(crate) struct Sites {
     extra_hosts: Vec<String>,
     table: FederationInfoTable,
     before_answer: Option<AnswerHook>,
+    availability: Option<Arc<dyn AvailabilityService>>,
+    /// The client our EWS proxies partner requests with, set once the HTTPS port is bound.
+    proxy: OnceLock<super::ews::ProxyClient>,
 }
 
 impl std::fmt::Debug for Sites {
@@ -47,6 +55,7 @@ impl Sites {
         extra_hosts: Vec<String>,
         table: FederationInfoTable,
         before_answer: Option<AnswerHook>,
+        availability: Option<Arc<dyn AvailabilityService>>,
     ) -> Self {
         let lower = |s: &String| s.trim_end_matches('.').to_ascii_lowercase();
         let partners = partners
@@ -62,7 +71,35 @@ impl Sites {
             extra_hosts: extra_hosts.iter().map(lower).collect(),
             table,
             before_answer,
+            availability,
+            proxy: OnceLock::new(),
         }
+    }
+
+    /// Gives our EWS its client for the partner hop: every lab host name goes to `https_addr`,
+    /// and only the lab CA is trusted.
+    pub(crate) fn set_proxy(
+        &self,
+        https_addr: SocketAddr,
+        ca_pem: &str,
+    ) -> Result<(), LabNetError> {
+        let client = super::ews::ProxyClient::new(https_addr, ca_pem)?;
+        let _ = self.proxy.set(client);
+        Ok(())
+    }
+
+    pub(crate) fn proxy(&self) -> Option<&super::ews::ProxyClient> {
+        self.proxy.get()
+    }
+
+    /// The availability service, brought up to date by the answer hook first.
+    pub(crate) fn availability(&self) -> Option<&Arc<dyn AvailabilityService>> {
+        if self.availability.is_some() {
+            if let Some(hook) = &self.before_answer {
+                hook();
+            }
+        }
+        self.availability.as_ref()
     }
 
     /// The federation table, brought up to date by the answer hook first.
@@ -198,7 +235,13 @@ mod tests {
 
     fn sites() -> Sites {
         let lab = LabNetConfig::default_lab_with(1);
-        Sites::new(lab.partners, lab.extra_hosts, lab.federation_info, None)
+        Sites::new(
+            lab.partners,
+            lab.extra_hosts,
+            lab.federation_info,
+            None,
+            None,
+        )
     }
 
     #[test]

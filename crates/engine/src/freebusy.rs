@@ -1,0 +1,277 @@
+//! The free/busy proof: the request users actually make. A signed-in user of our organization
+//! asks our own EWS for one day of a partner mailbox's free/busy (`GetUserAvailability`,
+//! `FreeBusy` view); our Exchange then runs the whole federated chain (relationship, token from
+//! the trust broker, the partner's EWS). The answer is free/busy data, or Exchange's error for
+//! that mailbox decoded into a cause and a fix.
+//!
+//! Read-only, and never subjects or bodies: the `FreeBusy` view carries none and the parser
+//! skips `CalendarEventDetails`. Only addresses, codes and times reach logs and reports.
+
+use fedshare_dns::availability::{get_user_availability, EwsAuth, EwsOutcome};
+use fedshare_dns::discovery::http::Http;
+use fedshare_ews::{
+    diagnose, is_smtp_address, AvailabilityError, AvailabilityQuery, Diagnosis, FreeBusyData,
+    MailboxAnswer,
+};
+use fedshare_exchange::Invocation;
+use fedshare_model::exchange_output::vdir::virtual_directory;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::network::{Network, NetworkChoice};
+use crate::{EngineError, Session};
+
+/// The lab's mailboxes take any password, as its shell does; this one is sent when no
+/// credential is stored, signing in as the `--from` mailbox.
+const LAB_PASSWORD: &str = "lab";
+
+/// One direction of the proof: `from` (ours) asks about `to` (the partner's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FreeBusyRequest {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FreeBusyProof {
+    pub from: String,
+    pub to: String,
+    pub partner_domain: String,
+    /// The UTC day asked about (`YYYY-MM-DD`).
+    pub day: String,
+    /// Our EWS, as its virtual directory's ExternalUrl names it.
+    pub ews_url: String,
+    /// The account signed in to EWS (a user name only), or `None` for the current Windows
+    /// identity.
+    pub signed_in_as: Option<String>,
+    /// True when the signed-in account asked on behalf of `from` (EWS impersonation).
+    pub impersonated: bool,
+    #[ts(type = "number | null")]
+    pub elapsed_ms: Option<u64>,
+    pub result: ProofResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ProofResult {
+    /// Free/busy data came back from the partner's mailbox.
+    FreeBusy { data: FreeBusyData },
+    /// Exchange answered with `ResponseClass="Error"` for the mailbox.
+    Refused {
+        error: AvailabilityError,
+        diagnosis: Diagnosis,
+    },
+    /// Our EWS gave no availability answer at all (sign-in refused, no connection ...).
+    NotAnswered {
+        code: String,
+        cause: String,
+        fix: String,
+    },
+}
+
+impl FreeBusyProof {
+    pub fn succeeded(&self) -> bool {
+        matches!(self.result, ProofResult::FreeBusy { .. })
+    }
+}
+
+/// Runs the proof for one direction.
+pub async fn prove(
+    session: &Session,
+    choice: &NetworkChoice,
+    request: &FreeBusyRequest,
+) -> Result<FreeBusyProof, EngineError> {
+    let from = address(&request.from)?;
+    let to = address(&request.to)?;
+    let partner_domain = to
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .unwrap_or_default();
+    let ews_url = ews_url(session).await?;
+    let network = Network::of_session(session, choice.clone()).await?;
+    let http = Http::new(network.discovery_options()?)?;
+
+    let stored = session.stored_exchange_credential();
+    let lab = session.profile().is_lab();
+    let (user, password) = match &stored {
+        Some(c) => (
+            Some(c.user_name.clone()),
+            Some(c.secret.expose().to_owned()),
+        ),
+        None if lab => (Some(from.clone()), Some(LAB_PASSWORD.to_owned())),
+        None => (None, None),
+    };
+    let auth = match (&user, &password) {
+        (Some(user), Some(password)) => EwsAuth::Basic { user, password },
+        _ => EwsAuth::Negotiate,
+    };
+    let impersonated = user.as_deref().is_some_and(|u| !same_account(u, &from));
+    let day = OffsetDateTime::now_utc().date();
+    let mut query = AvailabilityQuery::one_day(&to, day)?;
+    if impersonated {
+        query.impersonate = Some(from.clone());
+    }
+    tracing::info!(%from, %to, %ews_url, impersonated, "free/busy proof: GetUserAvailability");
+    let outcome = get_user_availability(&http, &ews_url, &auth, &query).await?;
+    let (result, elapsed_ms) = judge(outcome);
+    match &result {
+        ProofResult::FreeBusy { data } => {
+            tracing::info!(%to, view = %data.view_type, slots = data.slots.len(), "free/busy came back")
+        }
+        ProofResult::Refused { diagnosis, .. } => {
+            tracing::warn!(%to, cause = %diagnosis.id, code = ?diagnosis.exchange_code, "free/busy refused")
+        }
+        ProofResult::NotAnswered { code, .. } => tracing::warn!(%to, %code, "EWS gave no answer"),
+    }
+    Ok(FreeBusyProof {
+        from,
+        to,
+        partner_domain,
+        day: day.to_string(),
+        ews_url,
+        signed_in_as: user,
+        impersonated,
+        elapsed_ms,
+        result,
+    })
+}
+
+/// Whether `text` can be a side of the proof (a plain `name@domain`), for front ends that
+/// check their input before anything runs.
+pub fn is_mailbox_address(text: &str) -> bool {
+    is_smtp_address(&text.trim().to_ascii_lowercase())
+}
+
+fn address(text: &str) -> Result<String, EngineError> {
+    let trimmed = text.trim().to_ascii_lowercase();
+    if is_smtp_address(&trimmed) {
+        Ok(trimmed)
+    } else {
+        Err(EngineError::MailboxAddress(text.trim().to_owned()))
+    }
+}
+
+/// `alexw@contoso.com`, `alexw` and `CONTOSO\alexw` are one account for this purpose.
+fn same_account(user: &str, address: &str) -> bool {
+    let user = user.rsplit_once('\\').map_or(user, |(_, n)| n);
+    let alias = address.split('@').next().unwrap_or_default();
+    user.eq_ignore_ascii_case(address) || user.eq_ignore_ascii_case(alias)
+}
+
+/// Our EWS: the first EWS virtual directory with an ExternalUrl (what partners and Outlook
+/// outside use; the proof goes the way a user's request goes).
+async fn ews_url(session: &Session) -> Result<String, EngineError> {
+    let vdirs = session
+        .invoke(&Invocation::new("Get-WebServicesVirtualDirectory"))
+        .await?;
+    vdirs
+        .iter()
+        .map(virtual_directory)
+        .find_map(|v| v.external_url.filter(|u| !u.trim().is_empty()))
+        .ok_or(EngineError::NoEwsUrl)
+}
+
+fn judge(outcome: EwsOutcome) -> (ProofResult, Option<u64>) {
+    match outcome {
+        EwsOutcome::Answered {
+            mut answers,
+            elapsed_ms,
+        } => {
+            let result = match answers.drain(..).next() {
+                Some(MailboxAnswer::FreeBusy(data)) => ProofResult::FreeBusy { data },
+                Some(MailboxAnswer::Error(error)) => ProofResult::Refused {
+                    diagnosis: diagnose(&error),
+                    error,
+                },
+                None => not_answered("ews.empty", "Our EWS answered without a result for the mailbox.", "Run the proof again; if it persists, read the EWS logs on our server."),
+            };
+            (result, Some(elapsed_ms))
+        }
+        EwsOutcome::Status { status: 401, offered, .. } => (
+            not_answered(
+                "ews.sign_in_refused",
+                &format!("Our EWS refused the sign-in (401; it offers {}).", offered.join(", ")),
+                "Store the --from mailbox's credential (fedshare credentials set --purpose exchange --user USER), or an account with the ApplicationImpersonation role.",
+            ),
+            None,
+        ),
+        EwsOutcome::Status { status, fault, .. } => (
+            not_answered(
+                "ews.http_status",
+                &format!("Our EWS answered HTTP {status}{}.", fault.map(|f| format!(": {f}")).unwrap_or_default()),
+                "Check the EWS virtual directory (its ExternalUrl and authentication methods) and the server's EWS logs.",
+            ),
+            None,
+        ),
+        EwsOutcome::Failed { failure } => (
+            not_answered(
+                "ews.unreachable",
+                &format!("Our EWS could not be reached: {failure}."),
+                "Check that this computer reaches the EWS ExternalUrl (name, firewall, certificate).",
+            ),
+            None,
+        ),
+        EwsOutcome::Unreadable { reason } => (
+            not_answered(
+                "ews.unreadable",
+                &format!("Our EWS answered something that is not a GetUserAvailability response ({reason})."),
+                "Check that the ExternalUrl points at Exchange's EWS and not at a proxy's login page.",
+            ),
+            None,
+        ),
+    }
+}
+
+fn not_answered(code: &str, cause: &str, fix: &str) -> ProofResult {
+    ProofResult::NotAnswered {
+        code: code.to_owned(),
+        cause: cause.to_owned(),
+        fix: fix.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_match_by_address_alias_or_domain_name() {
+        assert!(same_account("alexw@contoso.com", "alexw@contoso.com"));
+        assert!(same_account("CONTOSO\\alexw", "alexw@contoso.com"));
+        assert!(!same_account("CONTOSO\\Administrator", "alexw@contoso.com"));
+    }
+
+    #[test]
+    fn a_refusal_is_decoded_and_a_401_names_the_sign_in() {
+        let error = AvailabilityError {
+            response_code: "ErrorNoFreeBusyAccess".into(),
+            message_text: "The caller does not have access to free/busy data.".into(),
+            exception_type: None,
+            exception_code: Some(5037),
+            exception_server_name: None,
+            response_source: None,
+        };
+        let (result, _) = judge(EwsOutcome::Answered {
+            answers: vec![MailboxAnswer::Error(error)],
+            elapsed_ms: 3,
+        });
+        let ProofResult::Refused { diagnosis, .. } = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(diagnosis.id, "freebusy.no_access");
+        let (result, _) = judge(EwsOutcome::Status {
+            status: 401,
+            offered: vec!["Negotiate".into(), "Basic".into()],
+            fault: None,
+        });
+        assert!(
+            matches!(result, ProofResult::NotAnswered { code, .. } if code == "ews.sign_in_refused")
+        );
+    }
+}
