@@ -31,6 +31,7 @@ pub fn adopt(org: &OrgState) -> Result<SharingPlan, PlanError> {
         // Where partners should find this organization's Autodiscover is not observed, and a
         // CNAME the plan does not list is never checked or changed.
         autodiscover: Vec::new(),
+        autodiscover_not_needed: Vec::new(),
         // Manual never publishes anything: Fedshare only shows records and waits for them.
         dns: DnsMode::Manual,
         trusted_hostnames: crate::file::DEFAULT_TRUSTED_HOSTNAMES

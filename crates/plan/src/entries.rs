@@ -67,7 +67,7 @@ pub enum EntryDomain {
 }
 
 impl EntryDomain {
-    fn text(&self) -> &str {
+    pub fn text(&self) -> &str {
         match self {
             EntryDomain::Any => "*",
             EntryDomain::Anonymous => "Anonymous",
@@ -85,15 +85,15 @@ pub struct SharingEntry {
 /// Why an entry was rejected; the variant names follow Exchange's error strings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
-    #[error("SharingPolicyDomainInvalid: expected `domain: action[, action]` (domain is an exact domain, `*` or `Anonymous`), found `{0}`")]
+    #[error("SharingPolicyDomainInvalid: \"{0}\" is not a sharing entry; write it as domain: action[, action], where the domain is an exact domain, * or Anonymous")]
     Invalid(String),
-    #[error("SharingPolicyDomainInvalidAction: `{0}` is not a sharing action; expected one of CalendarSharingFreeBusySimple, CalendarSharingFreeBusyDetail, CalendarSharingFreeBusyReviewer, ContactsSharing (Meeting* actions only for Anonymous)")]
+    #[error("SharingPolicyDomainInvalidAction: \"{0}\" is not a sharing action; choose CalendarSharingFreeBusySimple, CalendarSharingFreeBusyDetail, CalendarSharingFreeBusyReviewer or ContactsSharing (Meeting* actions only for Anonymous)")]
     InvalidAction(String),
-    #[error("Anonymous cannot include ContactsSharing")]
+    #[error("SharingPolicyDomainInvalidActionForAnonymous: Anonymous (Internet calendar publishing) cannot share contacts; remove ContactsSharing")]
     AnonymousContacts,
-    #[error("{0} is only valid for Anonymous")]
+    #[error("SharingPolicyDomainInvalidActionForDomain: {0} is allowed only for Anonymous (Internet calendar publishing)")]
     MeetingNotAnonymous(String),
-    #[error("SharingPolicyDuplicateDomain: `{0}` appears more than once in one policy")]
+    #[error("SharingPolicyDuplicateDomain: {0} already has an entry in this policy; list each domain once")]
     Duplicate(String),
 }
 

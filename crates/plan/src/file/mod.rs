@@ -1,16 +1,23 @@
 //! The plan file: the desired configuration in TOML, kept in version control and edited by the
-//! wizard. Parsing keeps toml's spans so every error names file, line and column.
+//! wizard. One model ([`SharingPlan`]), the file's shape beside it ([`document`]) and the rules
+//! once ([`validate`]): a file's problems name file, line and column; a form's name the field.
 
-use std::ops::Range;
 use std::path::Path;
 
 use fedshare_model::FreeBusyAccessLevel;
-use serde::{Deserialize, Serialize};
-use toml::Spanned;
-use ts_rs::TS;
 
-use crate::entries::{parse_entries, SharingEntry};
+use crate::entries::SharingEntry;
 use crate::error::{FilePosition, PlanError};
+
+pub mod document;
+pub mod validate;
+
+pub use document::{
+    PlanAutodiscover, PlanCertificate, PlanDns, PlanDocument, PlanDomains, PlanMailboxes,
+    PlanPartners, PlanPolicy, PlanRelationship, PlanTrust,
+};
+pub(crate) use validate::{exact_domain, is_free_text, is_https_url, is_name, unified_thumbprint};
+pub use validate::{validate, FieldProblem};
 
 /// The validated desired state.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +29,10 @@ pub struct SharingPlan {
     pub additional_domains: Vec<String>,
     pub relationships: Vec<RelationshipSpec>,
     pub policies: Vec<PolicySpec>,
+    /// The `autodiscover.<domain>` CNAMEs the plan publishes and verifies.
     pub autodiscover: Vec<AutodiscoverSpec>,
+    /// Federated domains whose Autodiscover record the administrator says is not needed.
+    pub autodiscover_not_needed: Vec<AutodiscoverNotNeeded>,
     pub dns: DnsMode,
     /// Host names `Get-FederationInformation` may trust although they are not the partner's
     /// own (`-TrustedHostnames`): a partner reached through an unsecured HTTP redirect or a
@@ -88,6 +98,21 @@ pub struct AutodiscoverSpec {
     pub target: String,
 }
 
+/// A federated domain without its own Autodiscover record, and why (partners reach it
+/// through another domain's record, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutodiscoverNotNeeded {
+    pub domain: String,
+    pub reason: String,
+}
+
+/// What the plan says about one federated domain's Autodiscover record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutodiscoverRecord<'a> {
+    Cname(&'a AutodiscoverSpec),
+    NotNeeded(&'a AutodiscoverNotNeeded),
+}
+
 impl AutodiscoverSpec {
     pub fn record_name(&self) -> String {
         format!("autodiscover.{}", self.domain)
@@ -121,132 +146,6 @@ pub enum DnsMode {
     None,
 }
 
-// ---- the file form (spans kept for errors) ----
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPlan {
-    trust: RawTrust,
-    domains: RawDomains,
-    #[serde(default)]
-    relationship: Vec<RawRelationship>,
-    #[serde(default)]
-    policy: Vec<RawPolicy>,
-    #[serde(default)]
-    autodiscover: Vec<RawAutodiscover>,
-    dns: Option<RawDns>,
-    partners: Option<RawPartners>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPartners {
-    trusted_hostnames: Option<Spanned<Vec<Spanned<String>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTrust {
-    name: Spanned<String>,
-    certificate: Spanned<RawCertificate>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawCertificate {
-    Keyword(String),
-    Thumbprint { thumbprint: String },
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDomains {
-    primary: Spanned<String>,
-    #[serde(default)]
-    additional: Vec<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRelationship {
-    name: Spanned<String>,
-    domains: Spanned<Vec<Spanned<String>>>,
-    #[serde(default = "yes")]
-    free_busy_enabled: bool,
-    access_level: Spanned<String>,
-    scope_group: Option<Spanned<String>>,
-    #[serde(default = "yes")]
-    enabled: bool,
-    target_application_uri: Option<Spanned<String>>,
-    target_autodiscover_epr: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPolicy {
-    name: Spanned<String>,
-    entries: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    default: bool,
-    #[serde(default = "yes")]
-    enabled: bool,
-    mailboxes: Option<Spanned<RawMailboxes>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawMailboxes {
-    Keyword(String),
-    List(Vec<String>),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAutodiscover {
-    domain: Spanned<String>,
-    target: Spanned<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDns {
-    mode: Spanned<String>,
-    server: Option<String>,
-    key_name: Option<String>,
-    zones: Option<Spanned<Vec<Spanned<String>>>>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Turns byte offsets into 1-based line/column (columns count characters, not bytes).
-struct Locator<'a> {
-    file: &'a str,
-    text: &'a str,
-}
-
-impl Locator<'_> {
-    fn at(&self, offset: usize) -> FilePosition {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        FilePosition {
-            file: self.file.to_owned(),
-            line,
-            column: before[line_start..].chars().count() + 1,
-        }
-    }
-
-    fn invalid(&self, span: Range<usize>, expected: impl Into<String>) -> PlanError {
-        PlanError::Invalid {
-            at: self.at(span.start),
-            expected: expected.into(),
-        }
-    }
-}
-
 impl SharingPlan {
     pub fn from_file(path: &Path) -> Result<SharingPlan, PlanError> {
         let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read {
@@ -256,14 +155,15 @@ impl SharingPlan {
         Self::parse(&text, &path.display().to_string())
     }
 
-    /// Parses and validates plan text; `file` is only used in error positions.
+    /// Parses and validates plan text; `file` is only used in error positions. Every
+    /// problem is reported, the first with its position in the error, the rest after it.
     pub fn parse(text: &str, file: &str) -> Result<SharingPlan, PlanError> {
         let loc = Locator { file, text };
-        let raw: RawPlan = toml::from_str(text).map_err(|e| PlanError::Syntax {
+        let doc: PlanDocument = toml::from_str(text).map_err(|e| PlanError::Syntax {
             at: loc.at(e.span().map_or(0, |s| s.start)),
             expected: e.message().trim().to_owned(),
         })?;
-        validate(raw, &loc)
+        validate(&doc).map_err(|problems| loc.invalid(&problems))
     }
 
     /// Every federated domain, primary first.
@@ -282,6 +182,30 @@ impl SharingPlan {
             .collect()
     }
 
+    /// What the plan says about each Autodiscover record: the CNAMEs, then those not needed.
+    pub fn autodiscover_records(&self) -> impl Iterator<Item = AutodiscoverRecord<'_>> {
+        self.autodiscover
+            .iter()
+            .map(AutodiscoverRecord::Cname)
+            .chain(
+                self.autodiscover_not_needed
+                    .iter()
+                    .map(AutodiscoverRecord::NotNeeded),
+            )
+    }
+
+    /// Federated domains the plan says nothing about for Autodiscover (neither a CNAME nor a
+    /// reason it is not needed): partners may not find them.
+    pub fn autodiscover_unplanned(&self) -> Vec<String> {
+        self.federated_domains()
+            .into_iter()
+            .filter(|d| {
+                !self.autodiscover.iter().any(|a| &a.domain == d)
+                    && !self.autodiscover_not_needed.iter().any(|n| &n.domain == d)
+            })
+            .collect()
+    }
+
     /// The file form, for the wizard to save what the administrator edited.
     pub fn to_toml(&self) -> String {
         self.document().to_toml()
@@ -293,602 +217,96 @@ impl SharingPlan {
     }
 }
 
-fn validate(raw: RawPlan, loc: &Locator<'_>) -> Result<SharingPlan, PlanError> {
-    let trust = validate_trust(&raw.trust, loc)?;
-    let primary_domain = domain(&raw.domains.primary, loc)?;
-    let mut additional_domains = Vec::new();
-    for d in &raw.domains.additional {
-        let d_valid = domain(d, loc)?;
-        if d_valid == primary_domain || additional_domains.contains(&d_valid) {
-            return Err(loc.invalid(
-                d.span(),
-                format!("`{d_valid}` is listed twice; expected each federated domain once"),
-            ));
-        }
-        additional_domains.push(d_valid);
-    }
-    let relationships = validate_relationships(&raw.relationship, loc)?;
-    let policies = validate_policies(&raw.policy, loc)?;
-    let mut autodiscover = Vec::new();
-    for a in &raw.autodiscover {
-        autodiscover.push(AutodiscoverSpec {
-            domain: domain(&a.domain, loc)?,
-            target: hostname(&a.target, loc)?,
-        });
-    }
-    let dns = match &raw.dns {
-        None => DnsMode::Manual,
-        Some(d) => validate_dns(d, loc)?,
-    };
-    let trusted_hostnames = match raw
-        .partners
-        .as_ref()
-        .and_then(|p| p.trusted_hostnames.as_ref())
-    {
-        None => DEFAULT_TRUSTED_HOSTNAMES
-            .iter()
-            .map(|h| (*h).to_owned())
-            .collect(),
-        Some(list) => trusted_hostnames(list, loc)?,
-    };
-    let plan = SharingPlan {
-        trust,
-        primary_domain,
-        additional_domains,
-        relationships,
-        policies,
-        autodiscover,
-        dns,
-        trusted_hostnames,
-    };
-    if let (Some(raw_dns), DnsMode::Windows { zones, .. }) = (&raw.dns, &plan.dns) {
-        if let Some(outside) = plan
-            .record_names()
-            .into_iter()
-            .find(|n| zone_of(zones, n).is_none())
-        {
-            let span = raw_dns
-                .zones
-                .as_ref()
-                .map_or(raw_dns.mode.span(), Spanned::span);
-            return Err(loc.invalid(
-                span,
-                format!(
-                    "a zone that holds {outside} (Fedshare writes only to the zones listed here)"
-                ),
-            ));
-        }
-    }
-    Ok(plan)
+/// Turns a field's path into a file position (1-based line and column; columns count
+/// characters, not bytes).
+struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
 }
 
-fn validate_trust(raw: &RawTrust, loc: &Locator<'_>) -> Result<TrustSpec, PlanError> {
-    let name = name(&raw.name, loc)?;
-    let certificate = match raw.certificate.get_ref() {
-        RawCertificate::Keyword(k) if k == "new" => CertificateSpec::New,
-        RawCertificate::Keyword(_) => {
-            return Err(loc.invalid(
-                raw.certificate.span(),
-                "expected `\"new\"` or `{ thumbprint = \"...\" }`",
-            ))
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> FilePosition {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        FilePosition {
+            file: self.file.to_owned(),
+            line,
+            column: before[line_start..].chars().count() + 1,
         }
-        RawCertificate::Thumbprint { thumbprint } => match unified_thumbprint(thumbprint) {
-            Some(t) => CertificateSpec::Thumbprint(t),
-            None => {
-                return Err(loc.invalid(
-                    raw.certificate.span(),
-                    "expected a thumbprint of 40 hexadecimal digits",
-                ))
-            }
-        },
-    };
-    Ok(TrustSpec { name, certificate })
-}
+    }
 
-/// A thumbprint as the file stores it: Exchange accepts thumbprints with spaces and removes
-/// them (UnifyThumbprintFormat); 40 hexadecimal digits, upper case.
-pub(crate) fn unified_thumbprint(text: &str) -> Option<String> {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    (t.len() == 40 && t.chars().all(|c| c.is_ascii_hexdigit())).then(|| t.to_ascii_uppercase())
-}
-
-fn validate_relationships(
-    raw: &[RawRelationship],
-    loc: &Locator<'_>,
-) -> Result<Vec<RelationshipSpec>, PlanError> {
-    let mut out: Vec<RelationshipSpec> = Vec::new();
-    for r in raw {
-        let name = name(&r.name, loc)?;
-        if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
-            return Err(loc.invalid(r.name.span(), "a unique relationship name"));
-        }
-        if r.domains.get_ref().is_empty() || r.domains.get_ref().len() > 238 {
-            return Err(loc.invalid(r.domains.span(), "between 1 and 238 partner domains"));
-        }
-        let mut domains = Vec::new();
-        for d in r.domains.get_ref() {
-            let d_valid = domain(d, loc)?;
-            // A domain may belong to only one relationship (DuplicateOrganizationRelationshipDomainException).
-            if domains.contains(&d_valid) || out.iter().any(|o| o.domains.contains(&d_valid)) {
-                return Err(loc.invalid(d.span(), format!("`{d_valid}` in only one relationship")));
-            }
-            domains.push(d_valid);
-        }
-        let access_level = match r.access_level.get_ref().as_str() {
-            "None" => FreeBusyAccessLevel::None,
-            "AvailabilityOnly" => FreeBusyAccessLevel::AvailabilityOnly,
-            "LimitedDetails" => FreeBusyAccessLevel::LimitedDetails,
-            _ => {
-                return Err(loc.invalid(
-                    r.access_level.span(),
-                    "one of None, AvailabilityOnly, LimitedDetails",
-                ))
-            }
+    /// The deepest item of `field` (`policy[0].entries[2]`) the text holds: the value itself,
+    /// or the table that lacks the key.
+    fn offset_of(&self, field: &str) -> usize {
+        let Ok(doc) = toml_edit::Document::parse(self.text) else {
+            return 0;
         };
-        let target_autodiscover_epr = r
-            .target_autodiscover_epr
-            .as_ref()
-            .map(|e| https_url(e, loc))
-            .transpose()?;
-        out.push(RelationshipSpec {
-            name,
-            domains,
-            free_busy_enabled: r.free_busy_enabled,
-            access_level,
-            scope_group: r
-                .scope_group
-                .as_ref()
-                .map(|g| name_value(g, loc))
-                .transpose()?,
-            enabled: r.enabled,
-            target_application_uri: r
-                .target_application_uri
-                .as_ref()
-                .map(|u| name_value(u, loc))
-                .transpose()?,
-            target_autodiscover_epr,
-        });
-    }
-    Ok(out)
-}
-
-fn validate_policies(raw: &[RawPolicy], loc: &Locator<'_>) -> Result<Vec<PolicySpec>, PlanError> {
-    let mut out: Vec<PolicySpec> = Vec::new();
-    for p in raw {
-        let name = name(&p.name, loc)?;
-        if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
-            return Err(loc.invalid(p.name.span(), "a unique policy name"));
-        }
-        if p.entries.get_ref().is_empty() {
-            return Err(loc.invalid(p.entries.span(), "at least one `domain: actions` entry"));
-        }
-        // Parse one by one first so an error points at the entry itself.
-        for e in p.entries.get_ref() {
-            SharingEntry::parse(e.get_ref())
-                .map_err(|err| loc.invalid(e.span(), err.to_string()))?;
-        }
-        let texts: Vec<String> = p
-            .entries
-            .get_ref()
-            .iter()
-            .map(|e| e.get_ref().clone())
-            .collect();
-        let entries =
-            parse_entries(&texts).map_err(|err| loc.invalid(p.entries.span(), err.to_string()))?;
-        if p.default && out.iter().any(|o| o.default) {
-            return Err(loc.invalid(p.name.span(), "at most one policy with `default = true`"));
-        }
-        let mailboxes = match p.mailboxes.as_ref() {
-            None => MailboxSelection::None,
-            Some(m) => match m.get_ref() {
-                RawMailboxes::Keyword(k) if k == "all" => MailboxSelection::All,
-                RawMailboxes::Keyword(_) => {
-                    return Err(loc.invalid(m.span(), "`\"all\"` or a list of mailboxes"))
-                }
-                RawMailboxes::List(list) if list.iter().any(|s| s.trim().is_empty()) => {
-                    return Err(loc.invalid(m.span(), "mailbox identities that are not empty"))
-                }
-                RawMailboxes::List(list) => MailboxSelection::List(list.clone()),
-            },
-        };
-        out.push(PolicySpec {
-            name,
-            entries,
-            default: p.default,
-            enabled: p.enabled,
-            mailboxes,
-        });
-    }
-    Ok(out)
-}
-
-/// Host names as `-TrustedHostnames` takes them: `host.domain` or `*.domain` (which matches
-/// the domain and every host below it), each once.
-fn trusted_hostnames(
-    list: &Spanned<Vec<Spanned<String>>>,
-    loc: &Locator<'_>,
-) -> Result<Vec<String>, PlanError> {
-    let mut out: Vec<String> = Vec::new();
-    for h in list.get_ref() {
-        let v = h
-            .get_ref()
-            .trim()
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
-        let bare = v.strip_prefix("*.").unwrap_or(&v);
-        if !is_hostname(bare) {
-            return Err(loc.invalid(
-                h.span(),
-                "a host name such as autodiscover.fabrikam.com, or *.outlook.com for every host of a domain",
-            ));
-        }
-        if out.contains(&v) {
-            return Err(loc.invalid(h.span(), format!("`{v}` listed once")));
-        }
-        out.push(v);
-    }
-    Ok(out)
-}
-
-fn validate_dns(raw: &RawDns, loc: &Locator<'_>) -> Result<DnsMode, PlanError> {
-    match raw.mode.get_ref().as_str() {
-        "manual" => Ok(DnsMode::Manual),
-        "none" => Ok(DnsMode::None),
-        "rfc2136" => match (&raw.server, &raw.key_name) {
-            (Some(server), Some(key_name)) if !server.is_empty() && !key_name.is_empty() => {
-                Ok(DnsMode::Rfc2136 {
-                    server: server.clone(),
-                    key_name: key_name.clone(),
-                })
-            }
-            _ => Err(loc.invalid(
-                raw.mode.span(),
-                "`server` and `key_name` with mode \"rfc2136\"",
-            )),
-        },
-        "windows" => {
-            let Some(listed) = &raw.zones else {
-                return Err(loc.invalid(
-                    raw.mode.span(),
-                    "`zones` (the Windows DNS zones Fedshare may write to) with mode \"windows\"",
-                ));
+        let mut item = doc.as_item();
+        let mut offset = 0;
+        for segment in path_segments(field) {
+            let next = match segment {
+                Segment::Key(k) => item.get(k),
+                Segment::Index(i) => item.get(i),
             };
-            let mut zones = Vec::new();
-            for zone in listed.get_ref() {
-                zones.push(domain(zone, loc)?);
+            let Some(next) = next else { break };
+            if let Some(span) = next.span() {
+                offset = span.start;
             }
-            if zones.is_empty() {
-                return Err(
-                    loc.invalid(listed.span(), "at least one zone, such as \"contoso.com\"")
-                );
-            }
-            let server = raw
-                .server
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            if server.is_some_and(|s| !is_dns_name(s)) {
-                return Err(loc.invalid(
-                    raw.mode.span(),
-                    "`server` as a DNS server's name, such as dc01 or dc01.contoso.com (or no `server` for this computer)",
-                ));
-            }
-            Ok(DnsMode::Windows {
-                server: server.map(str::to_owned),
-                zones,
-            })
+            item = next;
         }
-        _ => Err(loc.invalid(
-            raw.mode.span(),
-            "one of \"manual\", \"rfc2136\", \"windows\", \"none\"",
-        )),
+        offset
     }
-}
 
-fn name(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    let v = value.get_ref().trim();
-    if v.is_empty() || v.chars().count() > 64 {
-        return Err(loc.invalid(value.span(), "a name of 1 to 64 characters"));
-    }
-    name_value(value, loc)
-}
-
-/// Whether the file accepts `v` (trimmed) as a name: free text of 1 to 64 characters.
-pub(crate) fn is_name(v: &str) -> bool {
-    v.trim().chars().count() <= 64 && is_free_text(v)
-}
-
-/// A free-text value: no control characters, no leading `<` (reserved for placeholders).
-fn name_value(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    let v = value.get_ref().trim();
-    if !is_free_text(v) {
-        return Err(loc.invalid(
-            value.span(),
-            "a non-empty value without control characters that does not start with `<`",
-        ));
-    }
-    Ok(v.to_owned())
-}
-
-/// Whether the file accepts `v` (trimmed) as free text.
-pub(crate) fn is_free_text(v: &str) -> bool {
-    let v = v.trim();
-    !v.is_empty() && !v.starts_with('<') && !v.chars().any(char::is_control)
-}
-
-fn is_hostname(v: &str) -> bool {
-    v.contains('.') && is_dns_name(v)
-}
-
-/// Labels of letters, digits and inner hyphens: a host name, or a computer's short name.
-fn is_dns_name(v: &str) -> bool {
-    v.len() <= 253
-        && v.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-}
-
-fn domain(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    if value.get_ref().trim().starts_with("*.") {
-        return Err(loc.invalid(
-            value.span(),
-            "an exact domain (wildcard domains cannot be federated)",
-        ));
-    }
-    exact_domain(value.get_ref())
-        .ok_or_else(|| loc.invalid(value.span(), "a domain name such as contoso.com"))
-}
-
-/// `v` as the file stores an exact domain (trimmed, no final dot, lower case), if it is one.
-pub(crate) fn exact_domain(v: &str) -> Option<String> {
-    let v = v.trim().trim_end_matches('.').to_ascii_lowercase();
-    is_hostname(&v).then_some(v)
-}
-
-fn hostname(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    let v = value
-        .get_ref()
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    if !is_hostname(&v) {
-        return Err(loc.invalid(value.span(), "a host name such as mail.contoso.com"));
-    }
-    Ok(v)
-}
-
-fn https_url(value: &Spanned<String>, loc: &Locator<'_>) -> Result<String, PlanError> {
-    let v = value.get_ref().trim();
-    if !is_https_url(v) {
-        return Err(loc.invalid(value.span(), "an https:// URL such as https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc/WSSecurity"));
-    }
-    Ok(v.to_owned())
-}
-
-/// Whether the file accepts `v` (trimmed) as an https:// URL with a host name.
-pub(crate) fn is_https_url(v: &str) -> bool {
-    let v = v.trim();
-    let host = v
-        .strip_prefix("https://")
-        .and_then(|rest| rest.split('/').next())
-        .filter(|h| is_hostname(&h.to_ascii_lowercase()));
-    host.is_some() && !v.chars().any(char::is_whitespace)
-}
-
-// ---- the document form: the file's shape as data, for writing back and for the wizard ----
-
-/// The plan file's own shape (the keys of the TOML), which the wizard's forms edit. It is
-/// not validated: [`PlanDocument::to_toml`] then [`SharingPlan::parse`] validate it, so a
-/// form gets the same errors as a hand-edited file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanDocument {
-    pub trust: PlanTrust,
-    pub domains: PlanDomains,
-    #[serde(default)]
-    pub relationship: Vec<PlanRelationship>,
-    #[serde(default)]
-    pub policy: Vec<PlanPolicy>,
-    #[serde(default)]
-    pub autodiscover: Vec<PlanAutodiscover>,
-    pub dns: PlanDns,
-    /// Absent when the plan keeps Exchange's default trusted hosters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub partners: Option<PlanPartners>,
-}
-
-/// `[partners]`: how partner discovery treats hosts that are not the partner's own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanPartners {
-    pub trusted_hostnames: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanTrust {
-    pub name: String,
-    pub certificate: PlanCertificate,
-}
-
-/// `"new"` or `{ thumbprint = "..." }`, as in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(untagged)]
-#[ts(export)]
-pub enum PlanCertificate {
-    Keyword(String),
-    Thumbprint { thumbprint: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanDomains {
-    pub primary: String,
-    #[serde(default)]
-    pub additional: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanRelationship {
-    pub name: String,
-    pub domains: Vec<String>,
-    pub free_busy_enabled: bool,
-    pub access_level: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub scope_group: Option<String>,
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub target_application_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub target_autodiscover_epr: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanPolicy {
-    pub name: String,
-    pub entries: Vec<String>,
-    pub default: bool,
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub mailboxes: Option<PlanMailboxes>,
-}
-
-/// `"all"` or a list of mailbox identities, as in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(untagged)]
-#[ts(export)]
-pub enum PlanMailboxes {
-    Keyword(String),
-    List(Vec<String>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanAutodiscover {
-    pub domain: String,
-    pub target: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PlanDns {
-    pub mode: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub server: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub key_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub zones: Option<Vec<String>>,
-}
-
-impl PlanDocument {
-    /// The TOML text of the document (not validated: parse it with [`SharingPlan::parse`]).
-    pub fn to_toml(&self) -> String {
-        // A struct of strings, bools and lists always serialises.
-        crate::preserve::without_empty_lists(&toml::to_string_pretty(self).unwrap_or_default())
-    }
-}
-
-impl From<&SharingPlan> for PlanDocument {
-    fn from(p: &SharingPlan) -> Self {
-        let certificate = match &p.trust.certificate {
-            CertificateSpec::New => PlanCertificate::Keyword("new".into()),
-            CertificateSpec::Thumbprint(t) => PlanCertificate::Thumbprint {
-                thumbprint: t.clone(),
-            },
-        };
-        let (mode, server, key_name, zones) = match &p.dns {
-            DnsMode::Manual => ("manual", None, None, None),
-            DnsMode::None => ("none", None, None, None),
-            DnsMode::Rfc2136 { server, key_name } => (
-                "rfc2136",
-                Some(server.clone()),
-                Some(key_name.clone()),
-                None,
-            ),
-            DnsMode::Windows { server, zones } => {
-                ("windows", server.clone(), None, Some(zones.clone()))
-            }
-        };
-        PlanDocument {
-            trust: PlanTrust {
-                name: p.trust.name.clone(),
-                certificate,
-            },
-            domains: PlanDomains {
-                primary: p.primary_domain.clone(),
-                additional: p.additional_domains.clone(),
-            },
-            relationship: p
-                .relationships
-                .iter()
-                .map(|r| PlanRelationship {
-                    name: r.name.clone(),
-                    domains: r.domains.clone(),
-                    free_busy_enabled: r.free_busy_enabled,
-                    access_level: r.access_level.to_string(),
-                    scope_group: r.scope_group.clone(),
-                    enabled: r.enabled,
-                    target_application_uri: r.target_application_uri.clone(),
-                    target_autodiscover_epr: r.target_autodiscover_epr.clone(),
-                })
-                .collect(),
-            policy: p
-                .policies
-                .iter()
-                .map(|pol| PlanPolicy {
-                    name: pol.name.clone(),
-                    entries: pol.entries.iter().map(SharingEntry::render).collect(),
-                    default: pol.default,
-                    enabled: pol.enabled,
-                    mailboxes: match &pol.mailboxes {
-                        MailboxSelection::None => None,
-                        MailboxSelection::All => Some(PlanMailboxes::Keyword("all".into())),
-                        MailboxSelection::List(l) => Some(PlanMailboxes::List(l.clone())),
-                    },
-                })
-                .collect(),
-            autodiscover: p
-                .autodiscover
-                .iter()
-                .map(|a| PlanAutodiscover {
-                    domain: a.domain.clone(),
-                    target: a.target.clone(),
-                })
-                .collect(),
-            dns: PlanDns {
-                mode: mode.into(),
-                server,
-                key_name,
-                zones,
-            },
-            // Written only when it differs from the default, so an untouched file stays as it is.
-            partners: (p.trusted_hostnames != DEFAULT_TRUSTED_HOSTNAMES).then(|| PlanPartners {
-                trusted_hostnames: p.trusted_hostnames.clone(),
-            }),
+    fn invalid(&self, problems: &[FieldProblem]) -> PlanError {
+        let mut located: Vec<(FilePosition, &str)> = problems
+            .iter()
+            .map(|p| (self.at(self.offset_of(&p.field)), p.message.as_str()))
+            .collect();
+        located.sort_by_key(|(at, _)| (at.line, at.column));
+        let mut expected = located
+            .first()
+            .map_or_else(String::new, |(_, m)| (*m).to_owned());
+        for (at, message) in located.iter().skip(1) {
+            expected.push_str(&format!(" Also {}:{}: {message}", at.line, at.column));
+        }
+        PlanError::Invalid {
+            at: located
+                .first()
+                .map_or_else(|| self.at(0), |(at, _)| at.clone()),
+            expected,
         }
     }
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `relationship[0].domains[1]` → relationship, 0, domains, 1.
+fn path_segments(field: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in field.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            out.push(Segment::Key(key));
+        }
+        for index in pieces {
+            if let Ok(i) = index.trim_end_matches(']').parse() {
+                out.push(Segment::Index(i));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = include_str!("../../../examples/contoso-lab.toml");
+    const EXAMPLE: &str = include_str!("../../../../examples/contoso-lab.toml");
 
     fn err(text: &str) -> (usize, usize, String) {
         match SharingPlan::parse(text, "p.toml") {
@@ -969,8 +387,8 @@ mod tests {
         assert!(expected.contains("a DNS server's name"), "{expected}");
 
         let (line, _, expected) = err(&format!("{HEAD}[dns]\nmode = \"windows\"\n"));
-        assert_eq!(line, 7);
-        assert!(expected.contains("`zones`"), "{expected}");
+        assert_eq!(line, 6, "the [dns] table that lacks the key");
+        assert!(expected.contains("zones with mode"), "{expected}");
         let (line, column, expected) = err(&format!(
             "{HEAD}[dns]\nmode = \"windows\"\nzones = [\"fabrikam.com\"]\n"
         ));
@@ -1032,8 +450,9 @@ mod tests {
 
         let dns = format!("{HEAD}[dns]\nmode = \"rfc2136\"\n");
         let (line, _, expected) = err(&dns);
-        assert_eq!(line, 7);
-        assert!(expected.contains("key_name"));
+        assert_eq!(line, 6);
+        assert!(expected.contains("server with mode"), "{expected}");
+        assert!(expected.contains("key_name with mode"), "{expected}");
     }
 
     #[test]
@@ -1075,6 +494,137 @@ mod tests {
         ));
         assert_eq!(line, 7);
         assert!(expected.contains("once"), "{expected}");
+    }
+
+    fn problems(doc: &PlanDocument) -> Vec<(String, String)> {
+        validate(doc)
+            .expect_err("an invalid document")
+            .into_iter()
+            .map(|p| (p.field, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_document_reports_every_problem_under_its_field_in_words() {
+        let mut doc = SharingPlan::parse(EXAMPLE, "contoso-lab.toml")
+            .unwrap()
+            .document();
+        doc.trust.name = String::new();
+        doc.domains.additional = vec!["sales.contoso.com".into(), "not a domain".into()];
+        doc.relationship[1].access_level = "FullDetails".into();
+        doc.relationship[1].domains[0] = "fabrikam.com".into();
+        doc.policy[0].entries = vec![
+            "fabrikam.com: CalendarSharingFreeBusyDetail".into(),
+            "fabrikam.com: ContactsSharing".into(),
+            "Anonymous: ContactsSharing".into(),
+        ];
+        let found = problems(&doc);
+        let fields: Vec<&str> = found.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "trust.name",
+                "domains.additional[1]",
+                "relationship[1].domains[0]",
+                "relationship[1].access_level",
+                "policy[0].entries[1]",
+                "policy[0].entries[2]",
+            ]
+        );
+        assert_eq!(found[0].1, "Give a name of 1 to 64 characters.");
+        assert!(found[2].1.contains("only one"), "{}", found[2].1);
+        assert!(
+            found[4].1.starts_with("SharingPolicyDuplicateDomain"),
+            "{}",
+            found[4].1
+        );
+        assert!(
+            found[5]
+                .1
+                .starts_with("SharingPolicyDomainInvalidActionForAnonymous"),
+            "{}",
+            found[5].1
+        );
+        // No file path or TOML position in a form's words.
+        assert!(found.iter().all(|(_, m)| !m.contains(".toml")), "{found:?}");
+
+        // The file gets the same rules, the first positioned, the others after it.
+        let text = doc.to_toml();
+        let Err(PlanError::Invalid { at, expected }) = SharingPlan::parse(&text, "Lab.toml") else {
+            panic!("an invalid file");
+        };
+        assert_eq!(at.line, 2, "{text}");
+        assert_eq!(expected.matches(" Also ").count(), 5, "{expected}");
+    }
+
+    #[test]
+    fn every_federated_domain_has_its_autodiscover_record_or_a_reason() {
+        let plan = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
+        assert_eq!(plan.autodiscover_unplanned(), ["sales.contoso.com"]);
+
+        let text = format!(
+            "{HEAD}additional = [\"sales.contoso.com\"]\n[[autodiscover]]\ndomain = \"contoso.com\"\ntarget = \"mail.contoso.com\"\n[[autodiscover]]\ndomain = \"sales.contoso.com\"\nnot_needed = \"Partners name contoso.com; its answer lists sales.contoso.com\"\n"
+        );
+        let plan = SharingPlan::parse(&text, "p.toml").unwrap();
+        assert!(plan.autodiscover_unplanned().is_empty());
+        assert_eq!(plan.autodiscover.len(), 1, "only the CNAME is published");
+        assert_eq!(plan.autodiscover_not_needed[0].domain, "sales.contoso.com");
+        assert_eq!(SharingPlan::parse(&plan.to_toml(), "saved").unwrap(), plan);
+
+        let mut doc = plan.document();
+        doc.autodiscover[1].target = Some("mail.contoso.com".into());
+        doc.autodiscover.push(PlanAutodiscover {
+            domain: "fabrikam.com".into(),
+            target: Some("mail.contoso.com".into()),
+            not_needed: None,
+        });
+        doc.autodiscover[0].target = None;
+        let found = problems(&doc);
+        assert_eq!(
+            found.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            [
+                "autodiscover[0].target",
+                "autodiscover[1].not_needed",
+                "autodiscover[2].domain"
+            ]
+        );
+        assert!(found[2]
+            .1
+            .contains("not one of the plan's federated domains"));
+    }
+
+    #[test]
+    fn sharing_entries_follow_new_sharing_policy() {
+        let policy =
+            |entries: &str| format!("{HEAD}[[policy]]\nname = \"P\"\nentries = [{entries}]\n");
+        // The actions are a flags enum: two calendar levels for one domain parse, as
+        // Exchange's SharingPolicyDomain.Parse accepts them; Meeting* only for Anonymous.
+        for accepted in [
+            "\"a.com: CalendarSharingFreeBusySimple, CalendarSharingFreeBusyDetail\"",
+            "\"*: CalendarSharingFreeBusySimple\", \"Anonymous: CalendarSharingFreeBusyReviewer, MeetingFullDetailsWithAttendees\"",
+            "\"a.com: ContactsSharing\"",
+        ] {
+            SharingPlan::parse(&policy(accepted), "p.toml").unwrap();
+        }
+        for (refused, exchange) in [
+            (
+                "\"a.com: MeetingLimitedDetails\"",
+                "SharingPolicyDomainInvalidActionForDomain",
+            ),
+            (
+                "\"Anonymous: ContactsSharing\"",
+                "SharingPolicyDomainInvalidActionForAnonymous",
+            ),
+            ("\"a.com: Editor\"", "SharingPolicyDomainInvalidAction"),
+            ("\"a.com\"", "SharingPolicyDomainInvalid"),
+            (
+                "\"a.com: ContactsSharing\", \"A.com: CalendarSharingFreeBusySimple\"",
+                "SharingPolicyDuplicateDomain",
+            ),
+        ] {
+            let (_, _, expected) = err(&policy(refused));
+            assert!(expected.starts_with(exchange), "{refused}: {expected}");
+        }
     }
 
     #[test]

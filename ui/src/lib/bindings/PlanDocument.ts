@@ -7,12 +7,11 @@ import type { PlanPolicy } from "./PlanPolicy";
 import type { PlanRelationship } from "./PlanRelationship";
 import type { PlanTrust } from "./PlanTrust";
 
+export type PlanDocument = { trust: PlanTrust, domains: PlanDomains, relationship: Array<PlanRelationship>, policy: Array<PlanPolicy>, autodiscover: Array<PlanAutodiscover>, 
 /**
- * The plan file's own shape (the keys of the TOML), which the wizard's forms edit. It is
- * not validated: [`PlanDocument::to_toml`] then [`SharingPlan::parse`] validate it, so a
- * form gets the same errors as a hand-edited file.
+ * Absent in the file: `manual`.
  */
-export type PlanDocument = { trust: PlanTrust, domains: PlanDomains, relationship: Array<PlanRelationship>, policy: Array<PlanPolicy>, autodiscover: Array<PlanAutodiscover>, dns: PlanDns, 
+dns: PlanDns, 
 /**
  * Absent when the plan keeps Exchange's default trusted hosters.
  */

@@ -3,4 +3,8 @@
 /**
  * `[partners]`: how partner discovery treats hosts that are not the partner's own.
  */
-export type PlanPartners = { trusted_hostnames: Array<string>, };
+export type PlanPartners = { 
+/**
+ * Absent in the file: Exchange's default trusted hosters.
+ */
+trusted_hostnames: Array<string>, };
