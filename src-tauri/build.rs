@@ -7,6 +7,7 @@ fn main() {
         "org_status",
         "plan_document",
         "save_plan_document",
+        "check_plan_document",
         "plan_preview",
         "apply_plan",
         "undo_changes",

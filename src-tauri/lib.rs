@@ -69,6 +69,7 @@ fn run() {
             connection::org_status,
             plan::plan_document,
             plan::save_plan_document,
+            plan::check_plan_document,
             plan::plan_preview,
             plan::apply_plan,
             plan::undo_changes,

@@ -3,12 +3,10 @@
 //! part (by `StepKind`), but apply runs the whole plan because Exchange's order matters.
 
 use fedshare_engine::workflow::{self, PlanView};
-use fedshare_model::{CheckResult, ErrorCode, ErrorPayload};
+use fedshare_model::{CheckResult, ErrorPayload};
 use fedshare_plan::dns::DnsRecord;
-use fedshare_plan::file::PlanDocument;
-use fedshare_plan::{
-    ApplyOptions, ApplyReport, PlanError, Progress, SharingPlan, Snapshot, UndoReport,
-};
+use fedshare_plan::file::{self, FieldProblem, PlanDocument};
+use fedshare_plan::{ApplyOptions, ApplyReport, Progress, SharingPlan, Snapshot, UndoReport};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -26,35 +24,52 @@ pub async fn plan_document(state: State<'_, AppState>) -> Result<PlanDocument, E
     Ok(current(&state).await?.document())
 }
 
-/// Validates the edited document exactly like a plan file, then makes it the current plan.
+/// Every problem of an edited (unsaved) document, keyed by field: the plan file's own rules.
+#[tauri::command]
+pub fn check_plan_document(document: PlanDocument) -> Vec<FieldProblem> {
+    file::validate(&document).err().unwrap_or_default()
+}
+
+/// Validates the edited document with the plan file's rules, then makes it the current plan.
 #[tauri::command]
 pub fn save_plan_document(
     state: State<'_, AppState>,
     document: PlanDocument,
 ) -> Result<PlanDocument, ErrorPayload> {
+    let plan = valid(&document)?;
     let path = workflow::current_plan_path(&state.paths, &state.session().profile().name);
-    let text = document.to_toml();
-    let plan = SharingPlan::parse(&text, &path.display().to_string())
-        .map_err(|e| positioned(&e, &text))?;
     workflow::save_plan(&path, &plan.to_toml())?;
     Ok(plan.document())
 }
 
-/// A plan error with the offending line of the saved text as detail, so the form can say
-/// which field (`access_level = "FullDetails"`) broke which rule.
-fn positioned(error: &PlanError, text: &str) -> ErrorPayload {
-    let mut payload = error.to_payload();
-    if let PlanError::Syntax { at, .. } | PlanError::Invalid { at, .. } = error {
-        if let Some(line) = text.lines().nth(at.line.saturating_sub(1)) {
-            payload.detail = Some(format!("line {}: {}", at.line, line.trim()));
-        }
-    }
-    payload
+/// The document as a plan, or words for a form whose fields show the problems.
+fn valid(document: &PlanDocument) -> Result<SharingPlan, ErrorPayload> {
+    file::validate(document).map_err(|problems| ErrorPayload {
+        code: "plan.invalid".into(),
+        message: match problems.len() {
+            1 => "The plan has a problem, shown under its field.".into(),
+            n => format!("The plan has {n} problems, each shown under its field."),
+        },
+        detail: Some(
+            problems
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    })
 }
 
+/// What Apply would run: for the saved plan, or for the document being edited (unsaved).
 #[tauri::command]
-pub async fn plan_preview(state: State<'_, AppState>) -> Result<PlanView, ErrorPayload> {
-    let plan = current(&state).await?;
+pub async fn plan_preview(
+    state: State<'_, AppState>,
+    document: Option<PlanDocument>,
+) -> Result<PlanView, ErrorPayload> {
+    let plan = match document {
+        Some(d) => valid(&d)?,
+        None => current(&state).await?,
+    };
     Ok(workflow::preview(&state.session(), &plan).await?.1)
 }
 
@@ -225,20 +240,21 @@ mod tests {
     }
 
     #[test]
-    fn form_errors_name_the_offending_line() {
-        let text =
-            "[trust]\nname = \"T\"\ncertificate = \"old\"\n[domains]\nprimary = \"contoso.com\"\n";
-        let err = SharingPlan::parse(text, "lab.toml").expect_err("an invalid certificate");
-        let payload = positioned(&err, text);
+    fn a_form_gets_every_problem_in_words_without_file_positions() {
+        let doc: PlanDocument = serde_json::from_value(serde_json::json!({
+            "trust": {"name": "", "certificate": "old"},
+            "domains": {"primary": "contoso.com"},
+        }))
+        .expect("the file's shape");
+        let problems = check_plan_document(doc.clone());
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["trust.name", "trust.certificate"]);
+        let payload = valid(&doc).expect_err("invalid");
         assert_eq!(payload.code, "plan.invalid");
-        assert!(
-            payload.message.starts_with("lab.toml:3:15"),
-            "{}",
-            payload.message
-        );
         assert_eq!(
-            payload.detail.as_deref(),
-            Some("line 3: certificate = \"old\"")
+            payload.message,
+            "The plan has 2 problems, each shown under its field."
         );
+        assert!(!payload.detail.unwrap_or_default().contains(".toml"));
     }
 }
