@@ -188,6 +188,18 @@ pub fn write_organization(dir: &Path, size: Size) -> Result<Generated, ReplayErr
         );
     }
     rule(
+        "Get-ExchangeServer",
+        &[fixture("common/exchange-server.xml")],
+    );
+    rule(
+        "Get-AutodiscoverVirtualDirectory -Server 'EX01'",
+        &[fixture("common/vdir-autodiscover.xml")],
+    );
+    rule(
+        "Get-WebServicesVirtualDirectory -Server 'EX01'",
+        &[fixture("common/vdir-ews.xml")],
+    );
+    rule(
         "Get-AutodiscoverVirtualDirectory",
         &[fixture("common/vdir-autodiscover.xml")],
     );

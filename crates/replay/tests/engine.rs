@@ -353,3 +353,53 @@ async fn a_partner_relationship_and_assigned_policies_change_and_undo_with_null(
     );
     r.sent_since(0, "the whole run");
 }
+
+#[tokio::test]
+async fn a_refused_account_namespace_stops_apply_and_undo_removes_what_was_made() {
+    let r = Replay::start(&scenario_dir("unproven").join("scenario.toml"), 0);
+    let plan = workflow::load_plan(&scenario_dir("empty").join("plan.toml")).expect("plan file");
+    let (planned, _) = workflow::preview(&r.session, &plan).await.expect("plan");
+    assert_eq!(
+        step_ids(&planned),
+        vec![
+            "trust.certificate",
+            "trust.create",
+            "trust.refresh-metadata",
+            "orgid.set"
+        ]
+    );
+
+    let mark = r.transcript().round_trips();
+    let err = workflow::apply(&r.session, &r.paths, &plan, ApplyOptions::default(), |_| {})
+        .await
+        .expect_err("Exchange refuses the account namespace");
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("DomainProofOwnershipException"), "{text}");
+    assert!(
+        text.contains("Proof of domain ownership has failed"),
+        "{text}"
+    );
+    let sent = r.sent_since(mark, "apply");
+    assert_eq!(
+        sent.writes().last().copied(),
+        Some("Set-FederatedOrganizationIdentifier -DelegationFederationTrust 'Microsoft Federation Gateway' -AccountNamespace 'contoso.com' -Enabled $true")
+    );
+
+    let mark = r.transcript().round_trips();
+    workflow::undo(
+        &r.session,
+        &r.paths,
+        &plan,
+        workflow::UndoOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect("undo");
+    assert_eq!(
+        r.sent_since(mark, "undo").writes(),
+        vec!["Remove-FederationTrust -Identity 'Microsoft Federation Gateway' -Confirm:$false"]
+    );
+    let org = status::read(&r.session).await.expect("status after undo");
+    assert!(org.federation_trust.is_none());
+    r.sent_since(0, "the whole run");
+}

@@ -14,7 +14,7 @@ use fedshare_model::clixml::{self, PsObject, PsValue};
 use fedshare_replay::scenario::{Reply, Scenario};
 use fedshare_replay::transcript::{Outcome, Transcript};
 
-const SCENARIOS: [&str; 3] = ["empty", "federated", "partners"];
+const SCENARIOS: [&str; 4] = ["empty", "federated", "partners", "unproven"];
 
 fn scenario_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
