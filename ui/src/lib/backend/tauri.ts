@@ -38,7 +38,8 @@ function wizardCommands(): WizardBackend {
   return {
     planDocument: () => call('plan_document'),
     savePlanDocument: (document) => call('save_plan_document', { document }),
-    planPreview: () => call('plan_preview'),
+    checkPlanDocument: (document) => call('check_plan_document', { document }),
+    planPreview: (document) => call('plan_preview', { document: document ?? null }),
     applyPlan: (onProgress) => withProgress('apply_plan', onProgress),
     undoChanges: (onProgress) => withProgress('undo_changes', onProgress),
     prerequisites: () => call('prerequisites'),

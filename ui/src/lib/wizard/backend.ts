@@ -2,6 +2,7 @@
 // interface extends this; tauri.ts maps each method to one command.
 import type { ApplyReport } from '../bindings/ApplyReport';
 import type { CheckResult } from '../bindings/CheckResult';
+import type { FieldProblem } from '../bindings/FieldProblem';
 import type { LiveRecord } from '../bindings/LiveRecord';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanView } from '../bindings/PlanView';
@@ -11,10 +12,12 @@ import type { UndoReport } from '../bindings/UndoReport';
 export interface WizardBackend {
   /** The profile's current plan in the file's shape (`plan_document`). */
   planDocument(): Promise<PlanDocument>;
-  /** Validates like a plan file and saves; rejects with line/column and the offending line. */
+  /** Every problem of an edited document, keyed by field (the plan file's rules). */
+  checkPlanDocument(document: PlanDocument): Promise<FieldProblem[]>;
+  /** Validates with the plan file's rules and saves. */
   savePlanDocument(document: PlanDocument): Promise<PlanDocument>;
-  /** Observed state versus the plan: every step that would run, all pages' kinds. */
-  planPreview(): Promise<PlanView>;
+  /** Observed state versus the plan (the saved one, or `document` unsaved): every step that would run. */
+  planPreview(document?: PlanDocument): Promise<PlanView>;
   /** Runs the whole plan (Exchange's order); progress arrives through `onProgress`. */
   applyPlan(onProgress: (progress: Progress) => void): Promise<ApplyReport>;
   /** Reverses what the journal says was applied, newest first. */

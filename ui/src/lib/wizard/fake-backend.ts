@@ -205,12 +205,15 @@ export function fakeWizardBackend(delayMs = 0): WizardBackend {
 
   return {
     planDocument: () => Promise.resolve(structuredClone(plan)),
+    // The real rules are the engine's (check_plan_document); the fake knows one, for tests.
+    checkPlanDocument: (document) =>
+      Promise.resolve(document.trust.name.trim() === '' ? [{ field: 'trust.name', message: 'Give a name of 1 to 64 characters.' }] : []),
     savePlanDocument: (document) => {
       if (document.trust.name.trim() === '') {
         return Promise.reject({
           code: 'plan.invalid',
-          message: 'plans/lab.toml:2:8: a name of 1 to 64 characters',
-          detail: 'line 2: name = ""',
+          message: 'The plan has a problem, shown under its field.',
+          detail: 'Give a name of 1 to 64 characters.',
         });
       }
       plan = structuredClone(document);
