@@ -5,13 +5,14 @@
 //! grouped by status (failures first) and sorted by name inside a group; a group longer than
 //! `visible_per_group` ends in one "+N more" box, so 500 partners stay readable. Partner edges
 //! run on an orthogonal bus (org → trunk → column gutter → partner) so they never cross a box.
-//! Every text is fitted to the box that holds it, so labels cannot overlap.
+//! Every text wraps inside the box that holds it (never cut: boxes grow to fit), so labels
+//! cannot overlap and no name reads as another.
 
 use fedshare_model::{CheckStatus, StepKind};
 
 use crate::graph::{EdgeKind, Graph, Node, NodeKind};
 use crate::status::{group_order, label as status_label, slug};
-use crate::text::{fit, sanitize};
+use crate::text::{sanitize, wrap};
 
 const MARGIN: f32 = 24.0;
 const LEFT_W: f32 = 300.0;
@@ -19,7 +20,8 @@ const CHILD_INDENT: f32 = 28.0;
 const TREE_X: f32 = MARGIN + 12.0;
 const PARTNER_W: f32 = 270.0;
 const COL_GAP: f32 = 60.0;
-const ROW_PITCH: f32 = 50.0;
+/// Space between two boxes of a partner column.
+const ROW_GAP: f32 = 10.0;
 const PAD: f32 = 8.0;
 const TITLE_SIZE: f32 = 16.0;
 const LABEL_SIZE: f32 = 12.0;
@@ -162,18 +164,18 @@ struct Builder {
 
 impl Builder {
     /// Places a box with a bold first line and smaller lines under it; returns its index.
+    /// The box is as tall as its wrapped text.
     fn place(&mut self, node: &Node, x: f32, y: f32, w: f32, extra: &[String]) -> usize {
         let mut lines = vec![node.subtitle.clone()];
         lines.extend(extra.iter().cloned());
         lines.retain(|l| !l.is_empty());
-        let h = FIRST_BASELINE + LINE_PITCH * lines.len() as f32 + PAD;
         self.place_box(
             PlacedNode {
                 id: node.id.clone(),
                 kind: node.kind,
                 status: node.status,
                 step: node.step,
-                rect: Rect { x, y, w, h },
+                rect: Rect { x, y, w, h: 0.0 },
                 tooltip: tooltip(node),
             },
             &node.label,
@@ -181,42 +183,53 @@ impl Builder {
         )
     }
 
-    fn place_box(&mut self, placed: PlacedNode, label: &str, lines: &[String]) -> usize {
+    /// Places `placed` at its x, y and width, with the height its wrapped text needs.
+    fn place_box(&mut self, mut placed: PlacedNode, label: &str, lines: &[String]) -> usize {
         let idx = self.out.nodes.len();
         let r = placed.rect;
         let inner = r.w - 2.0 * PAD;
-        self.out.labels.push(Label {
-            x: r.x + PAD,
-            y: r.y + FIRST_BASELINE,
-            // The status dot sits in the top-right corner: keep the first line clear of it.
-            text: fit(label, inner - 14.0, LABEL_SIZE),
-            size: LABEL_SIZE,
-            bold: true,
-            owner: Some(idx),
-        });
-        for (i, line) in lines.iter().enumerate() {
+        // The status dot sits in the top-right corner: keep the first line clear of it.
+        let mut texts: Vec<(String, f32, bool)> = wrap(label, inner - 14.0, LABEL_SIZE)
+            .into_iter()
+            .map(|t| (t, LABEL_SIZE, true))
+            .collect();
+        for line in lines {
+            texts.extend(
+                wrap(line, inner, SUB_SIZE)
+                    .into_iter()
+                    .map(|t| (t, SUB_SIZE, false)),
+            );
+        }
+        for (i, (text, size, bold)) in texts.iter().enumerate() {
             self.out.labels.push(Label {
                 x: r.x + PAD,
-                y: r.y + FIRST_BASELINE + LINE_PITCH * (i + 1) as f32,
-                text: fit(line, inner, SUB_SIZE),
-                size: SUB_SIZE,
-                bold: false,
+                y: r.y + FIRST_BASELINE + LINE_PITCH * i as f32,
+                text: text.clone(),
+                size: *size,
+                bold: *bold,
                 owner: Some(idx),
             });
         }
+        placed.rect.h = FIRST_BASELINE + LINE_PITCH * (texts.len() - 1) as f32 + PAD;
         self.out.nodes.push(placed);
         idx
     }
 
-    fn free_label(&mut self, x: f32, y: f32, text: &str, size: f32, max_w: f32) {
-        self.out.labels.push(Label {
-            x,
-            y,
-            text: fit(text, max_w, size),
-            size,
-            bold: size >= LABEL_SIZE,
-            owner: None,
-        });
+    /// Free text wrapped to `max_w`; returns the baseline of its last line.
+    fn free_label(&mut self, x: f32, y: f32, text: &str, size: f32, max_w: f32) -> f32 {
+        let mut baseline = y;
+        for (i, line) in wrap(text, max_w, size).into_iter().enumerate() {
+            baseline = y + i as f32 * (size + 4.0);
+            self.out.labels.push(Label {
+                x,
+                y: baseline,
+                text: line,
+                size,
+                bold: size >= LABEL_SIZE,
+                owner: None,
+            });
+        }
+        baseline
     }
 
     fn edge(
@@ -275,13 +288,8 @@ pub fn layout(graph: &Graph, opts: &LayoutOptions) -> Layout {
         },
     };
     let title = b.out.title.clone();
-    b.free_label(
-        MARGIN,
-        MARGIN + TITLE_SIZE,
-        &title,
-        TITLE_SIZE,
-        2.0 * LEFT_W,
-    );
+    // One line however long the name: the drawing widens to it below.
+    b.free_label(MARGIN, MARGIN + TITLE_SIZE, &title, TITLE_SIZE, f32::MAX);
 
     let by_kind = |k: NodeKind| graph.nodes.iter().filter(move |n| n.kind == k);
     let mut left_bottom = TOP;
@@ -328,6 +336,7 @@ pub fn layout(graph: &Graph, opts: &LayoutOptions) -> Layout {
         .nodes
         .iter()
         .map(|n| n.rect.right())
+        .chain(b.out.labels.iter().map(|l| l.bbox().right()))
         .fold(MARGIN + LEFT_W, f32::max);
     let content_bottom = left_bottom.max(right_bottom);
     let legend_bottom = place_legend(&mut b, content_bottom + 30.0);
@@ -467,12 +476,7 @@ fn place_group(
             .first()
             .map(|n| n.step)
             .unwrap_or(StepKind::OrganizationRelationships),
-        rect: Rect {
-            x,
-            y,
-            w,
-            h: FIRST_BASELINE + LINE_PITCH + PAD,
-        },
+        rect: Rect { x, y, w, h: 0.0 },
         tooltip: tip.join("\n"),
     };
     b.place_box(placed, label, &["use search to find one".to_owned()])
@@ -516,10 +520,13 @@ fn place_partners(b: &mut Builder, graph: &Graph, opts: &LayoutOptions, org: Rec
         );
         b.free_label(col_x, HEAD_BASELINE, &heading, LABEL_SIZE, PARTNER_W);
         let slots = shown + usize::from(shown < group.len());
+        let mut y = PARTNER_TOP;
         for slot in 0..slots {
             let (col, row) = (slot / rows, slot % rows);
             let x = col_x + col as f32 * (PARTNER_W + COL_GAP);
-            let y = PARTNER_TOP + row as f32 * ROW_PITCH;
+            if row == 0 {
+                y = PARTNER_TOP;
+            }
             let (idx, id, edge_id, tip, edge_state) = if slot < shown {
                 let p = group[slot];
                 let i = b.place(p, x, y, PARTNER_W, &[]);
@@ -548,6 +555,7 @@ fn place_partners(b: &mut Builder, graph: &Graph, opts: &LayoutOptions, org: Rec
             };
             let r = b.out.nodes[idx].rect;
             bottom = bottom.max(r.bottom());
+            y = r.bottom() + ROW_GAP;
             let gutter = x - 20.0;
             let points = vec![
                 (org.right(), org.cy()),
@@ -603,6 +611,5 @@ fn place_legend(b: &mut Builder, y: f32) -> f32 {
         );
     }
     let note = "Lines run from our organization to each partner (organization relationship), the trust, the Autodiscover record and the sharing policies.";
-    b.free_label(MARGIN, row + 34.0, note, SUB_SIZE, 4.0 * LEGEND_STEP);
-    row + 40.0
+    b.free_label(MARGIN, row + 34.0, note, SUB_SIZE, 4.0 * LEGEND_STEP) + 6.0
 }

@@ -50,24 +50,70 @@ pub fn text_width(text: &str, font_size: f32) -> f32 {
     text.chars().map(char_em).sum::<f32>() * font_size
 }
 
-/// `text` shortened with an ellipsis so that its estimated width fits `max_width`.
-pub fn fit(text: &str, max_width: f32, font_size: f32) -> String {
+/// `text` in lines that each fit `max_width`, never cut: lines break between words, a word
+/// wider than a line breaks after one of its separators (`.`, `-`, `:`, `/`, `,`, `@`, `_`),
+/// and only a run without any separator is split between characters.
+pub fn wrap(text: &str, max_width: f32, font_size: f32) -> Vec<String> {
     let clean = sanitize(text);
-    if text_width(&clean, font_size) <= max_width {
-        return clean;
-    }
-    let budget = max_width - char_em('…') * font_size;
-    let mut used = 0.0;
-    let mut out = String::new();
-    for c in clean.chars() {
-        used += char_em(c) * font_size;
-        if used > budget {
-            break;
+    let fits = |s: &str| text_width(s, font_size) <= max_width;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in clean.split(' ').filter(|w| !w.is_empty()) {
+        let joined = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&joined) {
+            line = joined;
+            continue;
         }
-        out.push(c);
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for piece in pieces(word) {
+            let joined = format!("{line}{piece}");
+            if fits(&joined) {
+                line = joined;
+            } else {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line = split_run(&piece, &mut lines, &fits);
+            }
+        }
     }
-    out.push('…');
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A word split after each separator, the separator kept with the piece before it.
+fn pieces(word: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in word.chars() {
+        out.last_mut().expect("never empty").push(c);
+        if matches!(c, '.' | '-' | ':' | '/' | ',' | '@' | '_') {
+            out.push(String::new());
+        }
+    }
+    out.retain(|p| !p.is_empty());
     out
+}
+
+/// A piece wider than a line: full lines go to `lines`, the remainder is returned.
+fn split_run(piece: &str, lines: &mut Vec<String>, fits: &impl Fn(&str) -> bool) -> String {
+    let mut line = String::new();
+    for c in piece.chars() {
+        line.push(c);
+        if !fits(&line) && line.chars().count() > 1 {
+            line.pop();
+            lines.push(std::mem::take(&mut line));
+            line.push(c);
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -89,11 +135,31 @@ mod tests {
     }
 
     #[test]
-    fn fit_shortens_to_the_budget() {
-        let long = "a-very-long-partner-name-that-goes-on.example.com";
-        let short = fit(long, 100.0, 12.0);
-        assert!(short.ends_with('…'));
-        assert!(text_width(&short, 12.0) <= 100.0, "{short}");
-        assert_eq!(fit("short", 100.0, 12.0), "short");
+    fn wrap_breaks_between_words_and_never_cuts_one() {
+        let policy =
+            "Domains: fabrikam.com:CalendarSharingFreeBusyDetail, contoso.com:LimitedDetails";
+        let lines = wrap(policy, 120.0, 10.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, 10.0) <= 120.0),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| !l.contains('…')));
+        // Every character is kept, and a word only ever breaks after a separator.
+        assert_eq!(lines.concat().replace(' ', ""), policy.replace(' ', ""));
+        assert!(
+            lines.iter().any(|l| l.ends_with("LimitedDetails")),
+            "{lines:?}"
+        );
+        assert_eq!(wrap("short", 100.0, 12.0), vec!["short".to_owned()]);
+        assert_eq!(wrap("", 100.0, 12.0), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_run_without_separators_is_split_only_when_it_must_be() {
+        let run = "x".repeat(80);
+        let lines = wrap(&run, 100.0, 10.0);
+        assert!(lines.iter().all(|l| text_width(l, 10.0) <= 100.0));
+        assert_eq!(lines.concat(), run);
     }
 }

@@ -281,3 +281,49 @@ fn without_any_font_the_map_still_renders() {
     assert!(bare.starts_with(b"\x89PNG"));
     assert_ne!(bare, full, "the system fonts add the text");
 }
+
+#[test]
+fn long_names_wrap_inside_their_boxes_and_are_never_cut() {
+    let mut f = fixtures::with_partners(30);
+    let long = "Northwind Traders International Holdings LimitedDetails-partner.subsidiary.example";
+    f.state.organization_relationships[0].name = long.into();
+    f.state.sharing_policies[0].name =
+        "Contoso sharing policy for CalendarSharingFreeBusyDetail and LimitedDetails partners"
+            .into();
+    let l = layout(
+        &Graph::build(&f.state, &f.checks, &f.partners),
+        &LayoutOptions::default(),
+    );
+    assert!(
+        l.labels.iter().all(|x| !x.text.contains('…')),
+        "a label was cut"
+    );
+    // The long name's box holds every character of it, over several lines.
+    let owner = l
+        .nodes
+        .iter()
+        .position(|n| n.tooltip.starts_with(long))
+        .expect("the long partner's box");
+    let lines: Vec<&str> = l
+        .labels
+        .iter()
+        .filter(|x| x.owner == Some(owner) && x.bold)
+        .map(|x| x.text.as_str())
+        .collect();
+    assert!(lines.len() > 1, "{lines:?}");
+    assert_eq!(lines.concat().replace(' ', ""), long.replace(' ', ""));
+    for (i, a) in l.nodes.iter().enumerate() {
+        for b in l.nodes.iter().skip(i + 1) {
+            assert!(!a.rect.intersects(&b.rect), "{} overlaps {}", a.id, b.id);
+        }
+    }
+    for label in l.labels.iter().filter(|x| x.owner.is_some()) {
+        let r = l.nodes[label.owner.unwrap()].rect;
+        let bb = label.bbox();
+        assert!(
+            bb.right() <= r.right() && bb.bottom() <= r.bottom(),
+            "{:?} leaves its box",
+            label.text
+        );
+    }
+}
