@@ -104,7 +104,15 @@ fn render(p: &FreeBusyProof) -> String {
                     "  Look for: MSExchange Availability event {event} on our server"
                 );
             }
-            let _ = writeln!(out, "  (fedshare explain {})", diagnosis.id);
+            let _ = writeln!(
+                out,
+                "  More:     fedshare explain \"{}{}\"",
+                error.response_code,
+                error
+                    .exception_code
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default()
+            );
         }
         ProofResult::NotAnswered { code, cause, fix } => {
             let _ = writeln!(out, "FAILED: {code}");
