@@ -2,7 +2,8 @@
 //! apply and undo with progress, prerequisites and verification. Each page shows its own
 //! part (by `StepKind`), but apply runs the whole plan because Exchange's order matters.
 
-use fedshare_engine::workflow::{self, PlanView};
+use fedshare_engine::run::{RunKind, RunStatus};
+use fedshare_engine::workflow::{self, ApplyReview, PlanView, UndoReview};
 use fedshare_model::{CheckResult, ErrorPayload};
 use fedshare_plan::dns::DnsRecord;
 use fedshare_plan::file::{self, FieldProblem, PlanDocument};
@@ -73,31 +74,82 @@ pub async fn plan_preview(
     Ok(workflow::preview(&state.session(), &plan).await?.1)
 }
 
+/// What Apply would change, object by object, read fresh; nothing runs.
+#[tauri::command]
+pub async fn apply_review(state: State<'_, AppState>) -> Result<ApplyReview, ErrorPayload> {
+    let plan = current(&state).await?;
+    Ok(workflow::apply_review(&state.session(), &plan).await?)
+}
+
+/// What Undo would reverse (the journal's applied steps, newest first) and its script.
+#[tauri::command]
+pub fn undo_review(state: State<'_, AppState>) -> Result<UndoReview, ErrorPayload> {
+    Ok(workflow::undo_review(&state.paths, &state.session())?)
+}
+
+/// Sends progress to the page that started the run; the run's own log keeps it for the rest.
+fn forward(on_progress: Channel<Progress>) -> impl FnMut(&Progress) + Send {
+    move |p: &Progress| {
+        // A closed window only loses the progress display; the run and its journal go on.
+        let _ = on_progress.send(p.clone());
+    }
+}
+
 #[tauri::command]
 pub async fn apply_plan(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
 ) -> Result<ApplyReport, ErrorPayload> {
-    let plan = current(&state).await?;
-    let progress = move |p: &Progress| {
-        // A closed window only loses the progress display; the run and its journal go on.
-        let _ = on_progress.send(p.clone());
-    };
-    let options = ApplyOptions::default();
-    Ok(workflow::apply(&state.session(), &state.paths, &plan, options, progress).await?)
+    let session = state.session();
+    let run = state.runs.begin(RunKind::Apply, &session.profile().name)?;
+    let result = async {
+        let plan = workflow::current_plan(&state.paths, &session).await?;
+        let options = ApplyOptions {
+            cancel: run.cancel_token(),
+            ..ApplyOptions::default()
+        };
+        let progress = run.recorder(forward(on_progress));
+        workflow::apply(&session, &state.paths, &plan, options, progress).await
+    }
+    .await;
+    Ok(run.finish(result)?)
 }
 
+/// Undoes every applied step, or newest first down to `back_to`; `force_domains` removes
+/// federated domains with -Force (the gateway cannot be reached).
 #[tauri::command]
 pub async fn undo_changes(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
+    back_to: Option<String>,
+    force_domains: bool,
 ) -> Result<UndoReport, ErrorPayload> {
-    let plan = current(&state).await?;
-    let progress = move |p: &Progress| {
-        let _ = on_progress.send(p.clone());
-    };
-    let options = workflow::UndoOptions::default();
-    Ok(workflow::undo(&state.session(), &state.paths, &plan, options, progress).await?)
+    let session = state.session();
+    let run = state.runs.begin(RunKind::Undo, &session.profile().name)?;
+    let result = async {
+        let plan = workflow::current_plan(&state.paths, &session).await?;
+        let options = workflow::UndoOptions {
+            force_domains,
+            back_to,
+            cancel: run.cancel_token(),
+        };
+        let progress = run.recorder(forward(on_progress));
+        workflow::undo(&session, &state.paths, &plan, options, progress).await
+    }
+    .await;
+    Ok(run.finish(result)?)
+}
+
+/// The app's current or last apply/undo with its whole log, for any page or the header.
+#[tauri::command]
+pub fn run_status(state: State<'_, AppState>) -> Option<RunStatus> {
+    state.runs.status()
+}
+
+/// Asks the running apply or undo to stop at its next safe point; whether one was running.
+#[tauri::command]
+pub fn cancel_run(state: State<'_, AppState>) -> bool {
+    state.runs.cancel()
 }
 
 #[tauri::command]

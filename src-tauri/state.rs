@@ -7,10 +7,13 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use fedshare_credentials::StoredCredential;
+use fedshare_engine::run::Runs;
 use fedshare_engine::{profiles, AppPaths, Profile, Session};
 
 pub struct AppState {
     pub paths: AppPaths,
+    /// The app's one apply or undo at a time, which every page and the header observe.
+    pub runs: Runs,
     session: RwLock<Arc<Session>>,
 }
 
@@ -27,6 +30,7 @@ impl AppState {
         let session = Self::session_for(profile, &paths, None);
         Self {
             paths,
+            runs: Runs::new(),
             session: RwLock::new(session),
         }
     }

@@ -23,7 +23,14 @@ pub async fn run_verification(
         // A closed window only loses the progress line; the run itself goes on.
         let _ = on_progress.send(p);
     };
-    Ok(verification::run(&session, &state.paths, &VerifyRequest::default(), progress).await?)
+    let request = VerifyRequest::default();
+    Ok(verification::run_and_keep(&session, &state.paths, &request, progress).await?)
+}
+
+/// The active profile's last verification with its time, if it was ever run.
+#[tauri::command]
+pub fn last_verification(state: State<'_, AppState>) -> Option<SavedRun> {
+    verification::last_run(&state.paths, &state.session().profile().name)
 }
 
 /// Accepts a finding until `expires` (YYYY-MM-DD) for `reason`; it keeps its status and is

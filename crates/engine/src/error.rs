@@ -78,6 +78,11 @@ pub enum EngineError {
     #[error("{cmdlet} returned output Fedshare could not read ({reason}); check that the server runs Exchange 2013")]
     UnexpectedOutput { cmdlet: String, reason: String },
 
+    /// This same program already runs an apply or undo (a second one would wait on its own
+    /// journal lock): the person is pointed at the run they already have.
+    #[error("An {kind} is already running in this window: see the progress in the header (Cancel there stops it at its next safe point).")]
+    RunInProgress { kind: &'static str },
+
     #[error("could not use {path}: {source}")]
     Io {
         path: String,
@@ -98,23 +103,24 @@ impl ErrorCode for EngineError {
             EngineError::Map(e) => e.code(),
             EngineError::Report(e) => e.code(),
             EngineError::Connection(e) => e.code(),
+            EngineError::Ews(e) => e.code(),
             EngineError::LabProfile(_) => "engine.lab_profile",
             EngineError::ProfileName(_) => "engine.profile_name",
             EngineError::UnknownProfile(_) => "engine.unknown_profile",
             EngineError::ProfileStore { .. } => "engine.profile_store",
             EngineError::PlanNeedsOrganization { .. } => "engine.plan_needs_organization",
-            EngineError::Ews(e) => e.code(),
             EngineError::NotLab => "engine.not_lab",
             EngineError::BadAddress(_) => "engine.bad_address",
             EngineError::LabNetwork(_) => "engine.lab_network",
             EngineError::PartnerDomain(_) => "engine.partner_domain",
+            EngineError::MailboxAddress(_) => "engine.mailbox_address",
+            EngineError::NoEwsUrl => "engine.no_ews_url",
             EngineError::UnexpectedOutput { .. } => "engine.unexpected_output",
+            EngineError::RunInProgress { .. } => "engine.run_in_progress",
             EngineError::Io { .. } => "engine.io",
         }
     }
 
-            EngineError::MailboxAddress(_) => "engine.mailbox_address",
-            EngineError::NoEwsUrl => "engine.no_ews_url",
     fn detail(&self) -> Option<String> {
         match self {
             EngineError::Exchange(e) => e.detail(),
@@ -127,13 +133,13 @@ impl ErrorCode for EngineError {
             EngineError::Map(e) => e.detail(),
             EngineError::Report(e) => e.detail(),
             EngineError::Connection(e) => e.detail(),
+            EngineError::Ews(e) => e.detail(),
             // Why the organization could not be read, with its own code for the explainer.
             EngineError::PlanNeedsOrganization { source, .. } => {
                 Some(source.to_payload().to_string())
             }
             EngineError::UnexpectedOutput { .. }
             | EngineError::LabProfile(_)
-            EngineError::Ews(e) => e.detail(),
             | EngineError::ProfileName(_)
             | EngineError::UnknownProfile(_)
             | EngineError::ProfileStore { .. }
@@ -142,7 +148,8 @@ impl ErrorCode for EngineError {
             | EngineError::LabNetwork(_)
             | EngineError::PartnerDomain(_)
             | EngineError::MailboxAddress(_)
-            | EngineError::NoEwsUrl => None,
+            | EngineError::NoEwsUrl
+            | EngineError::RunInProgress { .. } => None,
         }
     }
 }

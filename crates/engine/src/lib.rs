@@ -4,12 +4,13 @@
 //! Data flows one way: plan → invocations → Exchange shell ([`Session`]) → observed state
 //! ([`status`]) → checks → map and reports.
 
+pub mod certificate;
 pub mod connection;
 pub mod diagnostics;
 pub mod dns_ops;
 mod error;
-pub mod info;
 pub mod freebusy;
+pub mod info;
 pub mod logging;
 pub mod net;
 pub mod network;
@@ -18,6 +19,7 @@ pub mod paths;
 pub mod profile;
 pub mod profiles;
 pub mod reporting;
+pub mod run;
 pub mod session;
 mod shell_adapter;
 pub mod status;

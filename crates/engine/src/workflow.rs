@@ -105,7 +105,7 @@ pub struct PlanView {
 }
 
 impl PlanView {
-    fn new(organization: String, plan: &Plan) -> Result<Self, EngineError> {
+    pub(crate) fn new(organization: String, plan: &Plan) -> Result<Self, EngineError> {
         let steps = plan.steps.iter().map(step_view).collect();
         let script = fedshare_plan::script::plan_script(plan)?;
         Ok(Self {
@@ -264,11 +264,15 @@ pub async fn apply(
 }
 
 /// How an undo runs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct UndoOptions {
     /// Remove federated domains with `-Force`: for when Exchange cannot reach the Microsoft
     /// Federation Gateway to release them (the domain then stays registered there).
     pub force_domains: bool,
+    /// Undo newest first down to and including this step; `None` undoes every applied step.
+    pub back_to: Option<String>,
+    /// Stops the undo between steps and actions.
+    pub cancel: fedshare_plan::Cancel,
 }
 
 /// Reverses every applied step in the journal, newest first.
@@ -281,8 +285,13 @@ pub async fn undo(
 ) -> Result<UndoReport, EngineError> {
     let mut journal = open_journal(paths, session)?;
     let dns = dns_ops(session, plan).await?;
-    let report = Applier::new(session, &dns, &mut journal, ApplyOptions::default())
+    let apply_options = ApplyOptions {
+        cancel: options.cancel,
+        ..ApplyOptions::default()
+    };
+    let report = Applier::new(session, &dns, &mut journal, apply_options)
         .force_domain_removal(options.force_domains)
+        .undo_back_to(options.back_to)
         .on_progress(progress)
         .undo()
         .await?;
@@ -330,6 +339,157 @@ pub async fn undo_script(
     }
     let (planned, _) = preview(session, plan).await?;
     Ok(fedshare_plan::script::plan_undo_script(&planned)?)
+}
+
+/// Said before an undo that removes federated domains: the gateway keeps a record of each
+/// domain for a day, so federating it again soon can fail (MaxUriReached).
+pub fn undo_domains_warning(domains: &[String]) -> Option<String> {
+    if domains.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Warning: this undo removes the federated domain(s) {}. Federating the same domain again \
+         on the same day can fail with \"MaxUriReached: Same URI cannot be attached to different \
+         AppId on a single day\"; if it does, wait 24 hours before applying again. If Exchange \
+         cannot reach the Microsoft Federation Gateway to release them, run \
+         `fedshare undo --force-domains`.",
+        domains.join(", ")
+    ))
+}
+
+/// One applied step an undo can reverse, as the review shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UndoStepView {
+    pub id: String,
+    pub title: String,
+    /// When and by whom it was applied, as the journal recorded it.
+    pub applied_at: String,
+    pub applied_by: String,
+    /// The recorded reversal, exactly the lines undo runs (without `-Force`).
+    pub commands: Vec<String>,
+    /// The federated domains reversing this step removes.
+    pub removes_domains: Vec<String>,
+}
+
+/// What an undo would reverse, before anything runs: the applied steps newest first (the
+/// order undo runs them in), the whole undo script, and the MaxUriReached warning when
+/// federated domains go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UndoReview {
+    pub steps: Vec<UndoStepView>,
+    pub script: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains_warning: Option<String>,
+}
+
+/// The review an undo shows before it runs; reads only the journal.
+pub fn undo_review(paths: &AppPaths, session: &Session) -> Result<UndoReview, EngineError> {
+    let entries = journal_entries(paths, session)?;
+    let steps = fedshare_plan::journal::outstanding(&entries)
+        .into_iter()
+        .rev()
+        .map(|entry| {
+            let one = std::slice::from_ref(entry);
+            UndoStepView {
+                id: entry.step_id.clone(),
+                title: entry.title.clone(),
+                applied_at: entry.at.clone(),
+                applied_by: entry.by.clone(),
+                commands: fedshare_plan::journal::undo_actions(entry)
+                    .iter()
+                    .map(fedshare_plan::script::render_action)
+                    .collect(),
+                removes_domains: fedshare_plan::journal::undo_removed_domains(one),
+            }
+        })
+        .collect();
+    let domains = fedshare_plan::journal::undo_removed_domains(&entries);
+    Ok(UndoReview {
+        steps,
+        script: fedshare_plan::script::journal_undo_script(&entries)?,
+        domains_warning: undo_domains_warning(&domains),
+    })
+}
+
+/// One planned step as the apply review shows it: the objects it changes as they are now,
+/// and the exact lines that change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReviewStep {
+    pub id: String,
+    pub title: String,
+    pub kind: StepKind,
+    /// The objects as observed, one `Property: value` line each; empty when the step
+    /// creates them.
+    pub before: Vec<String>,
+    /// The lines that take them to the plan, as the exported script writes them.
+    pub commands: Vec<String>,
+}
+
+/// What an apply would change, read fresh from the organization; nothing runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ApplyReview {
+    pub organization: String,
+    pub steps: Vec<ReviewStep>,
+    pub script: String,
+}
+
+/// The review an apply shows before it runs.
+pub async fn apply_review(
+    session: &Session,
+    plan: &SharingPlan,
+) -> Result<ApplyReview, EngineError> {
+    let (planned, view) = preview(session, plan).await?;
+    let steps = planned
+        .steps
+        .iter()
+        .zip(view.steps)
+        .map(|(step, v)| ReviewStep {
+            id: v.id,
+            title: v.title,
+            kind: v.kind,
+            before: before_lines(&step.before),
+            commands: v.commands,
+        })
+        .collect();
+    Ok(ApplyReview {
+        organization: view.organization,
+        steps,
+        script: view.script,
+    })
+}
+
+/// An observed object as `Property: value` lines (nested values compactly as JSON).
+fn before_lines(value: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::Null => "(empty)".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "(none)".to_owned(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Null => Vec::new(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", text(v)))
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(before_lines).collect(),
+        other => vec![text(other)],
+    }
 }
 
 fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {

@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use fedshare_engine::run::{RunKind, Runs};
 use fedshare_engine::workflow::{self, PlanView};
 use fedshare_engine::EngineError;
 use fedshare_model::ErrorPayload;
@@ -77,10 +78,16 @@ pub async fn apply(global: &Global, args: ApplyArgs) -> Outcome {
         }
         let paths = super::paths(global);
         let json = global.json;
-        let report = workflow::apply(&session, &paths, &plan, ApplyOptions::default(), |p| {
-            show_progress(json, p)
-        })
-        .await?;
+        let runs = Runs::new();
+        let run = runs.begin(RunKind::Apply, &session.profile().name)?;
+        let options = ApplyOptions {
+            cancel: run.cancel_token(),
+            ..ApplyOptions::default()
+        };
+        let _ctrl_c = CancelOnCtrlC::install(&runs);
+        let progress = run.recorder(move |p| show_progress(json, p));
+        let result = workflow::apply(&session, &paths, &plan, options, progress).await;
+        let report = run.finish(result)?;
         let text = format!(
             "Applied {} steps. Journal: {}\n",
             report.applied.len(),
@@ -104,7 +111,7 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
         let domains = workflow::journal_undo_domains(&paths, &session)?;
         if !global.json {
             eprintln!("{script}");
-            if let Some(warning) = domains_warning(&domains) {
+            if let Some(warning) = workflow::undo_domains_warning(&domains) {
                 eprintln!("{warning}");
             }
         }
@@ -112,11 +119,17 @@ pub async fn undo(global: &Global, args: UndoArgs) -> Outcome {
             return Ok(Err(refusal));
         }
         let json = global.json;
+        let runs = Runs::new();
+        let run = runs.begin(RunKind::Undo, &session.profile().name)?;
         let options = workflow::UndoOptions {
             force_domains: args.force_domains,
+            cancel: run.cancel_token(),
+            ..Default::default()
         };
-        let report =
-            workflow::undo(&session, &paths, &plan, options, |p| show_progress(json, p)).await?;
+        let _ctrl_c = CancelOnCtrlC::install(&runs);
+        let progress = run.recorder(move |p| show_progress(json, p));
+        let result = workflow::undo(&session, &paths, &plan, options, progress).await;
+        let report = run.finish(result)?;
         let mut text = format!("Undid {} steps.\n", report.undone.len());
         for note in &report.kept {
             let _ = writeln!(text, "Kept: {note}");
@@ -144,23 +157,7 @@ pub async fn script(global: &Global, args: ScriptArgs) -> Outcome {
     Outcome::from(global.json, result)
 }
 
-/// Said before an undo that removes federated domains: the gateway keeps a record of each
-/// domain for a day, so federating it again soon can fail (brief §7, MaxUriReached).
-fn domains_warning(domains: &[String]) -> Option<String> {
-    if domains.is_empty() {
-        return None;
-    }
-    Some(format!(
-        "Warning: this undo removes the federated domain(s) {}. Federating the same domain again \
-         on the same day can fail with \"MaxUriReached: Same URI cannot be attached to different \
-         AppId on a single day\"; if it does, wait 24 hours before applying again. If Exchange \
-         cannot reach the Microsoft Federation Gateway to release them, run \
-         `fedshare undo --force-domains`.",
-        domains.join(", ")
-    ))
-}
-
-fn write_script(path: Option<&Path>, text: &str) -> Result<Output, EngineError> {
+pub(crate) fn write_script(path: Option<&Path>, text: &str) -> Result<Output, EngineError> {
     match path {
         None => Ok(Output::new(
             &serde_json::json!({ "script": text }),
@@ -177,7 +174,10 @@ fn write_script(path: Option<&Path>, text: &str) -> Result<Output, EngineError> 
     }
 }
 
-fn flatten(json: bool, result: Result<Result<Output, ErrorPayload>, EngineError>) -> Outcome {
+pub(crate) fn flatten(
+    json: bool,
+    result: Result<Result<Output, ErrorPayload>, EngineError>,
+) -> Outcome {
     match result {
         Ok(inner) => Outcome {
             json,
@@ -188,7 +188,7 @@ fn flatten(json: bool, result: Result<Result<Output, ErrorPayload>, EngineError>
 }
 
 /// Asks on a terminal; elsewhere a change needs `--yes`, so a script never applies by accident.
-fn confirm(yes: bool, question: &str) -> Result<(), ErrorPayload> {
+pub(crate) fn confirm(yes: bool, question: &str) -> Result<(), ErrorPayload> {
     if yes {
         return Ok(());
     }
@@ -215,7 +215,36 @@ fn confirm(yes: bool, question: &str) -> Result<(), ErrorPayload> {
 }
 
 /// Progress goes to stderr so stdout stays the result (JSON lines under `--json`).
-fn show_progress(json: bool, progress: &Progress) {
+/// While an apply or undo runs, the first Ctrl-C asks it to stop at its next safe point (the
+/// journal then resumes it); a second one ends the program at once.
+struct CancelOnCtrlC(tokio::task::JoinHandle<()>);
+
+impl CancelOnCtrlC {
+    fn install(runs: &Runs) -> Self {
+        let runs = runs.clone();
+        Self(tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            eprintln!(
+                "Cancelling: the run stops at its next safe point (between commands, or at once \
+                 in a DNS wait). Press Ctrl-C again to quit without waiting."
+            );
+            runs.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }))
+    }
+}
+
+impl Drop for CancelOnCtrlC {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+pub(crate) fn show_progress(json: bool, progress: &Progress) {
     if json {
         if let Ok(line) = serde_json::to_string(progress) {
             eprintln!("{line}");
@@ -244,7 +273,7 @@ fn show_progress(json: bool, progress: &Progress) {
     }
 }
 
-fn render_view(view: &PlanView) -> String {
+pub(crate) fn render_view(view: &PlanView) -> String {
     if view.steps.is_empty() {
         return format!("Nothing to do: {} matches the plan.\n", view.organization);
     }
