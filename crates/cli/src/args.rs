@@ -42,6 +42,10 @@ pub enum Command {
     /// Show the organization's federation state: trust, organization identifier, federated
     /// domains, organization relationships and sharing policies.
     Status,
+    /// The federation certificate after setup: days left (`status`), the guided roll to a
+    /// new certificate (`roll`), the metadata refresh task (`refresh-task`).
+    #[command(subcommand)]
+    Certificate(crate::commands::certificate::CertificateCommand),
     /// Show the steps a sharing plan needs against the organization, without changing anything.
     Plan(crate::commands::plan::PlanArgs),
     /// Apply a sharing plan: runs the steps with progress and a journal; resumes after an
@@ -57,14 +61,14 @@ pub enum Command {
     /// Partner organizations: what their Autodiscover publishes (GetFederationInformation).
     #[command(subcommand)]
     Partner(crate::commands::partner::PartnerCommand),
-    /// Draw the relationship map: `-o map.svg` or `-o map.png`.
-    Map(crate::commands::report::MapArgs),
-    /// Export the setup report (`-o report.html|.pdf|.md|.json`) or a partner kit.
-    Report(crate::commands::report::ReportArgs),
     /// Prove free/busy works with a partner: ask our own EWS (GetUserAvailability, one day,
     /// FreeBusy view) for a partner mailbox, as users do; exits 0 when free/busy came back,
     /// 1 with Exchange's error decoded into a cause and a fix.
     Freebusy(crate::commands::freebusy::FreeBusyArgs),
+    /// Draw the relationship map: `-o map.svg` or `-o map.png`.
+    Map(crate::commands::report::MapArgs),
+    /// Export the setup report (`-o report.html|.pdf|.md|.json`) or a partner kit.
+    Report(crate::commands::report::ReportArgs),
     /// Credentials in the OS keychain (Exchange admin, DNS update keys).
     #[command(subcommand)]
     Credentials(crate::commands::credentials::CredentialsCommand),
@@ -113,6 +117,17 @@ pub enum LabCommand {
     },
     /// List the breaks currently applied.
     Breaks,
+    /// Move the lab's clock: `fedshare lab clock +400d` ages every existing certificate by 400
+    /// days (certificates made afterwards are fresh), so expiry warnings and the certificate
+    /// roll can be tried; `--reset` returns to real time. Without an offset, shows the clock.
+    Clock {
+        /// Days to move forward, e.g. `+400d`, `400`, `-30d`.
+        #[arg(allow_hyphen_values = true, value_parser = parse_days)]
+        offset: Option<i64>,
+        /// Back to real time (before applying the offset, if one is given).
+        #[arg(long)]
+        reset: bool,
+    },
     /// Run the lab's DNS and HTTPS servers in the foreground and print their addresses.
     Serve {
         #[arg(long, default_value_t = 0)]
@@ -122,6 +137,22 @@ pub enum LabCommand {
         #[arg(long, default_value_t = 0)]
         http_port: u16,
     },
+}
+
+/// `+400d`, `400`, `-30d` or `400days` as a number of days.
+fn parse_days(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("days")
+        .or_else(|| t.strip_suffix('d'))
+        .unwrap_or(t);
+    t.trim_start_matches('+')
+        .parse::<i64>()
+        .ok()
+        .filter(|d| d.abs() <= 36_500)
+        .ok_or_else(|| {
+            format!("\"{text}\" is not a number of days such as +400d (at most 100 years)")
+        })
 }
 
 /// The lab's break names, parsed straight into [`fedshare_lab::Break`].

@@ -55,14 +55,15 @@ async fn dispatch(cli: Cli) -> output::Outcome {
     let global = cli.global;
     match cli.command {
         Command::Status => commands::status::run(&global).await,
+        Command::Certificate(cmd) => commands::certificate::run(&global, cmd).await,
         Command::Plan(args) => commands::plan::plan(&global, args).await,
         Command::Apply(args) => commands::plan::apply(&global, args).await,
         Command::Undo(args) => commands::plan::undo(&global, args).await,
         Command::Script(args) => commands::plan::script(&global, args).await,
         Command::Dns(cmd) => commands::dns::run(&global, cmd).await,
         Command::Partner(cmd) => commands::partner::run(&global, cmd).await,
-        Command::Map(args) => commands::report::map(&global, args).await,
         Command::Freebusy(args) => commands::freebusy::run(&global, args).await,
+        Command::Map(args) => commands::report::map(&global, args).await,
         Command::Report(args) => commands::report::report(&global, args).await,
         Command::Credentials(cmd) => commands::credentials::run(&global, cmd),
         Command::Verify(args) => commands::verify::verify(&global, args).await,

@@ -67,6 +67,18 @@ pub fn clear_all_breaks(data_dir: &Path) -> Result<World, LabError> {
     update(data_dir, |w| w.breaks.clear())
 }
 
+/// Moves the lab's clock forward (or back) by `days` and persists it: certificates made
+/// before now report themselves that much older; a running host takes the clock in from the
+/// file like the breaks. `reset` puts the clock back to real time first.
+pub fn move_clock(data_dir: &Path, days: i64, reset: bool) -> Result<World, LabError> {
+    update(data_dir, |w| {
+        if reset {
+            w.clock_days = 0;
+        }
+        w.clock_days = w.clock_days.saturating_add(days);
+    })
+}
+
 /// Applies a DNS change to the lab zone data (what a signed RFC 2136 update does). A new
 /// TXT record at a name repairs the proof breaks, as republishing the record would. With a
 /// lab host running, send it a signed update instead: the host owns the zones and its next

@@ -208,6 +208,14 @@ impl Live {
         };
         let merged =
             crate::breaks::merge(&self.synced.breaks, &self.shell.world.breaks, &file.breaks);
+        if let Some(days) = file
+            .clock_days
+            .filter(|d| *d != self.shell.world.clock_days)
+        {
+            tracing::info!(days, "the lab clock moved in the state file");
+            self.shell.world.clock_days = days;
+            self.stale = true;
+        }
         self.synced = file;
         self.adopt(merged);
     }
@@ -294,6 +302,7 @@ fn first_sync(data_dir: &Path, ours: &[Break]) -> Synced {
         Ok(None) => Synced {
             stamp: None,
             breaks: ours.to_vec(),
+            clock_days: None,
         },
         Err(e) => {
             tracing::warn!(error = %e, "could not read the lab breaks from the state file");

@@ -120,6 +120,8 @@ impl Stamp {
 pub(crate) struct Synced {
     pub(crate) stamp: Option<Stamp>,
     pub(crate) breaks: Vec<Break>,
+    /// The lab clock's advance in the file (`lab clock`); `None` when not read from it.
+    pub(crate) clock_days: Option<i64>,
 }
 
 impl Synced {
@@ -128,6 +130,7 @@ impl Synced {
         Synced {
             stamp: Stamp::current(data_dir),
             breaks: breaks.to_vec(),
+            clock_days: None,
         }
     }
 
@@ -152,6 +155,9 @@ impl Synced {
 #[serde(rename_all = "PascalCase")]
 struct BreaksOnly {
     breaks: Vec<Break>,
+    /// Only `lab clock` moves the clock, so a running host takes the file's value as it is.
+    #[serde(default)]
+    clock_days: i64,
 }
 
 /// The file's breaks with the stamp of the very file read (taken from the open handle, so a
@@ -176,6 +182,7 @@ pub(crate) fn read_breaks(data_dir: &Path) -> Result<Option<Synced>, LabError> {
     Ok(Some(Synced {
         stamp: Some(Stamp::of(&meta)),
         breaks: parsed.breaks,
+        clock_days: Some(parsed.clock_days),
     }))
 }
 

@@ -63,13 +63,36 @@ pub fn effective_certificate(
     cert: &StoredCertificate,
     now: OffsetDateTime,
 ) -> StoredCertificate {
-    let mut cert = cert.clone();
+    let mut cert = aged(world, cert);
     let federation = cert.services.iter().any(|s| s == "Federation");
     if world.has_break(Break::CertExpired)
         && (federation || is_trust_certificate(world, &cert.thumbprint))
     {
         cert.not_after = crate::timefmt::rfc3339(now - time::Duration::days(3));
     }
+    cert
+}
+
+/// The lab's clock: real time moved forward by `lab clock`. New certificates are dated by it,
+/// so they are fresh when every older one has aged.
+pub fn lab_now(world: &World, now: OffsetDateTime) -> OffsetDateTime {
+    now + time::Duration::days(world.clock_days)
+}
+
+/// A date as seen from outside the lab: moved back by the lab clock's advance.
+pub fn aged_time(world: &World, text: &str) -> String {
+    match crate::timefmt::parse(text) {
+        Some(t) if world.clock_days != 0 => {
+            crate::timefmt::rfc3339(t - time::Duration::days(world.clock_days))
+        }
+        _ => text.to_owned(),
+    }
+}
+
+fn aged(world: &World, cert: &StoredCertificate) -> StoredCertificate {
+    let mut cert = cert.clone();
+    cert.not_before = aged_time(world, &cert.not_before);
+    cert.not_after = aged_time(world, &cert.not_after);
     cert
 }
 

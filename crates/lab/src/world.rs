@@ -189,6 +189,11 @@ pub struct World {
     /// Its Debug output redacts the key.
     #[serde(default)]
     pub lab_ca: Option<CaMaterial>,
+    /// How many days the lab's clock has been moved forward (`fedshare lab clock +400d`): every
+    /// certificate made before then reports itself that much older, so expiry warnings and
+    /// the certificate roll can be tested without waiting years.
+    #[serde(default)]
+    pub clock_days: i64,
     /// Further Client Access servers besides `server`; their virtual directories are set up
     /// as the first server's. None in a fresh lab.
     #[serde(default)]
@@ -340,6 +345,7 @@ impl World {
             },
             breaks: Vec::new(),
             lab_ca: None,
+            clock_days: 0,
             other_servers: Vec::new(),
         }
     }

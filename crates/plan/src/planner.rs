@@ -122,7 +122,7 @@ fn reusable_certificate(snapshot: &Snapshot) -> Option<&ExchangeCertificate> {
 /// The id of the step that creates the federation certificate.
 pub(crate) const CERTIFICATE_STEP: &str = "trust.certificate";
 
-fn certificate_step(plan: &SharingPlan) -> Step {
+pub(crate) fn certificate_step(plan: &SharingPlan) -> Step {
     let mut s = step(
         CERTIFICATE_STEP.into(),
         "Create a self-signed federation certificate".into(),

@@ -425,15 +425,22 @@ fn sts_certificate(inputs: &Inputs) -> CheckResult {
     let Some(cert) = &inputs.sts_certificate else {
         return r;
     };
-    let days = days_until(&inputs.taken_at, &cert.not_after);
+    let not_after = sts_not_after(inputs, cert);
+    let days = not_after.and_then(|n| days_until(&inputs.taken_at, n));
     r.evidence.push(ev(
         format!(
             "Get-FederationTrust.TokenIssuerCertificate {}",
             cert.thumbprint
         ),
-        format!("NotAfter {}", cert.not_after),
+        format!("NotAfter {}", not_after.unwrap_or("(not readable)")),
         "in the future",
     ));
+    if days.is_none() {
+        // A culture-formatted date whose day and month could be swapped, and a certificate
+        // the live metadata no longer carries: the expiry is unknown, not past.
+        r.status = CheckStatus::NotChecked;
+        return r;
+    }
     let name = inputs
         .org
         .federation_trust
@@ -453,6 +460,21 @@ fn sts_certificate(inputs: &Inputs) -> CheckResult {
         ),
     );
     r
+}
+
+/// The broker certificate's expiry: as the trust reports it, or, when its text form's date was
+/// ambiguous, from the same certificate in the broker's live metadata (its DER is exact).
+pub(crate) fn sts_not_after<'a>(inputs: &'a Inputs, cert: &'a CertificateRef) -> Option<&'a str> {
+    if !cert.not_after_unknown() {
+        return Some(&cert.not_after);
+    }
+    inputs.metadata.value().and_then(|m| {
+        m.signing_certificates
+            .iter()
+            .find(|c| c.thumbprint.eq_ignore_ascii_case(&cert.thumbprint))
+            .map(|c| c.not_after.as_str())
+            .filter(|n| !n.is_empty())
+    })
 }
 
 fn metadata_fresh(inputs: &Inputs, trust: &FederationTrust) -> CheckResult {

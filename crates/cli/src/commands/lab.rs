@@ -39,6 +39,13 @@ pub async fn run(global: &Global, cmd: LabCommand) -> Outcome {
             fedshare_lab::admin::clear_all_breaks(&dir).map(|w| breaks(&w))
         }
         LabCommand::Breaks => fedshare_lab::admin::load(&dir).map(|w| breaks(&w)),
+        LabCommand::Clock {
+            offset: None,
+            reset: false,
+        } => fedshare_lab::admin::load(&dir).map(|w| clock(&w)),
+        LabCommand::Clock { offset, reset } => {
+            fedshare_lab::admin::move_clock(&dir, offset.unwrap_or(0), reset).map(|w| clock(&w))
+        }
         LabCommand::Serve { .. } => unreachable!("lab serve starts before the async runtime"),
     };
     Outcome::from::<LabError>(global.json, result)
@@ -61,6 +68,16 @@ fn summary(dir: &Path, world: &World) -> Output {
         "partners": world.partners.len(),
     });
     Output::new(&value, text)
+}
+
+fn clock(world: &World) -> Output {
+    let days = world.clock_days;
+    let text = if days == 0 {
+        "The lab clock shows real time.\n".to_owned()
+    } else {
+        format!("The lab clock runs {days:+} days from real time: certificates made before it moved are {days} days older.\n")
+    };
+    Output::new(&json!({ "clockDays": days }), text)
 }
 
 fn breaks(world: &World) -> Output {

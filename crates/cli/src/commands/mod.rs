@@ -3,11 +3,12 @@
 //! [`Output`]: crate::output::Output
 
 pub mod ack;
+pub mod certificate;
 pub mod credentials;
 pub mod dns;
 pub mod explain;
-pub mod lab;
 pub mod freebusy;
+pub mod lab;
 pub mod partner;
 pub mod plan;
 pub mod report;

@@ -138,13 +138,15 @@ pub fn new_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
         .keys
         .rsa_private_key_pem(bits as usize)
         .map_err(crypto_error(cmdlet))?;
-    let not_after = ctx.now + time::Duration::days(VALIDITY_DAYS);
+    // Dated by the lab's clock, so a certificate made after `lab clock` moved it is fresh.
+    let issued_at = views::lab_now(ctx.world, ctx.now);
+    let not_after = issued_at + time::Duration::days(VALIDITY_DAYS);
     let issued = crypto::self_signed(&CertRequest {
         key_pem: &key_pem,
         subject_cn: &cn,
         dns_names: &domains,
         subject_key_identifier: ski.clone(),
-        not_before: ctx.now - time::Duration::minutes(10),
+        not_before: issued_at - time::Duration::minutes(10),
         not_after,
     })
     .map_err(crypto_error(cmdlet))?;
@@ -156,7 +158,7 @@ pub fn new_exchange_certificate(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<Va
             .string("FriendlyName")
             .unwrap_or_else(|| "Microsoft Exchange".into()),
         certificate_domains: domains,
-        not_before: rfc3339(ctx.now - time::Duration::minutes(10)),
+        not_before: rfc3339(issued_at - time::Duration::minutes(10)),
         not_after: rfc3339(not_after),
         services: services(args),
         private_key_exportable: args.bool("PrivateKeyExportable").unwrap_or(false),

@@ -1237,6 +1237,37 @@ fn get_mailbox_stops_at_1000_and_warns_unless_result_size_says_more() {
     );
 }
 
+/// The lab clock ages what exists and dates what is made afterwards by itself: an old
+/// certificate expires (and is refused as a trust certificate), a new one is fresh.
+#[test]
+fn the_lab_clock_ages_existing_certificates_only() {
+    let mut s = shell();
+    let old = federation_certificate(&mut s);
+    s.world.clock_days = 5 * 366;
+    fails_with(
+        &mut s,
+        inv("New-FederationTrust")
+            .string("Name", TRUST)
+            .string("Thumbprint", &old),
+        "ErrorCertificateHasExpired",
+    );
+    let new = federation_certificate(&mut s);
+    let listed = ok(
+        &mut s,
+        inv("Get-ExchangeCertificate").string("Thumbprint", &new),
+    );
+    let not_after = crate::timefmt::parse(listed.output[0]["NotAfter"].as_str().expect("date"))
+        .expect("rfc3339");
+    let left = (not_after - time::OffsetDateTime::now_utc()).whole_days();
+    assert!((1800..=1830).contains(&left), "{left} days left");
+    ok(
+        &mut s,
+        inv("New-FederationTrust")
+            .string("Name", TRUST)
+            .string("Thumbprint", &new),
+    );
+}
+
 #[test]
 fn virtual_directories_are_read_per_server_and_an_unreachable_server_fails_its_own_read() {
     let mut s = shell();

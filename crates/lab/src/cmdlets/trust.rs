@@ -87,8 +87,8 @@ pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Val
         "TokenIssuerEpr": t.token_issuer_epr,
         "TokenIssuerMetadataEpr": t.token_issuer_metadata_epr,
         "TokenIssuerType": t.token_issuer_type,
-        "TokenIssuerCertificate": sts_ref(t.token_issuer_certificate.as_deref()),
-        "TokenIssuerPrevCertificate": sts_ref(t.token_issuer_prev_certificate.as_deref()),
+        "TokenIssuerCertificate": sts_ref(world, t.token_issuer_certificate.as_deref()),
+        "TokenIssuerPrevCertificate": sts_ref(world, t.token_issuer_prev_certificate.as_deref()),
         "TokenIssuerCertReference": Value::Null,
         "TokenIssuerPrevCertReference": Value::Null,
         "PolicyReferenceUri": "EX_MBI_FED_SSL",
@@ -100,13 +100,14 @@ pub(crate) fn trust_output(world: &World, t: &Trust, now: OffsetDateTime) -> Val
 }
 
 /// A broker signing certificate the trust holds, as the trust reports it.
-fn sts_ref(thumbprint: Option<&str>) -> Value {
+fn sts_ref(world: &World, thumbprint: Option<&str>) -> Value {
     let Some(tp) = thumbprint else {
         return Value::Null;
     };
     match gateway::by_thumbprint(tp) {
-        Some(c) => json!({"Thumbprint": tp, "NotAfter": c.not_after, "Subject": c.subject,
-            "Issuer": c.subject, "NotBefore": c.not_before, "SerialNumber": c.serial_number}),
+        Some(c) => json!({"Thumbprint": tp, "NotAfter": views::aged_time(world, c.not_after),
+            "Subject": c.subject, "Issuer": c.subject,
+            "NotBefore": views::aged_time(world, c.not_before), "SerialNumber": c.serial_number}),
         None => json!({"Thumbprint": tp, "NotAfter": "", "Subject": ""}),
     }
 }
