@@ -9,6 +9,7 @@ import { createOrgSource } from '../backend/org-source';
 import type { Backend } from '../backend/types';
 import type { FieldProblem } from '../bindings/FieldProblem';
 import type { PlanDocument } from '../bindings/PlanDocument';
+import AutodiscoverDns from '../pages/AutodiscoverDns.svelte';
 import FederationTrust from '../pages/FederationTrust.svelte';
 import SharingPolicies from '../pages/SharingPolicies.svelte';
 import { LEAVE_QUESTION, mayLeave } from './unsaved';
@@ -116,5 +117,18 @@ describe('plan forms', () => {
     await userEvent.type(domain, 'Anonymous');
     // ContactsSharing stays visible while it is set, so it can be cleared.
     expect(offered()).toContain('MeetingLimitedDetails');
+  });
+
+  it('names each federated domain whose Autodiscover record the plan leaves out', async () => {
+    page(AutodiscoverDns);
+    const rows = await screen.findAllByTestId('autodiscover-domain');
+    await waitFor(() => expect(rows.find((r) => r.dataset['domain'] === 'sales.contoso.test')).toHaveTextContent('Not in the plan'));
+    expect(rows.find((r) => r.dataset['domain'] === 'contoso.test')).toHaveTextContent('mail.contoso.test');
+    expect(screen.getByTestId('ad-unplanned')).toHaveTextContent('autodiscover.sales.contoso.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Add a record' }));
+    const forms = screen.getAllByTestId('autodiscover-form');
+    await userEvent.click(within(forms[1] as HTMLElement).getByTestId('ad-not-needed'));
+    await userEvent.type(within(forms[1] as HTMLElement).getByTestId('ad-reason'), 'partners discover contoso.test');
+    expect(screen.queryByTestId('ad-unplanned')).toBeNull();
   });
 });
