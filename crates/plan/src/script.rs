@@ -144,9 +144,7 @@ fn script_step(
             Action::Unpublish(r) => notes.push(format!("DNS: delete {}", record_words(r, scope))),
             Action::WaitResolvable(r) => {
                 let words = record_words(r, scope);
-                let shown = statements
-                    .iter()
-                    .any(|s| matches!(s, Statement::Show(_)));
+                let shown = statements.iter().any(|s| matches!(s, Statement::Show(_)));
                 if let (Some(value), false) = (scope.reference(&r.value), shown) {
                     statements.push(Statement::Show(value.clone()));
                 }
@@ -194,10 +192,18 @@ pub fn journal_undo_script(entries: &[JournalEntry]) -> Result<String, ExchangeE
     let steps = outstanding(entries)
         .into_iter()
         .rev()
-        .map(|e| script_step(&format!("Undo: {}", e.title), &undo_actions(e), &[], &mut scope))
+        .map(|e| {
+            script_step(
+                &format!("Undo: {}", e.title),
+                &undo_actions(e),
+                &[],
+                &mut scope,
+            )
+        })
         .filter(|s| {
-            s.as_ref()
-                .map_or(true, |s| !s.statements.is_empty() || s.title.contains("DNS:"))
+            s.as_ref().map_or(true, |s| {
+                !s.statements.is_empty() || s.title.contains("DNS:")
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     render_script("Undo of the applied Fedshare changes", &steps)
