@@ -32,6 +32,20 @@ fn free_busy_comes_back_and_a_partner_without_access_gives_5037() {
         "https://mail.contoso.com/EWS/Exchange.asmx"
     );
 
+    // Verify shows the kept proof on the relationship's step (the map's edge, the reports).
+    let run = json(&fedshare(d, &["--json", "verify"]));
+    let proof_check = |run: &serde_json::Value| {
+        run["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["id"] == "freebusy.proof:fabrikam.com")
+            .cloned()
+            .unwrap_or_else(|| panic!("no proof check: {run}"))
+    };
+    assert_eq!(proof_check(&run)["status"], "pass");
+    assert_eq!(proof_check(&run)["step"], "organizationRelationships");
+
     succeed(d, &["lab", "break", "partner-no-access"]);
     let out = fedshare(d, &["--json", "freebusy", "--from", FROM, "--to", TO]);
     let proof = json(&out);
@@ -46,6 +60,16 @@ fn free_busy_comes_back_and_a_partner_without_access_gives_5037() {
     );
     assert_eq!(result["diagnosis"]["id"], "freebusy.no_access");
     assert_eq!(result["diagnosis"]["side"], "partner");
+    let run = json(&fedshare(d, &["--json", "verify"]));
+    let check = proof_check(&run);
+    assert_eq!(check["status"], "failure", "{check}");
+    assert!(
+        check["evidence"][0]["actual"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ErrorNoFreeBusyAccess / 5037"),
+        "{check}"
+    );
 
     // The text names the cause and Exchange's code.
     let out = fedshare(d, &["freebusy", "--from", FROM, "--to", TO]);

@@ -19,8 +19,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use std::path::PathBuf;
+
+use fedshare_model::{CheckResult, CheckStatus, Evidence, Fix, Severity, StepKind};
+
 use crate::network::{Network, NetworkChoice};
-use crate::{EngineError, Session};
+use crate::{AppPaths, EngineError, Session};
 
 /// The lab's mailboxes take any password, as its shell does; this one is sent when no
 /// credential is stored, signing in as the `--from` mailbox.
@@ -129,7 +133,7 @@ pub async fn prove(
         }
         ProofResult::NotAnswered { code, .. } => tracing::warn!(%to, %code, "EWS gave no answer"),
     }
-    Ok(FreeBusyProof {
+    let proof = FreeBusyProof {
         from,
         to,
         partner_domain,
@@ -139,7 +143,12 @@ pub async fn prove(
         impersonated,
         elapsed_ms,
         result,
-    })
+    };
+    // Losing the kept copy loses only what verify shows later, not the proof itself.
+    if let Err(e) = keep_proof(session.paths(), &session.profile().name, &proof) {
+        tracing::warn!(error = %e, "the free/busy proof could not be kept for verify");
+    }
+    Ok(proof)
 }
 
 /// Whether `text` can be a side of the proof (a plain `name@domain`), for front ends that
@@ -273,5 +282,177 @@ mod tests {
         assert!(
             matches!(result, ProofResult::NotAnswered { code, .. } if code == "ews.sign_in_refused")
         );
+    }
+}
+
+/// The proofs run for a profile, newest per direction, kept so that verify, the map and the
+/// reports show them: the proof is an action (it asks the partner's Exchange), verify only
+/// reports its last result.
+pub fn proofs_path(paths: &AppPaths, profile: &str) -> PathBuf {
+    paths
+        .data_dir
+        .join("freebusy")
+        .join(format!("{}.json", crate::workflow::file_stem(profile)))
+}
+
+/// A proof as kept: the proof and when it ran (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeptProof {
+    pub time: String,
+    pub proof: FreeBusyProof,
+}
+
+/// The kept proofs, one per direction (our domain → partner domain); none when unreadable.
+pub fn kept_proofs(paths: &AppPaths, profile: &str) -> Vec<KeptProof> {
+    let path = proofs_path(paths, profile);
+    std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn direction(p: &FreeBusyProof) -> (String, String) {
+    let ours = p.from.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    (ours.to_owned(), p.partner_domain.clone())
+}
+
+/// Keeps `proof` as the latest of its direction (write then rename).
+pub fn keep_proof(
+    paths: &AppPaths,
+    profile: &str,
+    proof: &FreeBusyProof,
+) -> Result<(), EngineError> {
+    let mut kept = kept_proofs(paths, profile);
+    kept.retain(|k| direction(&k.proof) != direction(proof));
+    let time = OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    kept.push(KeptProof {
+        time,
+        proof: proof.clone(),
+    });
+    let path = proofs_path(paths, profile);
+    let io = |source| EngineError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    let json = serde_json::to_vec_pretty(&kept).unwrap_or_default();
+    std::fs::write(&tmp, json).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// The kept proofs as check results (`freebusy.proof:<partner domain>`, on the relationship's
+/// step, so the map's relationship edge and the reports carry them), plus one "not checked"
+/// result per relationship domain no proof has covered yet.
+pub fn proof_checks(
+    kept: &[KeptProof],
+    relationship_domains: &[(String, String)],
+) -> Vec<CheckResult> {
+    let mut results: Vec<CheckResult> = kept.iter().map(proof_check).collect();
+    for (name, domain) in relationship_domains {
+        if kept
+            .iter()
+            .any(|k| k.proof.partner_domain.eq_ignore_ascii_case(domain))
+        {
+            continue;
+        }
+        results.push(CheckResult {
+            id: format!("freebusy.proof:{domain}"),
+            title: format!("Free/busy proof with {name} ({domain})"),
+            step: StepKind::OrganizationRelationships,
+            severity: Severity::Info,
+            status: CheckStatus::NotChecked,
+            subject: Some(domain.clone()),
+            evidence: Vec::new(),
+            explanation: "No free/busy proof has been run for this partner yet: only a real GetUserAvailability shows that users will see free/busy.".into(),
+            fix: Some(Fix {
+                summary: "Run the proof with one of our mailboxes and a mailbox the partner names; ask the partner to run the reverse direction (the partner kit says how).".into(),
+                commands: vec![format!("fedshare freebusy --from <user>@<our domain> --to <user>@{domain}")],
+            }),
+            doc_link: DOC_LINK.into(),
+        });
+    }
+    results
+}
+
+const DOC_LINK: &str = "operations-after-setup#5-proving-that-free-busy-works";
+
+fn proof_check(k: &KeptProof) -> CheckResult {
+    let p = &k.proof;
+    let (ours, partner) = direction(p);
+    let mut evidence = vec![Evidence {
+        subject: format!("GetUserAvailability {} → {} at {}", p.from, p.to, k.time),
+        actual: String::new(),
+        expected: "free/busy data".into(),
+    }];
+    let (status, explanation, fix) = match &p.result {
+        ProofResult::FreeBusy { data } => {
+            evidence[0].actual = format!(
+                "{} view, {} busy period(s)",
+                data.view_type,
+                data.slots.len()
+            );
+            (
+                CheckStatus::Pass,
+                "Free/busy came back from the partner's mailbox through the whole federated chain."
+                    .to_owned(),
+                None,
+            )
+        }
+        ProofResult::Refused { error, diagnosis } => {
+            evidence[0].actual = format!(
+                "{}{}: {}",
+                error.response_code,
+                error
+                    .exception_code
+                    .map(|c| format!(" / {c}"))
+                    .unwrap_or_default(),
+                error.message_text
+            );
+            if let Some(source) = &error.response_source {
+                evidence.push(Evidence {
+                    subject: "ResponseSource".into(),
+                    actual: source.clone(),
+                    expected: String::new(),
+                });
+            }
+            (
+                CheckStatus::Failure,
+                diagnosis.cause.clone(),
+                Some(Fix {
+                    summary: diagnosis.fix.clone(),
+                    commands: vec![format!("fedshare freebusy --from {} --to {}", p.from, p.to)],
+                }),
+            )
+        }
+        ProofResult::NotAnswered { code, cause, fix } => {
+            evidence[0].actual = code.clone();
+            (
+                CheckStatus::Failure,
+                cause.clone(),
+                Some(Fix {
+                    summary: fix.clone(),
+                    commands: Vec::new(),
+                }),
+            )
+        }
+    };
+    CheckResult {
+        id: format!("freebusy.proof:{partner}"),
+        title: format!("Free/busy from {ours} to {partner}"),
+        step: StepKind::OrganizationRelationships,
+        severity: Severity::Error,
+        status,
+        subject: Some(partner),
+        evidence,
+        explanation,
+        fix,
+        doc_link: DOC_LINK.into(),
     }
 }
