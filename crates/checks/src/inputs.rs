@@ -135,9 +135,12 @@ pub struct ServerProblem {
 #[serde(rename_all = "camelCase")]
 pub struct DnsObservation {
     pub domain: String,
-    /// Whether `autodiscover.<domain>` is expected to exist (the primary domain and the
-    /// domains the caller names); proofs are checked for every federated domain.
+    /// Whether `autodiscover.<domain>` is expected to exist: every federated domain the plan
+    /// does not mark as not needed. Proofs are checked for every federated domain.
     pub autodiscover_expected: bool,
+    /// Why the plan says this domain needs no Autodiscover record, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autodiscover_not_needed: Option<String>,
     pub report: Observed<DomainDnsReport>,
 }
 
@@ -193,8 +196,11 @@ pub struct GatherOptions {
     pub test_user: Option<String>,
     /// Partner domains to discover besides those of the organization relationships.
     pub partners: Vec<String>,
-    /// Domains whose `autodiscover.<domain>` must resolve besides the primary shared domain.
+    /// Domains whose `autodiscover.<domain>` the plan publishes (their hosts are probed).
     pub autodiscover_domains: Vec<String>,
+    /// Federated domains whose Autodiscover record the plan marks as not needed, with the
+    /// reason; every other federated domain's `autodiscover.<domain>` must resolve.
+    pub autodiscover_not_needed: Vec<(String, String)>,
     /// DNS views (the lab DNS server, listed resolvers, or the system and authoritative ones).
     pub dns: CheckOptions,
     pub discovery: DiscoveryOptions,
@@ -771,11 +777,14 @@ async fn dns_reads<F: Fn(GatherProgress)>(
             })
             .collect();
         opts.expected_autodiscover_target = target.clone();
-        let autodiscover_expected = primary.as_deref() == Some(domain.as_str())
-            || options
-                .autodiscover_domains
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(domain));
+        let autodiscover_not_needed = options
+            .autodiscover_not_needed
+            .iter()
+            .find(|(d, _)| d.eq_ignore_ascii_case(domain))
+            .map(|(_, reason)| reason.clone());
+        // The primary domain's record is needed whatever the plan says (partners start there).
+        let autodiscover_expected =
+            primary.as_deref() == Some(domain.as_str()) || autodiscover_not_needed.is_none();
         async move {
             let report = match check_domain(domain, &opts).await {
                 Ok(value) => Observed::Ok { value },
@@ -788,6 +797,7 @@ async fn dns_reads<F: Fn(GatherProgress)>(
             DnsObservation {
                 domain: domain.clone(),
                 autodiscover_expected,
+                autodiscover_not_needed: autodiscover_not_needed.filter(|_| !autodiscover_expected),
                 report,
             }
         }

@@ -96,6 +96,7 @@ impl Lab {
             test_user: Some(USER.into()),
             dns,
             discovery,
+            autodiscover_not_needed: not_needed(),
             ..GatherOptions::default()
         }
     }
@@ -159,6 +160,16 @@ async fn healthy_world() -> World {
         .await
         .unwrap();
     lab.live.snapshot()
+}
+
+/// The example plan's federated domains without their own Autodiscover record, and why.
+fn not_needed() -> Vec<(String, String)> {
+    SharingPlan::parse(EXAMPLE, "contoso-lab.toml")
+        .unwrap()
+        .autodiscover_not_needed
+        .into_iter()
+        .map(|n| (n.domain, n.reason))
+        .collect()
 }
 
 fn find<'a>(results: &'a [CheckResult], id: &str) -> &'a CheckResult {
@@ -246,6 +257,14 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
     ] {
         assert_status(&results, id, CheckStatus::Pass);
     }
+    // A federated domain without its own record is shown with the plan's reason, not skipped.
+    let waived = find(&results, "dns.autodiscover:sales.contoso.com");
+    assert_eq!(waived.status, CheckStatus::NotChecked);
+    assert!(
+        evidence_text(waived).contains("not needed: partners discover contoso.com"),
+        "{}",
+        evidence_text(waived)
+    );
     // Adatum is an Exchange Online tenant: flagged as a notice, which is not a finding.
     let exo = find(&results, "partner.exchange-online:adatum.com");
     assert_eq!(exo.severity, fedshare_model::Severity::Info);

@@ -12,6 +12,8 @@ pub(crate) fn checks(inputs: &Inputs) -> Vec<CheckResult> {
     for obs in &inputs.dns {
         if obs.autodiscover_expected {
             out.push(autodiscover(inputs, obs));
+        } else if let Some(reason) = &obs.autodiscover_not_needed {
+            out.push(not_needed(&obs.domain, reason));
         }
         if let Some(report) = obs.report.value() {
             if let Some(r) = txt_size(report) {
@@ -79,6 +81,26 @@ fn autodiscover(inputs: &Inputs, obs: &DnsObservation) -> CheckResult {
     if status == CheckStatus::NotChecked {
         r.fix = None;
     }
+    r
+}
+
+/// A federated domain the plan says needs no Autodiscover record: shown with the reason, so
+/// Verify never passes over it in silence.
+fn not_needed(d: &str, reason: &str) -> CheckResult {
+    let mut r = check(
+        format!("dns.autodiscover:{d}"),
+        format!("autodiscover.{d} is not needed, as the plan says"),
+        StepKind::AutodiscoverDns,
+        Severity::Info,
+        format!("The plan marks this federated domain's Autodiscover record as not needed: {reason}. Partners that look up autodiscover.{d} itself will not find your federation information."),
+        doc::CONFIGURE_SHARING,
+    );
+    r.subject = Some(d.to_owned());
+    r.evidence.push(ev(
+        format!("CNAME autodiscover.{d}"),
+        "not looked up",
+        format!("not needed: {reason}"),
+    ));
     r
 }
 

@@ -559,8 +559,14 @@ mod tests {
 
     #[test]
     fn every_federated_domain_has_its_autodiscover_record_or_a_reason() {
-        let plan = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
-        assert_eq!(plan.autodiscover_unplanned(), ["sales.contoso.com"]);
+        let example = SharingPlan::parse(EXAMPLE, "contoso-lab.toml").unwrap();
+        assert!(example.autodiscover_unplanned().is_empty());
+        let silent = format!("{HEAD}additional = [\"sales.contoso.com\"]\n");
+        let plan = SharingPlan::parse(&silent, "p.toml").unwrap();
+        assert_eq!(
+            plan.autodiscover_unplanned(),
+            ["contoso.com", "sales.contoso.com"]
+        );
 
         let text = format!(
             "{HEAD}additional = [\"sales.contoso.com\"]\n[[autodiscover]]\ndomain = \"contoso.com\"\ntarget = \"mail.contoso.com\"\n[[autodiscover]]\ndomain = \"sales.contoso.com\"\nnot_needed = \"Partners name contoso.com; its answer lists sales.contoso.com\"\n"
@@ -591,6 +597,18 @@ mod tests {
         assert!(found[2]
             .1
             .contains("not one of the plan's federated domains"));
+
+        // Partners start at the primary domain: its record cannot be waived.
+        let mut doc = example.document();
+        doc.autodiscover[0].target = None;
+        doc.autodiscover[0].not_needed = Some("no partner needs it".into());
+        assert_eq!(
+            problems(&doc),
+            [(
+                "autodiscover[0].not_needed".to_owned(),
+                "Partners find the organization through its primary domain: autodiscover.contoso.com is always needed.".to_owned()
+            )]
+        );
     }
 
     #[test]

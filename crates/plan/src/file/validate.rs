@@ -309,6 +309,9 @@ impl Validator {
                         planned.push(AutodiscoverSpec { domain, target });
                     }
                 }
+                (None, Some(_)) if federated.first() == Some(&domain) => {
+                    self.fail::<()>(at("not_needed"), format!("Partners find the organization through its primary domain: autodiscover.{domain} is always needed."));
+                }
                 (None, Some(reason)) => {
                     if self.free_text(&at("not_needed"), reason).is_some() {
                         not_needed.push(AutodiscoverNotNeeded {
