@@ -28,10 +28,10 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 /** A run with progress: the command streams `Progress` events through a Channel. */
-function withProgress<T>(command: string, onProgress: (p: Progress) => void): Promise<T> {
+function withProgress<T>(command: string, onProgress: (p: Progress) => void, args: Record<string, unknown> = {}): Promise<T> {
   const channel = new Channel<Progress>();
   channel.onmessage = onProgress;
-  return call<T>(command, { onProgress: channel });
+  return call<T>(command, { ...args, onProgress: channel });
 }
 
 function wizardCommands(): WizardBackend {
@@ -41,7 +41,12 @@ function wizardCommands(): WizardBackend {
     checkPlanDocument: (document) => call('check_plan_document', { document }),
     planPreview: (document) => call('plan_preview', { document: document ?? null }),
     applyPlan: (onProgress) => withProgress('apply_plan', onProgress),
-    undoChanges: (onProgress) => withProgress('undo_changes', onProgress),
+    undoChanges: (onProgress, choice) =>
+      withProgress('undo_changes', onProgress, { backTo: choice.backTo, forceDomains: choice.forceDomains }),
+    applyReview: () => call('apply_review'),
+    undoReview: () => call('undo_review'),
+    runStatus: () => call('run_status'),
+    cancelRun: () => call('cancel_run'),
     prerequisites: () => call('prerequisites'),
     verifyPlan: () => call('verify_plan'),
     domainProofs: () => call('domain_proofs'),
@@ -57,6 +62,7 @@ function verifyCommands(): VerifyBackend {
       channel.onmessage = onProgress;
       return call('run_verification', { onProgress: channel });
     },
+    lastVerification: () => call('last_verification'),
     acknowledge: (checkId, reason, expires) => call('acknowledge', { checkId, reason, expires }),
     removeAcknowledgement: (checkId) => call('remove_acknowledgement', { checkId }),
     explainError: (text) => call('explain_error', { text }),

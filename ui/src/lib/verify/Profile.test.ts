@@ -24,7 +24,12 @@ describe('Use this profile', () => {
   it('switches the session, marks the profile in use, and the header reads the connection again', async () => {
     let active = 'Lab';
     const connection = vi.fn(() =>
-      Promise.resolve({ ...LAB_CONNECTION, profile: active, organization: active === 'Lab' ? 'Contoso Lab' : 'Woodgrove Bank' }),
+      Promise.resolve({
+        ...LAB_CONNECTION,
+        profile: active,
+        organization: active === 'Lab' ? 'Contoso Lab' : 'Woodgrove Bank',
+        isLab: active === 'Lab',
+      }),
     );
     const useProfile = vi.fn((name: string) => {
       active = name;
@@ -45,10 +50,18 @@ describe('Use this profile', () => {
     expect(screen.getByTestId('use-Lab')).toBeDisabled();
 
     await userEvent.click(screen.getByTestId('use-Woodgrove'));
+    // A production profile asks first; staying changes nothing.
+    expect(await screen.findByTestId('confirm-production')).toHaveTextContent('Woodgrove is a real Exchange organization (production)');
+    await userEvent.click(screen.getByTestId('cancel-switch'));
+    expect(useProfile).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('confirm-production')).toBeNull();
+    await userEvent.click(screen.getByTestId('use-Woodgrove'));
+    await userEvent.click(await screen.findByTestId('confirm-switch'));
     expect(useProfile).toHaveBeenCalledWith('Woodgrove');
     expect(await screen.findByTestId('test-result')).toHaveTextContent('Woodgrove: connected to Woodgrove Bank');
     await vi.waitFor(() => expect(screen.getByTestId('active-profile')).toHaveTextContent('Profile: Woodgrove'));
     expect(screen.getByTestId('org-name')).toHaveTextContent('Woodgrove Bank');
+    expect(screen.getByTestId('production-badge')).toHaveTextContent('PRODUCTION');
     expect(screen.getByTestId('use-Woodgrove')).toBeDisabled();
     expect(orgStatus).toHaveBeenCalled();
   });
@@ -91,6 +104,7 @@ describe('Use this profile', () => {
     });
     render(Connection, { backend, org: createOrgSource(backend) });
     await userEvent.click(await screen.findByTestId('use-Woodgrove'));
+    await userEvent.click(await screen.findByTestId('confirm-switch'));
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not reach');
   });
 });

@@ -58,7 +58,7 @@ describe('Verify page', () => {
     expect(w.getByTestId('fix')).toHaveTextContent('Set-FederationTrust');
     expect(w.getByTestId('doc-link')).toHaveTextContent('https://learn.microsoft.com/');
     await userEvent.click(w.getByTestId('fix-in-step'));
-    expect(navigate).toHaveBeenCalledWith('federation-trust');
+    expect(navigate).toHaveBeenCalledWith('federation-trust', 'cert-new');
     // A passing check shows no fix.
     expect(within(screen.getAllByTestId('result')[0] as HTMLElement).queryByTestId('fix')).toBeNull();
 

@@ -10,6 +10,8 @@ import type { SavedRun } from '../bindings/SavedRun';
 export interface VerifyBackend {
   /** Every check of the catalogue, concurrently; each finished read arrives through `onProgress`. */
   runVerification(onProgress: (progress: GatherProgress) => void): Promise<SavedRun>;
+  /** The active profile's last verification, kept with its time; null if never run. */
+  lastVerification(): Promise<SavedRun | null>;
   /** Accepts a finding until `expires` (YYYY-MM-DD); it keeps its status, marked acknowledged. */
   acknowledge(checkId: string, reason: string, expires: string): Promise<Acknowledged>;
   /** Resolves false when the check was not acknowledged. */

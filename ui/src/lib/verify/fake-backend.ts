@@ -158,12 +158,16 @@ function unreachable(domain: string): PartnerDiscovery {
 
 export function fakeVerifyBackend(): VerifyBackend {
   let active = 'Lab';
+  // The last verification per profile, as the engine keeps it under the data dir.
+  const kept = new Map<string, SavedRun>();
   return {
     runVerification: (onProgress) => {
       const items = ['Get-FederationTrust', 'Get-OrganizationRelationship', 'TXT contoso.test', 'GetFederationInformation fabrikam.test'];
       items.forEach((item, i) => onProgress({ done: i + 1, total: items.length, item, ok: true }));
+      kept.set(active, structuredClone(LAB_RUN));
       return Promise.resolve(structuredClone(LAB_RUN));
     },
+    lastVerification: () => Promise.resolve(structuredClone(kept.get(active) ?? null)),
     acknowledge: (_checkId, reason, expires) => {
       if (reason.trim() === '') {
         return Promise.reject({ code: 'checks.empty_reason', message: 'an acknowledgement needs a reason' });

@@ -123,3 +123,52 @@ export function isoDatePlus(days: number, now: Date = new Date()): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days));
   return d.toISOString().slice(0, 10);
 }
+
+/** Where a finding is fixed: the page and the exact field or part of it (a data-testid). */
+export interface FixTarget {
+  slug: PageSlug;
+  /** The element that fixes it, focused and scrolled to after navigating. */
+  focus: string;
+  label: string;
+}
+
+/** Check-id prefixes (longest first wins) to the field that fixes them. */
+const FIX_FIELDS: readonly [string, PageSlug, string, string][] = [
+  ['plan.federation-trust', 'federation-trust', 'apply', 'Apply step 1'],
+  ['plan.organization-relationships', 'organization-relationships', 'apply', 'Apply step 2'],
+  ['plan.sharing-policies', 'sharing-policies', 'apply', 'Apply step 3'],
+  ['plan.autodiscover-dns', 'autodiscover-dns', 'apply', 'Apply step 4'],
+  ['trust.certificate', 'federation-trust', 'cert-new', 'Fix the certificate in step 1'],
+  ['trust.next-certificate', 'federation-trust', 'cert-new', 'Fix the certificate in step 1'],
+  ['trust.', 'federation-trust', 'trust-name', 'Fix the trust in step 1'],
+  ['orgid.', 'federation-trust', 'primary-domain', 'Fix the primary domain in step 1'],
+  ['domain.', 'federation-trust', 'additional-domains', 'Fix the federated domains in step 1'],
+  ['domain.proof', 'federation-trust', 'live-records', 'Fix the domain proofs in step 1'],
+  ['dns.txt', 'federation-trust', 'live-records', 'Fix the domain proofs in step 1'],
+  ['trust.metadata', 'federation-trust', 'apply', 'Refresh the metadata: Apply step 1'],
+  ['orgrel.', 'organization-relationships', 'relationship-form', 'Fix the relationship in step 2'],
+  ['relationship.', 'organization-relationships', 'relationship-form', 'Fix the relationship in step 2'],
+  ['partner.', 'organization-relationships', 'relationship-form', 'Fix the relationship in step 2'],
+  ['policy.', 'sharing-policies', 'policy-form', 'Fix the policy in step 3'],
+  ['autodiscover.', 'autodiscover-dns', 'autodiscover-form', 'Fix the Autodiscover record in step 4'],
+  ['dns.autodiscover', 'autodiscover-dns', 'autodiscover-form', 'Fix the Autodiscover record in step 4'],
+];
+
+/**
+ * The exact place a finding is fixed. Before you begin findings are fixed in Exchange or the
+ * network (their fix lines say how); the link opens the requirement they check.
+ */
+export function fixTarget(check: Pick<VerifiedCheck, 'id' | 'step'>): FixTarget {
+  const field = FIX_FIELDS.filter(([prefix]) => check.id.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+  if (field !== undefined) return { slug: field[1], focus: field[2], label: field[3] };
+  const group = groupFor(check.step);
+  if (group.step === 'prerequisites') return { slug: group.slug, focus: 'requirements', label: 'See the requirement in Before you begin' };
+  return { slug: group.slug, focus: 'apply', label: group.fixLabel };
+}
+
+/** Failures first, then warnings, not checked, passes (stable within each). */
+const ORDER: Record<CheckStatus, number> = { failure: 0, warning: 1, notChecked: 2, pass: 3 };
+
+export function failuresFirst<T extends { check: VerifiedCheck }>(items: T[]): T[] {
+  return [...items].sort((a, b) => ORDER[a.check.status] - ORDER[b.check.status]);
+}

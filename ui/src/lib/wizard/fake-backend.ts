@@ -6,6 +6,8 @@ import type { LiveRecord } from '../bindings/LiveRecord';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanView } from '../bindings/PlanView';
 import type { Progress } from '../bindings/Progress';
+import type { RunKind } from '../bindings/RunKind';
+import type { RunStatus } from '../bindings/RunStatus';
 import type { StepKind } from '../bindings/StepKind';
 import type { StepView } from '../bindings/StepView';
 import type { WizardBackend } from './backend';
@@ -174,13 +176,64 @@ function record(applied: boolean, base: Omit<LiveRecord, 'status' | 'answer'>): 
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export interface FakeWizardOptions {
+  /** A DNS wait lasts until Cancel (a record that never propagates). */
+  holdDnsWaits?: boolean;
+}
+
 /** `delayMs` paces the progress events so the browser preview shows them (tests use 0). */
-export function fakeWizardBackend(delayMs = 0): WizardBackend {
+export function fakeWizardBackend(delayMs = 0, options: FakeWizardOptions = {}): WizardBackend {
   let plan = structuredClone(FAKE_PLAN);
   let applied: string[] = [];
   const pending = () => STEPS.filter((s) => !applied.includes(s.id));
+  // The app's one run, as the Rust run registry keeps it.
+  let status: RunStatus | null = null;
+  let cancelled = () => {};
 
-  async function run(steps: StepView[], onProgress: (p: Progress) => void, undo: boolean): Promise<string[]> {
+  function begin(kind: RunKind): RunStatus {
+    if (status?.outcome === 'running') {
+      throw {
+        code: 'engine.run_in_progress',
+        message: `An ${status.kind} is already running in this window: see the progress in the header (Cancel there stops it at its next safe point).`,
+      };
+    }
+    status = { id: (status?.id ?? 0) + 1, kind, profile: 'Lab', startedAt: new Date().toISOString(), outcome: 'running', log: [], cancelRequested: false };
+    return status;
+  }
+
+  async function finish<T>(run: RunStatus, work: Promise<T>): Promise<T> {
+    try {
+      const result = await work;
+      run.outcome = 'done';
+      return result;
+    } catch (reason) {
+      const error = reason as { code: string; message: string };
+      run.outcome = error.code === 'plan.cancelled' ? 'cancelled' : 'failed';
+      run.error = error;
+      throw reason;
+    }
+  }
+
+  function checkCancel(run: RunStatus, step: StepView) {
+    if (run.cancelRequested) {
+      throw {
+        code: 'plan.cancelled',
+        message: `cancelled during step ${step.id}: nothing more was run. Every step applied before it stays applied and recorded in the journal; apply again to resume from here, or undo`,
+      };
+    }
+  }
+
+  /** A DNS wait: over at once, or (holdDnsWaits) only when cancelled. */
+  function dnsWait(run: RunStatus): Promise<void> {
+    if (!options.holdDnsWaits || run.cancelRequested) return Promise.resolve();
+    return new Promise((resolve) => (cancelled = resolve));
+  }
+
+  async function run(steps: StepView[], report: (p: Progress) => void, undo: boolean, current: RunStatus): Promise<string[]> {
+    const onProgress = (p: Progress) => {
+      current.log.push(p);
+      report(p);
+    };
     const total = steps.length;
     const ran: string[] = [];
     for (const [i, step] of steps.entries()) {
@@ -188,8 +241,11 @@ export function fakeWizardBackend(delayMs = 0): WizardBackend {
       onProgress({ kind: 'step', index, total, id: step.id, title: undo ? `Undo: ${step.title}` : step.title });
       for (const line of step.commands) {
         await wait(delayMs);
+        checkCancel(current, step);
         if (line.startsWith('DNS: wait until')) {
           onProgress({ kind: 'waitingForDns', index, total, record: line.slice(16, -9), attempt: 1, remaining_seconds: 1800 });
+          await dnsWait(current);
+          checkCancel(current, step);
         } else if (line.startsWith('DNS: create')) {
           onProgress({ kind: 'publishing', index, total, record: line.slice(12) });
         } else {
@@ -224,14 +280,73 @@ export function fakeWizardBackend(delayMs = 0): WizardBackend {
       return Promise.resolve({ organization: 'Contoso Lab', steps: structuredClone(steps), script: steps.length ? script(steps) : '' } satisfies PlanView);
     },
     applyPlan: async (onProgress) => {
-      const ran = await run(pending(), onProgress, false);
-      applied = [...applied, ...ran];
-      return { applied: ran, remaining: 0 };
+      const current = begin('apply');
+      return finish(
+        current,
+        (async () => {
+          const ran: string[] = [];
+          await run(pending(), (p) => {
+            if (p.kind === 'stepDone') {
+              applied = [...applied, p.id];
+              ran.push(p.id);
+            }
+            onProgress(p);
+          }, false, current);
+          return { applied: ran, remaining: 0 };
+        })(),
+      );
     },
-    undoChanges: async (onProgress) => {
-      const undone = await run(STEPS.filter((s) => applied.includes(s.id)).reverse(), onProgress, true);
-      applied = [];
-      return { undone, kept: [] };
+    undoChanges: async (onProgress, choice) => {
+      const current = begin('undo');
+      return finish(
+        current,
+        (async () => {
+          const newestFirst = STEPS.filter((s) => applied.includes(s.id)).reverse();
+          const stop = choice.backTo === null ? newestFirst.length : newestFirst.findIndex((s) => s.id === choice.backTo) + 1;
+          const undone = await run(newestFirst.slice(0, stop), onProgress, true, current);
+          applied = applied.filter((id) => !undone.includes(id));
+          return { undone, kept: [] };
+        })(),
+      );
+    },
+    applyReview: () => {
+      const steps = pending();
+      return Promise.resolve({
+        organization: 'Contoso Lab',
+        steps: steps.map((s) => ({
+          id: s.id,
+          title: s.title,
+          kind: s.kind,
+          before: s.id.startsWith('policy') ? ['Name: Fabrikam', 'Domains: (none)', 'Enabled: True'] : [],
+          commands: [...s.commands],
+        })),
+        script: steps.length ? script(steps) : '',
+      });
+    },
+    undoReview: () => {
+      const steps = STEPS.filter((s) => applied.includes(s.id)).reverse();
+      const domains = steps.filter((s) => s.id.startsWith('domain.add:')).map((s) => s.id.slice('domain.add:'.length));
+      return Promise.resolve({
+        steps: steps.map((s) => ({
+          id: s.id,
+          title: s.title,
+          appliedAt: '2026-12-04T16:00:00Z',
+          appliedBy: 'CONTOSO\\admin',
+          commands: s.id.startsWith('domain.add:') ? [`Remove-FederatedDomain -DomainName '${s.id.slice(11)}'`] : [`# undo ${s.id}`],
+          removesDomains: s.id.startsWith('domain.add:') ? [s.id.slice(11)] : [],
+        })),
+        script: steps.map((s) => `# Undo: ${s.title}`).join('\n'),
+        ...(domains.length
+          ? { domainsWarning: `Warning: this undo removes the federated domain(s) ${domains.join(', ')}. Federating the same domain again on the same day can fail with "MaxUriReached: Same URI cannot be attached to different AppId on a single day"; if it does, wait 24 hours before applying again.` }
+          : {}),
+      });
+    },
+    runStatus: () => Promise.resolve(status === null ? null : structuredClone(status)),
+    cancelRun: () => {
+      if (status?.outcome !== 'running') return Promise.resolve(false);
+      status.cancelRequested = true;
+      cancelled();
+      return Promise.resolve(true);
     },
     prerequisites: () => Promise.resolve(structuredClone(PREREQUISITES)),
     verifyPlan: () => Promise.resolve(verification(pending())),

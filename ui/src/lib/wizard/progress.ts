@@ -34,3 +34,21 @@ export function clock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/** One progress event as a line of the run's log. */
+export function logLine(p: Progress): string {
+  switch (p.kind) {
+    case 'step':
+      return `Step ${p.index} of ${p.total}: ${p.title}`;
+    case 'invoking':
+      return `  ${p.line}`;
+    case 'publishing':
+      return `  DNS: create ${p.record}`;
+    case 'waitingForDns':
+      return `  Waiting for DNS: ${p.record} (attempt ${p.attempt}, ${clock(p.remaining_seconds)} left)`;
+    case 'stepDone':
+      return `  Done: ${p.id}`;
+    case 'stepFailed':
+      return `  FAILED ${p.id}: ${p.error}`;
+  }
+}

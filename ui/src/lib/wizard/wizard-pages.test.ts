@@ -35,6 +35,7 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
     expect(before.map((r) => r.dataset['status'])).toEqual(['resolves', 'missing']);
 
     await userEvent.click(screen.getByTestId('apply'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
     expect(await screen.findByTestId('run-result')).toHaveTextContent(
       'Applied 6 steps, each verified by reading it back (on this page: Publish the domain proof TXT record for sales.contoso.test; Add sales.contoso.test to the federated domains).',
     );
@@ -46,6 +47,7 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
     expect(screen.getAllByTestId('check').map((c) => c.dataset['status'])).toEqual(['pass', 'pass', 'pass', 'pass']);
 
     await userEvent.click(screen.getByTestId('undo'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
     await vi.waitFor(() => expect(screen.getByTestId('run-result')).toHaveTextContent(/^Undid 6 steps, newest first/));
     expect(await screen.findByTestId('plan-summary')).toHaveTextContent('2 steps here');
   });
@@ -63,6 +65,7 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
       }),
     );
     await userEvent.click(await screen.findByTestId('apply'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
     expect(screen.getByTestId('apply')).toBeDisabled();
     expect(screen.getByTestId('undo')).toBeDisabled();
     emit({ kind: 'step', index: 3, total: 9, id: 'dns.proof:contoso.com', title: 'Publish the domain proof TXT record for contoso.com' });
@@ -91,6 +94,7 @@ describe('1 Federation trust, the whole flow with the fake lab', () => {
       }),
     );
     await userEvent.click(await screen.findByTestId('apply'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
     expect(await screen.findByTestId('run-failed')).toHaveTextContent('Stopped at step 2 of 6: Create the federation trust "T". Steps before it stay applied');
     expect(screen.getByRole('alert')).toHaveTextContent('FederationCertificateInvalidException');
   });
@@ -198,6 +202,7 @@ describe('4 Autodiscover DNS', () => {
     expect(within(record).getByTestId('live-status')).toHaveTextContent('Not found');
     expect(screen.getByTestId('ad-target')).toHaveValue('mail.contoso.test');
     await userEvent.click(screen.getByTestId('apply'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
     await screen.findByTestId('run-result');
     await vi.waitFor(() => expect(screen.getByTestId('live-status')).toHaveTextContent('Resolves'));
   });
