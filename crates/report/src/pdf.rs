@@ -245,7 +245,7 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
         &rows,
     );
 
-    f.section(title_of("checks"), true);
+    f.section(title_of("checks"), false);
     let ordered = section::checks_in_order(r);
     if ordered.is_empty() {
         f.paragraph("No checks were run.", 10.0, FontKind::Regular);
@@ -283,7 +283,7 @@ fn layout(r: &Report, map_size: (f32, f32)) -> Flow {
         );
     }
 
-    f.section(title_of("scripts"), true);
+    f.section(title_of("scripts"), false);
     f.subheading("Cmdlets run");
     f.code(&r.applied_script);
     f.subheading("Undo script");

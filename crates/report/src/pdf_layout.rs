@@ -8,8 +8,9 @@ pub const A4: (f32, f32) = (595.28, 841.89);
 pub const MARGIN: f32 = 42.0;
 const MONO_EM: f32 = 0.61;
 const CELL_PAD: f32 = 4.0;
-/// A table cell taller than this is cut with a note (the full text is in the HTML and JSON).
-const MAX_CELL_LINES: usize = 40;
+/// A table cell taller than this (about eight pages) is cut with a note (the full text is in
+/// the HTML and JSON); shorter tall cells continue across pages.
+const MAX_CELL_LINES: usize = 400;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FontKind {
@@ -72,9 +73,11 @@ fn width(text: &str, size: f32, font: FontKind) -> f32 {
     }
 }
 
-/// Breaks `text` into lines no wider than `max_w`: at spaces where possible, inside a word
-/// (URLs, thumbprints) where not.
+/// Breaks `text` into lines no wider than `max_w`: at spaces where possible, then after a
+/// separator inside a long token (URLs, domain lists), and between characters only for a run
+/// with no separator wider than the line (thumbprints, proofs).
 pub fn wrap(text: &str, max_w: f32, size: f32, font: FontKind) -> Vec<String> {
+    let fits = |s: &str| width(s, size, font) <= max_w;
     let mut lines = Vec::new();
     for para in text.replace('\t', "    ").split('\n') {
         let para = sanitize(para);
@@ -85,25 +88,99 @@ pub fn wrap(text: &str, max_w: f32, size: f32, font: FontKind) -> Vec<String> {
             } else {
                 format!("{line} {word}")
             };
-            if width(&candidate, size, font) <= max_w {
+            if fits(&candidate) {
                 line = candidate;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            for c in word.chars() {
-                line.push(c);
-                if width(&line, size, font) > max_w {
-                    line.pop();
+            for piece in pieces(word) {
+                let joined = format!("{line}{piece}");
+                if fits(&joined) {
+                    line = joined;
+                    continue;
+                }
+                if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                }
+                for c in piece.chars() {
                     line.push(c);
+                    if !fits(&line) && line.chars().count() > 1 {
+                        line.pop();
+                        lines.push(std::mem::take(&mut line));
+                        line.push(c);
+                    }
                 }
             }
         }
         lines.push(line);
     }
     lines
+}
+
+/// A token split after each separator, which stays with the piece before it.
+fn pieces(word: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in word.chars() {
+        out.last_mut().expect("never empty").push(c);
+        if matches!(c, '.' | '-' | ':' | '/' | ',' | '@' | '_' | '?' | '&' | '=') {
+            out.push(String::new());
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The narrowest a column can be without breaking a word: its widest unbreakable piece.
+fn min_column_width(texts: &[&str], size: f32, font: FontKind) -> f32 {
+    texts
+        .iter()
+        .flat_map(|t| t.split(['\n', ' ']))
+        .flat_map(pieces)
+        .map(|p| width(&sanitize(&p), size, font))
+        .fold(0.0, f32::max)
+        + 2.0 * CELL_PAD
+}
+
+/// Column widths from relative `weights`, each at least its `mins` when they fit together
+/// (narrow columns take their minimum, the others share the rest by weight).
+fn column_widths(weights: &[f32], mins: &[f32], total: f32) -> Vec<f32> {
+    let min_sum: f32 = mins.iter().sum();
+    if min_sum >= total {
+        return mins.iter().map(|m| m / min_sum * total).collect();
+    }
+    let mut pinned = vec![false; weights.len()];
+    loop {
+        let free = total
+            - mins
+                .iter()
+                .zip(&pinned)
+                .filter(|(_, p)| **p)
+                .map(|(m, _)| m)
+                .sum::<f32>();
+        let weight: f32 = weights
+            .iter()
+            .zip(&pinned)
+            .filter(|(_, p)| !**p)
+            .map(|(w, _)| w)
+            .sum();
+        let widths: Vec<f32> = weights
+            .iter()
+            .zip(mins)
+            .zip(&pinned)
+            .map(|((w, m), p)| if *p { *m } else { w / weight * free })
+            .collect();
+        let short: Vec<usize> = (0..widths.len())
+            .filter(|&i| !pinned[i] && widths[i] < mins[i])
+            .collect();
+        if short.is_empty() {
+            return widths;
+        }
+        for i in short {
+            pinned[i] = true;
+        }
+    }
 }
 
 impl Flow {
@@ -281,42 +358,74 @@ impl Flow {
         }
     }
 
-    /// A table with relative column widths; rows never split, the header repeats on each page.
-    pub fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+    /// A table with relative column widths, widened where a column's longest word needs it
+    /// (words never break inside a cell); the header repeats on each page. A row that does not
+    /// fit what is left of the page moves to the next one, unless it is tall: then it
+    /// continues there, so no page is left nearly empty.
+    pub fn table(&mut self, headers: &[&str], weights: &[f32], rows: &[Vec<String>]) {
         let size = 8.5;
         let leading = size * 1.35;
-        let total: f32 = widths.iter().sum();
-        let mut xs = Vec::with_capacity(widths.len());
+        let mins: Vec<f32> = (0..weights.len())
+            .map(|c| {
+                let texts: Vec<&str> = rows
+                    .iter()
+                    .filter_map(|r| r.get(c).map(String::as_str))
+                    .collect();
+                let header = headers
+                    .get(c)
+                    .map_or(0.0, |h| min_column_width(&[h], size, FontKind::Bold));
+                min_column_width(&texts, size, FontKind::Regular).max(header)
+            })
+            .collect();
+        let mut xs = Vec::with_capacity(weights.len());
         let mut x = MARGIN;
-        for w in widths {
-            let cw = w / total * self.content_w();
+        for cw in column_widths(weights, &mins, self.content_w()) {
             xs.push((x, cw));
             x += cw;
         }
         self.ensure(4.0 * leading);
         self.header_row(headers, &xs, size);
         for row in rows {
-            let cells: Vec<Vec<String>> = row
+            let mut cells: Vec<Vec<String>> = row
                 .iter()
                 .zip(&xs)
                 .map(|(t, (_, w))| Self::cell_lines(t, *w, size))
                 .collect();
-            let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * CELL_PAD;
-            if self.y + h > self.bottom() {
+            loop {
+                let lines = cells.iter().map(Vec::len).max().unwrap_or(1);
+                let h = lines as f32 * leading + 2.0 * CELL_PAD;
+                let room = self.bottom() - self.y;
+                if h <= room {
+                    self.row(&cells, &xs, size, h);
+                    break;
+                }
+                // Rows of up to a quarter page move whole; taller ones continue on the next.
+                let fit = ((room - 2.0 * CELL_PAD) / leading).floor().max(0.0) as usize;
+                if h > (self.bottom() - MARGIN) / 4.0 && fit >= 3 {
+                    let rest: Vec<Vec<String>> = cells
+                        .iter_mut()
+                        .map(|c| c.split_off(fit.min(c.len())))
+                        .collect();
+                    self.row(&cells, &xs, size, fit as f32 * leading + 2.0 * CELL_PAD);
+                    cells = rest;
+                }
                 self.new_page();
                 self.header_row(headers, &xs, size);
             }
-            self.draw_cells(&cells, &xs, size, FontKind::Regular);
-            self.y += h;
-            self.push(Item::Rect {
-                x: MARGIN,
-                y: self.y - 0.5,
-                w: self.content_w(),
-                h: 0.5,
-                fill: RULE,
-            });
         }
         self.space(10.0);
+    }
+
+    fn row(&mut self, cells: &[Vec<String>], xs: &[(f32, f32)], size: f32, h: f32) {
+        self.draw_cells(cells, xs, size, FontKind::Regular);
+        self.y += h;
+        self.push(Item::Rect {
+            x: MARGIN,
+            y: self.y - 0.5,
+            w: self.content_w(),
+            h: 0.5,
+            fill: RULE,
+        });
     }
 
     /// A landscape page holding the map, scaled to fit.
@@ -355,6 +464,77 @@ mod tests {
             assert!(l.chars().count() as f32 * MONO_EM * 8.0 <= 120.0, "{l}");
         }
         assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+    }
+
+    /// Every word of every drawn text, in order.
+    fn drawn(f: &Flow) -> Vec<String> {
+        f.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                Item::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn narrow_columns_widen_so_no_word_breaks() {
+        let mut f = Flow::new();
+        let rows = vec![vec![
+            "Fabrikam".to_owned(),
+            "yes".to_owned(),
+            "fabrikam.com: CalendarSharingFreeBusyDetail, ContactsSharing".to_owned(),
+            "2".to_owned(),
+            "LimitedDetails".to_owned(),
+        ]];
+        f.table(
+            &["Policy", "Enabled", "Entries", "Mailboxes", "Free/busy"],
+            &[1.4, 0.7, 2.8, 0.9, 0.3],
+            &rows,
+        );
+        let texts = drawn(&f);
+        for word in [
+            "LimitedDetails",
+            "Mailboxes",
+            "CalendarSharingFreeBusyDetail,",
+        ] {
+            assert!(
+                texts.iter().any(|t| t.split(' ').any(|w| w == word)),
+                "{word} was broken: {texts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tall_row_continues_on_the_next_page_instead_of_leaving_one_nearly_empty() {
+        let mut f = Flow::new();
+        let short: Vec<Vec<String>> = (0..45)
+            .map(|i| vec![format!("row {i}"), "value".into()])
+            .collect();
+        f.table(&["Name", "Value"], &[1.0, 1.0], &short);
+        let tall = (0..60).map(|i| format!("command {i}")).collect::<Vec<_>>();
+        f.table(
+            &["Name", "Commands"],
+            &[1.0, 1.0],
+            &[vec!["tall".into(), tall.join("\n")]],
+        );
+        // Every page but the last is filled past half its height.
+        for page in &f.pages[..f.pages.len() - 1] {
+            let lowest = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y, .. } => Some(*y),
+                    _ => None,
+                })
+                .fold(0.0, f32::max);
+            assert!(lowest > page.h / 2.0, "a page ends at {lowest}");
+        }
+        let texts = drawn(&f);
+        for i in 0..60 {
+            assert!(texts.contains(&format!("command {i}")), "command {i} lost");
+        }
     }
 
     #[test]
