@@ -152,8 +152,32 @@ pub fn partner_kit_html(input: &ReportInput, partner_domain: &str) -> Result<Str
             .map(|s| format!("<li>{}</li>", esc(s)))
             .collect::<String>()
     ));
+    let (intro, command, without) = reverse_direction(&k);
+    let _ = write!(
+        out,
+        "<h2>After that: prove free/busy in your direction</h2><p>{}</p><pre><code>{}</code></pre><p>{}</p>",
+        esc(&intro),
+        esc(&command),
+        esc(&without)
+    );
     out.push_str("</body></html>\n");
     Ok(out)
+}
+
+/// The partner's half of the free/busy proof: each side can only prove its own direction
+/// (the request goes to the asking side's own EWS as one of its users).
+fn reverse_direction(k: &PartnerKit) -> (String, String, String) {
+    let ours = k.our_domains.first().cloned().unwrap_or_default();
+    let intro = format!(
+        "We prove free/busy from {} to {} with the request users make (EWS GetUserAvailability to our own Exchange, one day, free/busy only). Only you can prove the reverse direction: ask your own Exchange, as one of your users whose address is in a federated domain, for the free/busy of one of our mailboxes (ask us which). With Fedshare:",
+        k.our_organization, k.partner_name
+    );
+    let command = format!(
+        "fedshare freebusy --from <your user>@{} --to <our user>@{ours}",
+        k.partner_domain.to_ascii_lowercase()
+    );
+    let without = "Without Fedshare: open one of our mailboxes in the Outlook or OWA Scheduling Assistant; hash marks mean it failed. Then send us the ResponseCode and ExceptionCode (from Outlook's free/busy log, or from the MSExchange Availability events 4001 and 4002 on your server) so we can decode them together.".to_owned();
+    (intro, command, without)
 }
 
 fn steps() -> [&'static str; 4] {
@@ -206,5 +230,13 @@ pub fn partner_kit_markdown(
     for s in steps() {
         let _ = writeln!(out, "- {}", md(s));
     }
+    let (intro, command, without) = reverse_direction(&k);
+    let _ = writeln!(
+        out,
+        "\n## After that: prove free/busy in your direction\n\n{}\n",
+        md(&intro)
+    );
+    out.push_str(&md_code_block("sh", &command));
+    let _ = writeln!(out, "\n{}", md(&without));
     Ok(out)
 }

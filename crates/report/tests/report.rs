@@ -261,6 +261,15 @@ fn partner_kit_names_everything_the_partner_needs() {
         "the command is copyable verbatim from the code block"
     );
     assert!(md.contains("FYDIBOHF25SPDLT.contoso.com"));
+    // The partner is asked to prove the reverse direction, and told how.
+    assert!(md.contains("prove free/busy in your direction"), "{md}");
+    assert!(
+        md.contains(
+            "fedshare freebusy --from <your user>@fabrikam.com --to <our user>@contoso.com"
+        ),
+        "{md}"
+    );
+    assert!(html.contains("prove free/busy in your direction"));
 }
 
 #[test]
