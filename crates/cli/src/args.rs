@@ -46,6 +46,12 @@ pub enum Command {
     /// new certificate (`roll`), the metadata refresh task (`refresh-task`).
     #[command(subcommand)]
     Certificate(crate::commands::certificate::CertificateCommand),
+    /// Take sharing down as a removal file says (examples/contoso-remove.toml): turn a
+    /// partner off, or remove relationships, sharing policies, federated domains (the account
+    /// namespace last) and the trust, in the order Exchange accepts; what Exchange would
+    /// refuse is refused first with its reason. Review, --dry-run, --script, --yes, journal and
+    /// resume as for apply.
+    Remove(crate::commands::remove::RemoveArgs),
     /// Show the steps a sharing plan needs against the organization, without changing anything.
     Plan(crate::commands::plan::PlanArgs),
     /// Apply a sharing plan: runs the steps with progress and a journal; resumes after an

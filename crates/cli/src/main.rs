@@ -56,6 +56,7 @@ async fn dispatch(cli: Cli) -> output::Outcome {
     match cli.command {
         Command::Status => commands::status::run(&global).await,
         Command::Certificate(cmd) => commands::certificate::run(&global, cmd).await,
+        Command::Remove(args) => commands::remove::run(&global, args).await,
         Command::Plan(args) => commands::plan::plan(&global, args).await,
         Command::Apply(args) => commands::plan::apply(&global, args).await,
         Command::Undo(args) => commands::plan::undo(&global, args).await,

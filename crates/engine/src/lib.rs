@@ -18,6 +18,7 @@ pub mod partners;
 pub mod paths;
 pub mod profile;
 pub mod profiles;
+pub mod removal;
 pub mod reporting;
 pub mod run;
 pub mod session;

@@ -34,6 +34,9 @@ pub enum PlanError {
     /// touching something the plan does not name.
     #[error("the plan conflicts with the organization: {0}")]
     Conflict(String),
+    /// What Exchange would refuse, said before anything runs, with Exchange's exception name.
+    #[error("Exchange would refuse this ({exception}): {reason}")]
+    Refused { exception: String, reason: String },
     #[error("the organization has no federation trust, so it has no federation certificate to roll; create the trust first (fedshare apply)")]
     NoTrust,
     #[error("the federation certificate {thumbprint} expired on {not_after}: it cannot be rolled, because the Microsoft Federation Gateway authenticates the publish with the current certificate (1007 AccessDenied). Rebuild instead: remove the federated domains with -Force (the primary domain last) and the trust, then apply the plan again; every domain then needs a new proof TXT record, and the gateway may refuse the same domain on the same day (MaxUriReached), so plan for a day's wait")]
@@ -107,6 +110,7 @@ impl ErrorCode for PlanError {
             PlanError::Invalid { .. } => "plan.invalid",
             PlanError::Conflict(_) => "plan.conflict",
             PlanError::NoTrust => "plan.no_trust",
+            PlanError::Refused { .. } => "plan.refused",
             PlanError::CertificateExpired { .. } => "plan.certificate_expired",
             PlanError::Observe { .. } => "plan.observe",
             PlanError::UnexpectedOutput { .. } => "plan.unexpected_output",

@@ -19,6 +19,7 @@ pub mod journal;
 pub mod planner;
 pub mod prereq;
 pub mod preserve;
+pub mod removal;
 pub mod roll;
 pub mod script;
 pub mod shell;

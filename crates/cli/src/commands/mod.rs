@@ -11,6 +11,7 @@ pub mod freebusy;
 pub mod lab;
 pub mod partner;
 pub mod plan;
+pub mod remove;
 pub mod report;
 pub mod status;
 pub mod verify;
