@@ -138,16 +138,6 @@ function verification(pending: StepView[]): CheckResult[] {
 
 const PREREQUISITES: CheckResult[] = [
   {
-    id: 'prereq.estimated-time',
-    title: 'Estimated time to complete this task: 1 hour',
-    step: 'prerequisites',
-    severity: 'info',
-    status: 'pass',
-    evidence: [],
-    explanation: 'Most of it is waiting for the domain proof TXT records to replicate in public DNS.',
-    docLink: DOC,
-  },
-  {
     id: 'prereq.accepted-domain:sales.contoso.test',
     title: 'sales.contoso.test is an accepted domain that can be federated',
     step: 'prerequisites',
