@@ -43,6 +43,8 @@ fn main() {
         "test_credential",
         "forget_credential",
     ];
+        "prove_free_busy",
+        "free_busy_proofs",
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -7,6 +7,7 @@ mod autodiscover;
 mod capability_tests;
 mod connection;
 mod credentials;
+mod freebusy;
 mod map;
 mod plan;
 mod policies;
@@ -108,6 +109,8 @@ fn run() {
     if let Err(e) = result {
         tracing::error!(error = %e, "the desktop shell stopped");
         eprintln!("Fedshare could not start its window: {e}");
+            freebusy::prove_free_busy,
+            freebusy::free_busy_proofs,
         std::process::exit(1);
     }
 }
