@@ -9,6 +9,7 @@ import { createOrgSource } from '../backend/org-source';
 import type { Backend } from '../backend/types';
 import type { FieldProblem } from '../bindings/FieldProblem';
 import type { PlanDocument } from '../bindings/PlanDocument';
+import App from '../../App.svelte';
 import AutodiscoverDns from '../pages/AutodiscoverDns.svelte';
 import FederationTrust from '../pages/FederationTrust.svelte';
 import SharingPolicies from '../pages/SharingPolicies.svelte';
@@ -130,5 +131,23 @@ describe('plan forms', () => {
     await userEvent.click(within(forms[1] as HTMLElement).getByTestId('ad-not-needed'));
     await userEvent.type(within(forms[1] as HTMLElement).getByTestId('ad-reason'), 'partners discover contoso.test');
     expect(screen.queryByTestId('ad-unplanned')).toBeNull();
+  });
+
+  it('keeps the page when the administrator chooses not to lose unsaved edits', async () => {
+    const ask = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    render(App, { backend: createFakeBackend() });
+    await userEvent.click(screen.getByTestId('rail-federation-trust'));
+    await userEvent.type(await screen.findByTestId('trust-name'), '!');
+    await userEvent.click(screen.getByTestId('rail-verify'));
+    expect(ask).toHaveBeenCalledWith(LEAVE_QUESTION);
+    expect(screen.getByTestId('page-title')).toHaveTextContent('1 Federation trust');
+    expect(screen.getByTestId('trust-name')).toHaveValue('Azure AD authentication!');
+
+    ask.mockReturnValue(true);
+    await userEvent.click(screen.getByTestId('rail-verify'));
+    expect(screen.getByTestId('page-title')).toHaveTextContent('Verify');
+    // The edits went with the page: nothing is left to guard.
+    await userEvent.click(screen.getByTestId('rail-map'));
+    expect(ask).toHaveBeenCalledTimes(2);
   });
 });
