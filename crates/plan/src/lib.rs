@@ -16,6 +16,7 @@ pub mod entries;
 pub mod error;
 pub mod file;
 pub mod journal;
+pub mod limits;
 pub mod planner;
 pub mod prereq;
 pub mod preserve;

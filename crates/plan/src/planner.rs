@@ -24,6 +24,7 @@ pub const ORGID_PREFIX: &str = "FYDIBOHF25SPDLT.";
 
 /// The steps that take `snapshot` to `plan`; none when the plan already holds.
 pub fn plan(plan: &SharingPlan, snapshot: &Snapshot) -> Result<Plan, PlanError> {
+    crate::limits::refuse_oversized(plan)?;
     let mut steps = Vec::new();
     trust_steps(plan, snapshot, &mut steps)?;
     org::orgid_steps(plan, snapshot, &mut steps)?;
