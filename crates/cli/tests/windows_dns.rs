@@ -89,7 +89,7 @@ fn a_record_outside_the_listed_zones_is_refused_before_anything_runs() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(
         text.contains(
-            "a zone that holds contoso.com (Fedshare writes only to the zones listed here)"
+            "a zone that holds contoso.com: Fedshare writes only to the zones listed here"
         ),
         "{text}"
     );
