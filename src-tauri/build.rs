@@ -3,6 +3,7 @@ fn main() {
     // command, so the capability file grants exactly these and nothing else.
     let commands = &[
         "app_info",
+        "window_ready",
         "connection_status",
         "org_status",
         "plan_document",
@@ -42,9 +43,9 @@ fn main() {
         "set_credential",
         "test_credential",
         "forget_credential",
-    ];
         "prove_free_busy",
         "free_busy_proofs",
+    ];
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(commands)),

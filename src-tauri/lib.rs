@@ -62,10 +62,15 @@ fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
+        .setup(|app| {
+            about::show_anyway_after(app.handle(), std::time::Duration::from_secs(8));
+            Ok(())
+        })
         .manage(credentials::SessionSecrets::default())
         .invoke_handler(tauri::generate_handler![
             about::app_info,
             about::copy_diagnostics,
+            about::window_ready,
             connection::connection_status,
             connection::org_status,
             plan::plan_document,
@@ -104,13 +109,13 @@ fn run() {
             credentials::set_credential,
             credentials::test_credential,
             credentials::forget_credential,
+            freebusy::prove_free_busy,
+            freebusy::free_busy_proofs,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "the desktop shell stopped");
         eprintln!("Fedshare could not start its window: {e}");
-            freebusy::prove_free_busy,
-            freebusy::free_busy_proofs,
         std::process::exit(1);
     }
 }

@@ -22,6 +22,9 @@ CLI=$RELEASE/fedshare
 
 # Budgets.
 START_BUDGET_MS=1000
+# The first launch on a fresh data directory and empty WebKit caches (the lab organization is
+# created, WebKit builds its caches), to the first painted page.
+FIRST_PAINT_BUDGET_MS=3000
 RSS_BUDGET_MB=200
 APP_SIZE_BUDGET_MB=25
 DEB_SIZE_BUDGET_MB=15
@@ -145,9 +148,15 @@ ui_figures() {
   # shellcheck source=tests/sandbox.sh
   source "$(dirname "${BASH_SOURCE[0]}")/sandbox.sh"
 
-  # The first launch also creates the lab organization and WebKit's caches: reported apart.
+  # The first launch also creates the lab organization and WebKit's caches: reported apart,
+  # against its own budget. As on a machine that has never run Fedshare, the page cache is
+  # dropped first where this is allowed (root), so the binaries are read from disk.
+  sync
+  { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null && echo "first launch: page cache dropped" >&2 || true
   launch_once "" "$SANDBOX/first.ppm" || true
   echo "first_ms=$LAUNCH_MS" >>"$out"
+  echo "first_mapped_ms=$MAPPED_MS" >>"$out"
+  echo "first launch: window shown after $MAPPED_MS ms, page rendered after $LAUNCH_MS ms" >&2
   for i in $(seq "$START_RUNS"); do
     local keep=""
     [ "$i" = "$START_RUNS" ] && keep=keep
@@ -302,6 +311,7 @@ done
 rt_growth() { [ -n "$1" ] && [ -n "$2" ] || { echo n/a; return; }; [ "$2" -le "$1" ] && echo PASS || echo MISS; }
 start=$(value_of start_ms "$FIGURES")
 first=$(value_of first_ms "$FIGURES")
+first_mapped=$(value_of first_mapped_ms "$FIGURES")
 runs=$(value_of start_runs "$FIGURES")
 mapped=$(value_of mapped_runs "$FIGURES")
 rss_kb=$(value_of rss_kb "$FIGURES")
@@ -333,7 +343,8 @@ row "  status round trips, 200 vs 2 partners" "${large_status_rt:-?} vs ${small_
 row "  plan, 200 vs 2 partners" "${large_plan_s:-?} s vs ${small_plan_s:-?} s" "" "info"
 row "  plan round trips, 200 vs 2 partners" "${large_plan_rt:-?} vs ${small_plan_rt:-?}" "not growing" "$(rt_growth "$small_plan_rt" "$large_plan_rt")"
 row "cold start to wizard page, median of $START_RUNS" "${start:+$start ms}" "<= $START_BUDGET_MS ms" "$(verdict "$start" "$START_BUDGET_MS" max)"
-row "  first launch, fresh data dir" "${first:+$first ms}" "" "info"
+row "first launch to first painted page" "${first:+$first ms}" "<= $FIRST_PAINT_BUDGET_MS ms" "$(verdict "$first" "$FIRST_PAINT_BUDGET_MS" max)"
+row "  window shown (hidden until painted)" "${first_mapped:+$first_mapped ms}" "" "info"
 row "memory ${RSS_SETTLE_S} s after start, RSS sum" "${rss_mb:+$rss_mb MB}" "<= $RSS_BUDGET_MB MB" "$(verdict "$rss_mb" "$RSS_BUDGET_MB" max)"
 row "  same, PSS sum (shared pages split)" "${pss_mb:+$pss_mb MB}" "" "info"
 row "release binary fedshare-app" "${app_mb:+$app_mb MB}" "<= $APP_SIZE_BUDGET_MB MB" "$(verdict "$app_mb" "$APP_SIZE_BUDGET_MB" max)"

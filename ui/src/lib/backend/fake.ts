@@ -98,6 +98,7 @@ const LAB_DIAGNOSTICS = [
 export function createFakeBackend(overrides: Partial<Backend> = {}): Backend {
   const base: Backend = {
     appInfo: () => Promise.resolve(structuredClone(LAB_APP_INFO)),
+    windowReady: () => Promise.resolve(),
     connection: () => Promise.resolve(structuredClone(LAB_CONNECTION)),
     orgStatus: () => Promise.resolve(structuredClone(LAB_ORG)),
     diagnostics: () => Promise.resolve(LAB_DIAGNOSTICS),

@@ -69,6 +69,8 @@ function verifyCommands(): VerifyBackend {
     partnerPreview: (domain) => call('partner_preview', { domain }),
     useProfile: (name) => call('use_profile', { name }),
     activeProfile: () => call('active_profile'),
+    proveFreeBusy: (request) => call('prove_free_busy', { request }),
+    freeBusyProofs: () => call('free_busy_proofs'),
   };
 }
 
@@ -77,6 +79,9 @@ export function createTauriBackend(): Backend {
     ...wizardCommands(),
     ...verifyCommands(),
     appInfo: () => call<AppInfo>('app_info'),
+    windowReady: async () => {
+      await call<null>('window_ready');
+    },
     connection: () => call<ConnectionInfo>('connection_status'),
     orgStatus: () => call<OrgState>('org_status'),
     diagnostics: () => call<string>('copy_diagnostics'),

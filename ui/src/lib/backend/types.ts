@@ -37,6 +37,8 @@ export interface ConnectionInfo {
 /** Everything the UI asks of the Rust side. Every method rejects with an ErrorPayload. */
 export interface Backend extends MapReportBackend, WizardBackend, VerifyBackend {
   appInfo(): Promise<AppInfo>;
+  /** The first page is painted: the window, created hidden, may be shown. */
+  windowReady(): Promise<void>;
   connection(): Promise<ConnectionInfo>;
   orgStatus(): Promise<OrgState>;
   /** Plain text for a support ticket: version, OS, profile (no secrets), last log lines. */
