@@ -3,7 +3,10 @@
 import type { Acknowledged } from '../bindings/Acknowledged';
 import type { ConnectionInfo } from '../backend/types';
 import type { Explanation } from '../bindings/Explanation';
+import type { FreeBusyProof } from '../bindings/FreeBusyProof';
+import type { FreeBusyRequest } from '../bindings/FreeBusyRequest';
 import type { GatherProgress } from '../bindings/GatherProgress';
+import type { KeptProof } from '../bindings/KeptProof';
 import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
 import type { SavedRun } from '../bindings/SavedRun';
 
@@ -23,4 +26,8 @@ export interface VerifyBackend {
   /** Makes a saved profile the app's active one; resolves with its first connection. */
   useProfile(name: string): Promise<ConnectionInfo>;
   activeProfile(): Promise<string>;
+  /** The free/busy proof: our EWS asked for a day of a partner mailbox's free/busy (read-only). */
+  proveFreeBusy(request: FreeBusyRequest): Promise<FreeBusyProof>;
+  /** The active profile's last proof per direction. */
+  freeBusyProofs(): Promise<KeptProof[]>;
 }

@@ -1,6 +1,8 @@
 // The Verify page's part of the fake backend: the lab's results after the lab plan is applied
 // (one warning left), the explainer's table for a few known errors, and Fabrikam's discovery.
 import type { Explanation } from '../bindings/Explanation';
+import type { FreeBusyProof } from '../bindings/FreeBusyProof';
+import type { KeptProof } from '../bindings/KeptProof';
 import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
 import type { SavedRun } from '../bindings/SavedRun';
 import type { VerifiedCheck } from '../bindings/VerifiedCheck';
@@ -158,6 +160,7 @@ function unreachable(domain: string): PartnerDiscovery {
 
 export function fakeVerifyBackend(): VerifyBackend {
   let active = 'Lab';
+  const proofs = new Map<string, KeptProof>();
   // The last verification per profile, as the engine keeps it under the data dir.
   const kept = new Map<string, SavedRun>();
   return {
@@ -192,5 +195,66 @@ export function fakeVerifyBackend(): VerifyBackend {
       });
     },
     activeProfile: () => Promise.resolve(active),
+    proveFreeBusy: (request) => {
+      const proof = fakeProof(request.from, request.to);
+      proofs.set(`${request.from}>${proof.partnerDomain}`, { time: '2026-12-04T16:00:00Z', proof });
+      return Promise.resolve(structuredClone(proof));
+    },
+    freeBusyProofs: () => Promise.resolve(structuredClone([...proofs.values()])),
+  };
+}
+
+/** Fabrikam's lab mailbox answers with free/busy; any other address is refused with 5037. */
+export function fakeProof(from: string, to: string): FreeBusyProof {
+  const partnerDomain = to.split('@')[1] ?? '';
+  const base = {
+    from,
+    to,
+    partnerDomain,
+    day: '2026-12-04',
+    ewsUrl: 'https://mail.contoso.test/EWS/Exchange.asmx',
+    signedInAs: from,
+    impersonated: false,
+    elapsedMs: 17,
+  };
+  if (to === 'lidiah@fabrikam.test') {
+    return {
+      ...base,
+      result: {
+        kind: 'freeBusy',
+        data: {
+          viewType: 'FreeBusy',
+          merged: null,
+          workingHoursBias: 0,
+          slots: [
+            { start: '2026-12-04T09:00:00', end: '2026-12-04T10:00:00', busyType: 'Busy' },
+            { start: '2026-12-04T13:30:00', end: '2026-12-04T14:00:00', busyType: 'Tentative' },
+          ],
+        },
+      },
+    };
+  }
+  return {
+    ...base,
+    result: {
+      kind: 'refused',
+      error: {
+        responseCode: 'ErrorNoFreeBusyAccess',
+        messageText: 'The caller does not have access to free/busy data.',
+        exceptionType: 'Microsoft.Exchange.InfoWorker.Common.Availability.NoFreeBusyAccessException',
+        exceptionCode: 5037,
+        exceptionServerName: 'FABEX01',
+        responseSource: `https://autodiscover.${partnerDomain}/EWS/Exchange.asmx/WSSecurity`,
+      },
+      diagnosis: {
+        id: 'freebusy.no_access',
+        exchangeCode: 5037,
+        responseCode: 'ErrorNoFreeBusyAccess',
+        side: 'partner',
+        cause: "The partner's Exchange refused to share free/busy with us.",
+        fix: 'Ask the partner to add our domain to their organization relationship.',
+        eventId: null,
+      },
+    },
   };
 }
