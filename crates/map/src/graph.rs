@@ -449,6 +449,7 @@ fn partner(
         step: StepKind::OrganizationRelationships,
         check_ids: matched.ids(),
     };
+    let proofs = proof_details(&edge_checks);
     let edge = Edge {
         id: format!("relationship:{}", rel.name.to_lowercase()),
         kind: EdgeKind::Relationship,
@@ -480,12 +481,34 @@ fn partner(
                 "TargetAutodiscoverEpr",
                 rel.target_autodiscover_epr.clone().unwrap_or_default(),
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(proofs)
+        .collect(),
         status: edge_checks.status(),
         step: StepKind::OrganizationRelationships,
         check_ids: edge_checks.ids(),
     };
     (node, edge)
+}
+
+/// The free/busy proof per direction on a relationship edge (`freebusy.proof:<domain>`, kept
+/// by `fedshare freebusy`): what came back, or Exchange's code, or that it was not run yet.
+fn proof_details(checks: &Matched<'_>) -> Vec<Detail> {
+    checks
+        .0
+        .iter()
+        .filter(|c| c.id.starts_with("freebusy.proof:"))
+        .map(|c| {
+            let what = c.evidence.first().map(|e| e.actual.as_str()).unwrap_or("");
+            let value = match c.status {
+                CheckStatus::Pass => format!("free/busy came back ({what})"),
+                CheckStatus::NotChecked => "not run yet".to_owned(),
+                _ => format!("failed: {what}"),
+            };
+            detail(&c.title, value)
+        })
+        .collect()
 }
 
 fn policy_node(policy: &SharingPolicy, checks: &[CheckResult]) -> (Node, Edge) {

@@ -327,3 +327,45 @@ fn long_names_wrap_inside_their_boxes_and_are_never_cut() {
         );
     }
 }
+
+#[test]
+fn the_free_busy_proof_shows_on_its_relationship_edge() {
+    let mut f = fixtures::contoso();
+    let mut proof = check(
+        "freebusy.proof:fabrikam.com",
+        StepKind::OrganizationRelationships,
+        CheckStatus::Failure,
+        Some("fabrikam.com"),
+    );
+    proof.title = "Free/busy from contoso.com to fabrikam.com".into();
+    proof.evidence[0].actual =
+        "ErrorNoFreeBusyAccess / 5037: The caller does not have access to free/busy data.".into();
+    f.checks.push(proof);
+    let g = Graph::build(&f.state, &f.checks, &f.partners);
+    let edge = g.edge("relationship:fabrikam").expect("edge");
+    assert_eq!(
+        edge.status,
+        CheckStatus::Failure,
+        "the failed proof marks the edge"
+    );
+    assert!(edge
+        .check_ids
+        .contains(&"freebusy.proof:fabrikam.com".to_owned()));
+    let detail = edge
+        .details
+        .iter()
+        .find(|d| d.name == "Free/busy from contoso.com to fabrikam.com")
+        .expect("the proof's direction is a detail of the edge");
+    assert!(
+        detail
+            .value
+            .starts_with("failed: ErrorNoFreeBusyAccess / 5037"),
+        "{}",
+        detail.value
+    );
+    let adatum = g.edge("relationship:adatum").expect("edge");
+    assert!(!adatum
+        .details
+        .iter()
+        .any(|d| d.name.starts_with("Free/busy from")));
+}
