@@ -257,7 +257,8 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
     ] {
         assert_status(&results, id, CheckStatus::Pass);
     }
-    // A federated domain without its own record is shown with the plan's reason, not skipped.
+    // A federated domain without its own record is shown with the plan's reason, not skipped;
+    // without that reason, its missing record fails.
     let waived = find(&results, "dns.autodiscover:sales.contoso.com");
     assert_eq!(waived.status, CheckStatus::NotChecked);
     assert!(
@@ -265,6 +266,18 @@ async fn healthy_lab_passes_and_every_break_is_found_with_its_evidence() {
         "{}",
         evidence_text(waived)
     );
+    let lab = Lab::start(world.clone());
+    let options = GatherOptions {
+        autodiscover_not_needed: Vec::new(),
+        ..lab.options()
+    };
+    let unwaived = run_checks(&gather(&lab, &options, |_| {}).await.unwrap());
+    assert_status(
+        &unwaived,
+        "dns.autodiscover:sales.contoso.com",
+        CheckStatus::Failure,
+    );
+    drop(lab);
     // Adatum is an Exchange Online tenant: flagged as a notice, which is not a finding.
     let exo = find(&results, "partner.exchange-online:adatum.com");
     assert_eq!(exo.severity, fedshare_model::Severity::Info);
