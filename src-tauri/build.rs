@@ -4,6 +4,8 @@ fn main() {
     let commands = &[
         "app_info",
         "window_ready",
+        "open_export",
+        "reveal_export",
         "connection_status",
         "org_status",
         "plan_document",

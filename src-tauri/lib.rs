@@ -7,6 +7,7 @@ mod autodiscover;
 mod capability_tests;
 mod connection;
 mod credentials;
+mod export;
 mod freebusy;
 mod map;
 mod plan;
@@ -61,7 +62,9 @@ fn run() {
     let state = AppState::new(paths);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(export::Exported::default())
         .setup(|app| {
             about::show_anyway_after(app.handle(), std::time::Duration::from_secs(8));
             Ok(())
@@ -71,6 +74,8 @@ fn run() {
             about::app_info,
             about::copy_diagnostics,
             about::window_ready,
+            export::open_export,
+            export::reveal_export,
             connection::connection_status,
             connection::org_status,
             plan::plan_document,

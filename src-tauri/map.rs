@@ -4,6 +4,7 @@ use fedshare_engine::reporting::{self, MapFormat};
 use fedshare_model::ErrorPayload;
 use tauri::{AppHandle, Runtime, State};
 
+use crate::export::Exported;
 use crate::report::{file_name, gather, write_export, ExportedFile};
 use crate::state::AppState;
 
@@ -18,10 +19,11 @@ pub async fn map_svg(state: State<'_, AppState>) -> Result<String, ErrorPayload>
 pub async fn export_map<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    exported: State<'_, Exported>,
     format: MapFormat,
-) -> Result<ExportedFile, ErrorPayload> {
+) -> Result<Option<ExportedFile>, ErrorPayload> {
     let input = gather(&state).await?;
     let bytes = reporting::render_map(format, &input)?;
     let name = file_name("fedshare-map", &input, format.extension());
-    Ok(write_export(&app, &state.paths, &name, &bytes)?)
+    Ok(write_export(&app, &state.paths, &exported, &name, &bytes).await?)
 }

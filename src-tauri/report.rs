@@ -1,10 +1,11 @@
 //! The Report page: the setup report in one format and the partner kits, written as files.
 //!
-//! Files go to the user's Downloads folder (else Documents, else the app's data folder) under a
-//! generated name, and the path is shown. The webview never chooses a path: that keeps the
-//! capability at "write one new report file", without the fs or dialog plugins.
+//! A native Save as dialog (opened from Rust) proposes a generated name in the user's Downloads
+//! folder (else Documents, else the app's data folder); the path written is shown, with Open
+//! and Show in folder (`export.rs`). The webview never names a path: that keeps the capability
+//! at "write one new report file", without the fs or dialog plugins' permissions.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use fedshare_engine::reporting::{self, ReportFormat, ReportInput};
 use fedshare_engine::{AppPaths, EngineError};
@@ -13,6 +14,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
+use crate::export::{choose_destination, Exported};
 use crate::state::AppState;
 
 /// Where an export was written.
@@ -36,12 +38,13 @@ pub async fn gather(state: &AppState) -> Result<ReportInput, EngineError> {
 pub async fn export_report<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    exported: State<'_, Exported>,
     format: ReportFormat,
-) -> Result<ExportedFile, ErrorPayload> {
+) -> Result<Option<ExportedFile>, ErrorPayload> {
     let input = gather(&state).await?;
     let bytes = reporting::render(format, &input)?;
     let name = file_name("fedshare-report", &input, format.extension());
-    Ok(write_export(&app, &state.paths, &name, &bytes)?)
+    Ok(write_export(&app, &state.paths, &exported, &name, &bytes).await?)
 }
 
 /// Partner domains a kit can be made for.
@@ -55,9 +58,10 @@ pub async fn partner_domains(state: State<'_, AppState>) -> Result<Vec<String>, 
 pub async fn partner_kit<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    exported: State<'_, Exported>,
     domain: String,
     format: ReportFormat,
-) -> Result<ExportedFile, ErrorPayload> {
+) -> Result<Option<ExportedFile>, ErrorPayload> {
     let input = gather(&state).await?;
     let bytes = reporting::partner_kit(&input, &domain, format)?;
     let ext = match format {
@@ -65,7 +69,7 @@ pub async fn partner_kit<R: Runtime>(
         _ => "html",
     };
     let name = file_name(&format!("fedshare-partner-kit-{domain}"), &input, ext);
-    Ok(write_export(&app, &state.paths, &name, &bytes)?)
+    Ok(write_export(&app, &state.paths, &exported, &name, &bytes).await?)
 }
 
 /// `fedshare-report-<organization>-<timestamp>.<ext>`, with only file-name-safe characters.
@@ -100,17 +104,24 @@ fn export_dir<R: Runtime>(app: &AppHandle<R>, paths: &AppPaths) -> PathBuf {
         .unwrap_or_else(|| paths.data_dir.join("exports"))
 }
 
-pub fn write_export<R: Runtime>(
+/// Writes `bytes` where the person chooses (Save as, starting at `name` in the export folder);
+/// `None` when they cancelled.
+pub async fn write_export<R: Runtime>(
     app: &AppHandle<R>,
     paths: &AppPaths,
+    exported: &Exported,
     name: &str,
     bytes: &[u8],
-) -> Result<ExportedFile, EngineError> {
-    let path = export_dir(app, paths).join(Path::new(name));
+) -> Result<Option<ExportedFile>, EngineError> {
+    let Some(path) = choose_destination(app, &export_dir(app, paths), name).await else {
+        tracing::info!(name, "export cancelled at Save as");
+        return Ok(None);
+    };
     reporting::write_file(&path, bytes)?;
     tracing::info!(path = %path.display(), bytes = bytes.len(), "export written");
-    Ok(ExportedFile {
+    exported.remember(&path);
+    Ok(Some(ExportedFile {
         path: path.display().to_string(),
         bytes: bytes.len() as u64,
-    })
+    }))
 }

@@ -46,6 +46,10 @@ pub fn isolate_home() -> &'static Path {
             std::fs::create_dir_all(&dir).expect("create the folder");
             std::env::set_var(var, &dir);
         }
+        // Exports go here without the native Save as dialog, which would wait for a person.
+        let exports = home.path().join("exports");
+        std::fs::create_dir_all(&exports).expect("create the folder");
+        std::env::set_var("FEDSHARE_EXPORT_DIR", &exports);
         home
     })
     .path()

@@ -86,10 +86,16 @@ export function createTauriBackend(): Backend {
     orgStatus: () => call<OrgState>('org_status'),
     diagnostics: () => call<string>('copy_diagnostics'),
     mapSvg: () => call<string>('map_svg'),
-    exportMap: (format) => call<ExportedFile>('export_map', { format }),
-    exportReport: (format) => call<ExportedFile>('export_report', { format }),
+    exportMap: (format) => call<ExportedFile | null>('export_map', { format }),
+    exportReport: (format) => call<ExportedFile | null>('export_report', { format }),
     partnerDomains: () => call<string[]>('partner_domains'),
-    partnerKit: (domain, format) => call<ExportedFile>('partner_kit', { domain, format }),
+    partnerKit: (domain, format) => call<ExportedFile | null>('partner_kit', { domain, format }),
+    openExport: async (path) => {
+      await call<null>('open_export', { path });
+    },
+    revealExport: async (path) => {
+      await call<null>('reveal_export', { path });
+    },
     listProfiles: () => call<Profile[]>('list_profiles'),
     saveProfile: (profile, previous) => call<Profile[]>('save_profile', { profile, previous: previous ?? null }),
     removeProfile: (name) => call<Profile[]>('remove_profile', { name }),

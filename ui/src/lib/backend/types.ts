@@ -91,10 +91,15 @@ export interface CredentialRequest {
 /** The Map, Report and Connection pages' part of the backend. */
 export interface MapReportBackend {
   mapSvg(): Promise<string>;
-  exportMap(format: MapFormat): Promise<ExportedFile>;
-  exportReport(format: ReportFormat): Promise<ExportedFile>;
+  /** Exports resolve to null when the person cancelled the Save as dialog. */
+  exportMap(format: MapFormat): Promise<ExportedFile | null>;
+  exportReport(format: ReportFormat): Promise<ExportedFile | null>;
   partnerDomains(): Promise<string[]>;
-  partnerKit(domain: string, format: ReportFormat): Promise<ExportedFile>;
+  partnerKit(domain: string, format: ReportFormat): Promise<ExportedFile | null>;
+  /** Opens a file exported in this session with the system's default application. */
+  openExport(path: string): Promise<void>;
+  /** Shows a file exported in this session in the system's file manager. */
+  revealExport(path: string): Promise<void>;
   listProfiles(): Promise<Profile[]>;
   /** `previous`: the profile's name before this edit (a rename). */
   saveProfile(profile: Profile, previous?: string): Promise<Profile[]>;

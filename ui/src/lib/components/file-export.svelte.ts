@@ -13,12 +13,14 @@ export class FileExport {
   result: { what: string; file: ExportedFile } | undefined = $state();
   error: ErrorPayload | undefined = $state();
 
-  async run(what: string, task: () => Promise<ExportedFile>): Promise<void> {
+  /** `task` resolves to null when the person cancelled Save as: nothing is shown then. */
+  async run(what: string, task: () => Promise<ExportedFile | null>): Promise<void> {
     this.busy = what;
     this.error = undefined;
     this.result = undefined;
     try {
-      this.result = { what, file: await task() };
+      const file = await task();
+      if (file !== null) this.result = { what, file };
     } catch (reason) {
       this.error = toErrorPayload(reason);
     } finally {

@@ -15,6 +15,15 @@ describe('FileExport', () => {
     expect(exp.error).toBeUndefined();
   });
 
+  it('shows nothing when Save as was cancelled', async () => {
+    const exp = new FileExport();
+    await exp.run('Report', () => Promise.resolve({ path: '/tmp/r.html', bytes: 1 }));
+    await exp.run('Report', () => Promise.resolve(null));
+    expect(exp.result).toBeUndefined();
+    expect(exp.error).toBeUndefined();
+    expect(exp.busy).toBeUndefined();
+  });
+
   it('replaces an earlier result with the error of a failed write', async () => {
     const exp = new FileExport();
     await exp.run('Report', () => Promise.resolve({ path: '/tmp/r.html', bytes: 1 }));

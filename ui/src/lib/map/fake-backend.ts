@@ -39,6 +39,8 @@ export function fakeMapReportBackend(): MapReportBackend {
     exportReport: (format) => file(`fedshare-report-Contoso-Lab.${format === 'markdown' ? 'md' : format}`),
     partnerDomains: () => Promise.resolve(['fabrikam.test', 'eu.fabrikam.test']),
     partnerKit: (domain, format) => file(`fedshare-partner-kit-${domain}.${format === 'markdown' ? 'md' : 'html'}`),
+    openExport: () => Promise.resolve(),
+    revealExport: () => Promise.resolve(),
     listProfiles: () => Promise.resolve(structuredClone(profiles)),
     saveProfile: (profile, previous) => {
       if (previous !== undefined && same(previous, 'Lab') && !same(profile.name, 'Lab')) return noLab();

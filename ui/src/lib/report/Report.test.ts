@@ -16,6 +16,13 @@ describe('Report page', () => {
     await user.click(screen.getByTestId('export-report'));
     expect(exportReport).toHaveBeenCalledWith('pdf');
     expect(await screen.findByTestId('report-done')).toHaveTextContent('fedshare-report-Contoso-Lab.pdf');
+    // Open and Show in folder act on the file just written.
+    const open = vi.spyOn(backend, 'openExport');
+    const reveal = vi.spyOn(backend, 'revealExport');
+    await user.click(screen.getByTestId('export-open'));
+    await user.click(screen.getByTestId('export-reveal'));
+    expect(open).toHaveBeenCalledWith('/home/admin/Downloads/fedshare-report-Contoso-Lab.pdf');
+    expect(reveal).toHaveBeenCalledWith('/home/admin/Downloads/fedshare-report-Contoso-Lab.pdf');
     await user.selectOptions(await screen.findByTestId('kit-format'), 'markdown');
     await user.click(screen.getByTestId('kit-eu.fabrikam.test'));
     expect(partnerKit).toHaveBeenCalledWith('eu.fabrikam.test', 'markdown');
