@@ -399,3 +399,129 @@ fn partner_answer(
         working_hours_bias: Some(mailbox.time_zone_bias),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partners::FABRIKAM_MAILBOX;
+
+    fn partner_query(
+        world: &World,
+        aud: &str,
+        created: OffsetDateTime,
+        to: &str,
+    ) -> AvailabilityQuery {
+        let mut q = AvailabilityQuery::one_day(to, created.date()).expect("address");
+        let claims = Claims {
+            sub: "alexw@contoso.com".into(),
+            aud: aud.into(),
+            exp: created.unix_timestamp() + token::LIFETIME_SECONDS,
+        };
+        q.security = Some(fedshare_ews::SecurityHeader {
+            token: token::issue(&crate::gateway::signing(world), &claims),
+            created: crate::timefmt::rfc3339(created),
+        });
+        q
+    }
+
+    fn code(step: RemoteStep) -> Option<u32> {
+        match step {
+            RemoteStep::Answer(a) => match a.as_slice() {
+                [MailboxAnswer::Error(e)] => e.exception_code,
+                [MailboxAnswer::FreeBusy(_)] => Some(0),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn fabrikam_answers_a_valid_token_and_refuses_what_exchange_refuses() {
+        let mut world = World::contoso(0);
+        let now = OffsetDateTime::now_utc();
+        let aud = "FYDIBOHF25SPDLT.fabrikam.com";
+        let ok = partner_query(&world, aud, now, FABRIKAM_MAILBOX);
+        let RemoteStep::Answer(answers) = remote(&world, "fabrikam.com", &ok, now) else {
+            panic!("no answer")
+        };
+        let [MailboxAnswer::FreeBusy(data)] = answers.as_slice() else {
+            panic!("{answers:?}")
+        };
+        assert_eq!(data.view_type, "FreeBusy");
+        assert_eq!(data.slots.len(), 3);
+        assert!(data.slots[0].start.starts_with(&now.date().to_string()));
+
+        let unknown = partner_query(&world, aud, now, "nobody@fabrikam.com");
+        assert_eq!(
+            code(remote(&world, "fabrikam.com", &unknown, now)),
+            Some(5009)
+        );
+
+        // The sender's clock 7 minutes ahead: WS-Security refuses the message.
+        let skewed = partner_query(
+            &world,
+            aud,
+            now + time::Duration::minutes(7),
+            FABRIKAM_MAILBOX,
+        );
+        assert!(matches!(
+            remote(&world, "fabrikam.com", &skewed, now),
+            RemoteStep::SecurityFault(m) if m == VERIFYING_SECURITY
+        ));
+        // A token for another audience cannot be processed.
+        let other = partner_query(
+            &world,
+            "FYDIBOHF25SPDLT.tailspintoys.com",
+            now,
+            FABRIKAM_MAILBOX,
+        );
+        assert!(matches!(
+            remote(&world, "fabrikam.com", &other, now),
+            RemoteStep::SecurityFault(m) if m == PROCESSING_TOKENS
+        ));
+        // No token at all: the anonymous caller's fault, as before.
+        let mut anonymous = ok.clone();
+        anonymous.security = None;
+        assert_eq!(
+            remote(&world, "fabrikam.com", &anonymous, now),
+            RemoteStep::NotServed
+        );
+
+        world.breaks.push(Break::PartnerNoAccess);
+        assert_eq!(code(remote(&world, "fabrikam.com", &ok, now)), Some(5037));
+    }
+
+    #[test]
+    fn our_ews_wants_a_known_account_on_its_own_host() {
+        let world = World::contoso(0);
+        let now = OffsetDateTime::now_utc();
+        let q = AvailabilityQuery::one_day(FABRIKAM_MAILBOX, now.date()).expect("address");
+        let alex = Caller {
+            user: "CONTOSO\\alexw".into(),
+        };
+        assert_eq!(
+            local(&world, "autodiscover.contoso.com", Some(&alex), &q, now),
+            LocalStep::NotServed
+        );
+        assert_eq!(
+            local(&world, "mail.contoso.com", None, &q, now),
+            LocalStep::Unauthorized
+        );
+        let stranger = Caller {
+            user: "mallory".into(),
+        };
+        assert_eq!(
+            local(&world, "mail.contoso.com", Some(&stranger), &q, now),
+            LocalStep::Unauthorized
+        );
+        // Not federated yet: the requester has no address in a federated domain.
+        let LocalStep::Mailboxes(steps) = local(&world, "mail.contoso.com", Some(&alex), &q, now)
+        else {
+            panic!("no steps")
+        };
+        assert!(matches!(
+            steps.as_slice(),
+            [MailboxStep::Answer(MailboxAnswer::Error(e))] if e.response_code == "ErrorUserWithoutFederatedProxyAddress"
+        ));
+    }
+}
