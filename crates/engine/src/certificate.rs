@@ -127,7 +127,7 @@ pub fn life(
 ) -> CertificateLife {
     let not_after = (!cert.not_after_unknown()).then(|| cert.not_after.clone());
     let days_left = match (not_after.as_deref().and_then(parse), parse(now)) {
-        (Some(a), Some(n)) => Some((a - n).whole_days() - i64::from(a < n)),
+        (Some(a), Some(n)) => Some((a - n).whole_seconds().div_euclid(86_400)),
         _ => None,
     };
     let lifetime = match days_left {

@@ -55,6 +55,9 @@ pub struct Summary {
 pub struct Certificate {
     pub thumbprint: String,
     pub not_after: String,
+    /// Whole days from the report's time to `not_after` (negative once expired); `None` when
+    /// either date cannot be read.
+    pub days_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,6 +71,8 @@ pub struct Trust {
     pub namespace_provisioner: String,
     pub certificate: Option<Certificate>,
     pub next_certificate: Option<Certificate>,
+    /// Kept after a roll; its expiry is harmless (Exchange cannot remove it).
+    pub previous_certificate: Option<Certificate>,
     /// Where the trust downloads the broker's metadata (`TokenIssuerMetadataEpr`).
     pub token_issuer_metadata_epr: String,
     pub status: CheckStatus,
@@ -200,10 +205,18 @@ fn node_status(graph: &Graph, id: &str) -> CheckStatus {
         .unwrap_or(CheckStatus::NotChecked)
 }
 
-fn cert(c: &fedshare_model::CertificateRef) -> Certificate {
+fn cert(c: &fedshare_model::CertificateRef, now: &str) -> Certificate {
+    let parse = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    };
+    let days_left = match (parse(&c.not_after), parse(now)) {
+        (Some(a), Some(n)) => Some((a - n).whole_seconds().div_euclid(86_400)),
+        _ => None,
+    };
     Certificate {
         thumbprint: c.thumbprint.clone(),
         not_after: c.not_after.clone(),
+        days_left,
     }
 }
 
@@ -241,8 +254,18 @@ impl Report {
             token_issuer_uri: t.token_issuer_uri.clone(),
             token_issuer_epr: t.token_issuer_epr.clone(),
             namespace_provisioner: t.namespace_provisioner.clone(),
-            certificate: t.org_certificate.as_ref().map(cert),
-            next_certificate: t.org_next_certificate.as_ref().map(cert),
+            certificate: t
+                .org_certificate
+                .as_ref()
+                .map(|c| cert(c, &input.generated_at)),
+            next_certificate: t
+                .org_next_certificate
+                .as_ref()
+                .map(|c| cert(c, &input.generated_at)),
+            previous_certificate: t
+                .org_prev_certificate
+                .as_ref()
+                .map(|c| cert(c, &input.generated_at)),
             token_issuer_metadata_epr: t.token_issuer_metadata_epr.clone(),
             status: node_status(&graph, "trust"),
         });
@@ -392,5 +415,23 @@ pub fn outcome_word(o: &fedshare_model::JournalOutcome) -> &'static str {
         Applied => "applied",
         Failed => "failed",
         Undone => "undone",
+    }
+}
+
+#[cfg(test)]
+mod certificate_days {
+    use super::*;
+
+    #[test]
+    fn days_left_count_from_the_report_time() {
+        let c = fedshare_model::CertificateRef {
+            thumbprint: "AB".into(),
+            not_after: "2027-01-03T12:00:00Z".into(),
+            subject: String::new(),
+        };
+        assert_eq!(cert(&c, "2026-12-04T12:00:00Z").days_left, Some(30));
+        assert_eq!(cert(&c, "2027-01-04T12:00:00Z").days_left, Some(-1));
+        assert_eq!(cert(&c, "2027-01-03T13:00:00Z").days_left, Some(-1));
+        assert_eq!(cert(&c, "not a date").days_left, None);
     }
 }

@@ -52,10 +52,15 @@ fn opt(v: &Option<String>) -> Cell {
 
 fn certificate(c: &Option<Certificate>) -> Cell {
     c.as_ref().map_or(Cell::Missing("none"), |c| {
+        let days = match c.days_left {
+            Some(d) if d < 0 => format!(" (expired {} days ago)", -d),
+            Some(d) => format!(" ({d} days left)"),
+            None => String::new(),
+        };
         Cell::Join(vec![
             Cell::Thumbprint(c.thumbprint.clone()),
             plain(", expires "),
-            Cell::Text(c.not_after.clone()),
+            Cell::Text(format!("{}{days}", c.not_after)),
         ])
     })
 }
@@ -125,6 +130,7 @@ fn trust(r: &Report) -> Block {
         ),
         ("Certificate", certificate(&t.certificate)),
         ("Next certificate", certificate(&t.next_certificate)),
+        ("Previous certificate", certificate(&t.previous_certificate)),
         (
             "Token issuer metadata",
             Cell::Code(t.token_issuer_metadata_epr.clone()),
