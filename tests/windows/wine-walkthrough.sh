@@ -80,7 +80,7 @@ pass "--help exits 0"
 
 # Fresh lab, default data folder: %APPDATA%\io.fedshare.desktop (the real Windows path).
 expect_ok "lab init" lab init
-APPDATA_DIR=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/io.fedshare.desktop 2>/dev/null | head -1)
+APPDATA_DIR=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/io.fedshare.desktop 2>/dev/null | head -1 || true)
 [ -n "$APPDATA_DIR" ] && [ -d "$APPDATA_DIR/lab" ] || fail "lab init wrote nothing under %APPDATA%\\io.fedshare.desktop"
 pass "lab init (state under %APPDATA%\\io.fedshare.desktop\\lab)"
 
