@@ -116,7 +116,24 @@ pub fn effective_relationships(world: &World) -> Vec<Relationship> {
         dup.free_busy_access_level = fedshare_model::FreeBusyAccessLevel::AvailabilityOnly;
         rels.push(dup);
     }
+    if world.has_break(Break::RelationshipDisabled) {
+        for rel in rels.iter_mut().filter(|r| {
+            r.domain_names
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(BROKEN_PARTNER))
+        }) {
+            rel.enabled = false;
+        }
+    }
     rels
+}
+
+/// The partner the partner-side breaks act on.
+pub const BROKEN_PARTNER: &str = "fabrikam.com";
+
+/// Whether the partner's EWS takes WS-Security tokens (its `WSSecurityAuthentication`).
+pub fn partner_ews_ws_security(world: &World, domain: &str) -> bool {
+    !(world.has_break(Break::PartnerWssecurityOff) && domain.eq_ignore_ascii_case(BROKEN_PARTNER))
 }
 
 pub fn effective_policies(world: &World) -> Vec<SharingPolicy> {
@@ -139,24 +156,12 @@ pub fn effective_partners(world: &World) -> Vec<Partner> {
             p.application_uri = "FYDIBOHF25SPDLT.fabrikam-corp.com".into();
         }
     }
-    if world.has_break(Break::RelationshipDisabled) {
-        for rel in rels.iter_mut().filter(|r| {
-            r.domain_names
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(BROKEN_PARTNER))
-        }) {
-            rel.enabled = false;
+    if world.has_break(Break::PartnerNoAccess) {
+        if let Some(p) = partners.iter_mut().find(|p| p.has_domain(BROKEN_PARTNER)) {
+            p.relationship_to_us = None;
         }
     }
     partners
-}
-
-/// The partner the partner-side breaks act on.
-pub const BROKEN_PARTNER: &str = "fabrikam.com";
-
-/// Whether the partner's EWS takes WS-Security tokens (its `WSSecurityAuthentication`).
-pub fn partner_ews_ws_security(world: &World, domain: &str) -> bool {
-    !(world.has_break(Break::PartnerWssecurityOff) && domain.eq_ignore_ascii_case(BROKEN_PARTNER))
 }
 
 /// True when the server clock is more than 5 minutes off (token requests fail).
@@ -175,8 +180,3 @@ pub fn clock_offset_seconds(world: &World) -> i64 {
         0
     }
 }
-    if world.has_break(Break::PartnerNoAccess) {
-        if let Some(p) = partners.iter_mut().find(|p| p.has_domain(BROKEN_PARTNER)) {
-            p.relationship_to_us = None;
-        }
-    }
