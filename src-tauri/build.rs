@@ -47,6 +47,8 @@ fn main() {
         "forget_credential",
         "prove_free_busy",
         "free_busy_proofs",
+        "certificate_status",
+        "certificate_roll_preview",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

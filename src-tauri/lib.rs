@@ -8,6 +8,7 @@ mod capability_tests;
 mod connection;
 mod credentials;
 mod export;
+mod certificate;
 mod freebusy;
 mod map;
 mod plan;
@@ -116,6 +117,8 @@ fn run() {
             credentials::forget_credential,
             freebusy::prove_free_busy,
             freebusy::free_busy_proofs,
+            certificate::certificate_status,
+            certificate::certificate_roll_preview,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

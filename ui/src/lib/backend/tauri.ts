@@ -71,6 +71,8 @@ function verifyCommands(): VerifyBackend {
     activeProfile: () => call('active_profile'),
     proveFreeBusy: (request) => call('prove_free_busy', { request }),
     freeBusyProofs: () => call('free_busy_proofs'),
+    certificateStatus: () => call('certificate_status'),
+    certificateRollPreview: () => call('certificate_roll_preview'),
   };
 }
 

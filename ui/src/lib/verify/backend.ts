@@ -1,6 +1,7 @@
 // What the Verify page, the explainer, page 2's partner preview and profile switching ask of
 // the Rust side. The Backend interface extends this; tauri.ts maps each method to one command.
 import type { Acknowledged } from '../bindings/Acknowledged';
+import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { ConnectionInfo } from '../backend/types';
 import type { Explanation } from '../bindings/Explanation';
 import type { FreeBusyProof } from '../bindings/FreeBusyProof';
@@ -8,6 +9,7 @@ import type { FreeBusyRequest } from '../bindings/FreeBusyRequest';
 import type { GatherProgress } from '../bindings/GatherProgress';
 import type { KeptProof } from '../bindings/KeptProof';
 import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
+import type { PlanView } from '../bindings/PlanView';
 import type { SavedRun } from '../bindings/SavedRun';
 
 export interface VerifyBackend {
@@ -30,4 +32,8 @@ export interface VerifyBackend {
   proveFreeBusy(request: FreeBusyRequest): Promise<FreeBusyProof>;
   /** The active profile's last proof per direction. */
   freeBusyProofs(): Promise<KeptProof[]>;
+  /** Days left per federation certificate and the metadata refresh verdict. */
+  certificateStatus(): Promise<CertificateStatus>;
+  /** The certificate roll's steps and script against the organization as it is. */
+  certificateRollPreview(): Promise<PlanView>;
 }

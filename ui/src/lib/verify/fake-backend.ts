@@ -1,9 +1,11 @@
 // The Verify page's part of the fake backend: the lab's results after the lab plan is applied
 // (one warning left), the explainer's table for a few known errors, and Fabrikam's discovery.
+import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { Explanation } from '../bindings/Explanation';
 import type { FreeBusyProof } from '../bindings/FreeBusyProof';
 import type { KeptProof } from '../bindings/KeptProof';
 import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
+import type { PlanView } from '../bindings/PlanView';
 import type { SavedRun } from '../bindings/SavedRun';
 import type { VerifiedCheck } from '../bindings/VerifiedCheck';
 import type { VerifyBackend } from './backend';
@@ -201,8 +203,49 @@ export function fakeVerifyBackend(): VerifyBackend {
       return Promise.resolve(structuredClone(proof));
     },
     freeBusyProofs: () => Promise.resolve(structuredClone([...proofs.values()])),
+    certificateStatus: () => Promise.resolve(structuredClone(FAKE_CERTIFICATES)),
+    certificateRollPreview: () => Promise.resolve(structuredClone(FAKE_ROLL)),
   };
 }
+
+/** A trust whose certificate has 26 days left: the section says it is urgent. */
+export const FAKE_CERTIFICATES: CertificateStatus = {
+  trust: 'Microsoft Federation Gateway',
+  checkedAt: '2026-12-04T16:00:00Z',
+  renewWithinDays: 60,
+  urgentWithinDays: 30,
+  certificates: [
+    {
+      slot: 'current',
+      property: 'OrgCertificate',
+      thumbprint: 'A1D81CD4AAEC953C3C4AA1B03F8FBFCD3E1C5ED3',
+      subject: 'CN=contoso.com',
+      notAfter: '2026-12-30T16:00:00Z',
+      daysLeft: 26,
+      lifetime: 'urgent',
+    },
+  ],
+  advice: ['The current certificate expires in 26 days: roll it now (fedshare certificate roll) while the trust still works.'],
+  metadataRefresh: {
+    builtin: 'onWindows2012OrLater',
+    explanation: 'Build 1497 refreshes the metadata itself every 12 hours, but only on Windows Server 2012 or later.',
+    commands: ['Get-FederationTrust | Set-FederationTrust -RefreshMetadata'],
+  },
+};
+
+export const FAKE_ROLL: PlanView = {
+  organization: 'Contoso',
+  steps: [
+    {
+      id: 'roll.publish',
+      title: 'Make the new certificate current (-PublishFederationCertificate)',
+      kind: 'federationTrust',
+      commands: ["Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate"],
+      preconditions: [],
+    },
+  ],
+  script: "Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate\n",
+};
 
 /** Fabrikam's lab mailbox answers with free/busy; any other address is refused with 5037. */
 export function fakeProof(from: string, to: string): FreeBusyProof {
