@@ -125,3 +125,25 @@ fn the_refresh_task_is_written() {
         3
     );
 }
+
+#[test]
+fn a_stale_trust_is_refreshed_twice_and_verify_agrees() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    succeed(d, &["lab", "init"]);
+    succeed(d, &["apply", &plan_path(), "--yes"]);
+    // The gateway rolls its signing certificate: the trust's copy is stale.
+    succeed(d, &["lab", "break", "metadata-stale"]);
+    let run = json(&fedshare(d, &["--json", "verify"]));
+    assert_eq!(check(&run, "trust.metadata-fresh")["status"], "failure");
+    let refreshed = json(&succeed(
+        d,
+        &["--json", "certificate", "refresh-metadata", "--yes"],
+    ));
+    assert_eq!(
+        refreshed["applied"],
+        serde_json::json!(["trust.refresh-metadata"])
+    );
+    let run = json(&fedshare(d, &["--json", "verify"]));
+    assert_eq!(check(&run, "trust.metadata-fresh")["status"], "pass");
+}

@@ -328,6 +328,25 @@ pub async fn roll(
     Ok(report)
 }
 
+/// `Set-FederationTrust -RefreshMetadata`, twice, with the journal.
+pub async fn refresh_metadata(
+    session: &Session,
+    paths: &AppPaths,
+    options: ApplyOptions,
+    progress: impl FnMut(&Progress) + Send,
+) -> Result<ApplyReport, EngineError> {
+    let mut journal = open_journal(paths, session)?;
+    let plan = workflow::current_plan(paths, session).await?;
+    let dns = workflow::dns_ops(session, &plan).await?;
+    let org = crate::status::read(session).await?;
+    let planned = fedshare_plan::roll::refresh_metadata(&fedshare_plan::Snapshot::new(org))?;
+    let report = Applier::new(session, &dns, &mut journal, options)
+        .on_progress(progress)
+        .apply(&planned)
+        .await?;
+    Ok(report)
+}
+
 /// The profile's journal, shared with `apply` and `undo` (so `undo` can reverse a roll's
 /// steps that have an undo, and one run at a time holds it).
 pub(crate) fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {

@@ -245,3 +245,24 @@ pub fn expired_recovery(snapshot: &Snapshot) -> Vec<String> {
     lines.push("fedshare apply <your plan>   # creates a new certificate and trust, new proofs, the OrgID again".into());
     lines
 }
+
+/// `Set-FederationTrust -RefreshMetadata`, twice, as Microsoft advises after the broker
+/// changes its signing certificate (the first download can still be served the old metadata).
+pub fn refresh_metadata(snapshot: &Snapshot) -> Result<Plan, PlanError> {
+    let trust = snapshot
+        .org
+        .federation_trust
+        .as_ref()
+        .ok_or(PlanError::NoTrust)?;
+    let mut s = step(
+        "trust.refresh-metadata".into(),
+        "Download the Federation Gateway's metadata again (twice)".into(),
+        StepKind::FederationTrust,
+    );
+    let refresh = Invocation::new("Set-FederationTrust")
+        .string("Identity", trust.name.clone())
+        .switch("RefreshMetadata");
+    s.actions.push(Action::Invoke(refresh.clone()));
+    s.actions.push(Action::Invoke(refresh));
+    Ok(Plan { steps: vec![s] })
+}

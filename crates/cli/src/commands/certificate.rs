@@ -26,6 +26,13 @@ pub enum CertificateCommand {
     /// --yes); runs with the journal, and running it again resumes an interrupted roll.
     /// An expired certificate cannot be rolled: the command refuses and names the rebuild.
     Roll(RollArgs),
+    /// Download the Federation Gateway's metadata into the trust again
+    /// (Set-FederationTrust -RefreshMetadata, twice, as Microsoft advises), with the journal.
+    RefreshMetadata {
+        /// Run without asking for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
     /// Write the scheduled-task script that refreshes the trust's metadata daily, for servers
     /// where Exchange's own refresh cannot run (before 2013 SP1, or Windows Server 2008 R2).
     RefreshTask {
@@ -51,6 +58,7 @@ pub async fn run(global: &Global, cmd: CertificateCommand) -> Outcome {
     match cmd {
         CertificateCommand::Status => status(global).await,
         CertificateCommand::Roll(args) => roll(global, args).await,
+        CertificateCommand::RefreshMetadata { yes } => refresh(global, yes).await,
         CertificateCommand::RefreshTask { output } => Outcome::from(
             global.json,
             write_script(output.as_deref(), &certificate::refresh_task_script()),
@@ -102,6 +110,28 @@ fn render(s: &CertificateStatus) -> String {
     }
     let _ = writeln!(out, "Metadata refresh: {}", s.metadata_refresh.explanation);
     out
+}
+
+async fn refresh(global: &Global, yes: bool) -> Outcome {
+    let result = async {
+        let paths = super::paths(global);
+        let session = super::session(global)?;
+        if let Err(refusal) = confirm(yes, "Refresh the trust's metadata (twice)") {
+            return Ok(Err(refusal));
+        }
+        let json = global.json;
+        let report =
+            certificate::refresh_metadata(&session, &paths, ApplyOptions::default(), |p| {
+                show_progress(json, p)
+            })
+            .await?;
+        Ok(Ok(Output::new(
+            &report,
+            "Refreshed. `fedshare verify` compares the trust with the live metadata.\n".into(),
+        )))
+    }
+    .await;
+    flatten(global.json, result)
 }
 
 async fn roll(global: &Global, args: RollArgs) -> Outcome {
