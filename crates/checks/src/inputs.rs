@@ -201,10 +201,49 @@ pub struct GatherOptions {
     /// Federated domains whose Autodiscover record the plan marks as not needed, with the
     /// reason; every other federated domain's `autodiscover.<domain>` must resolve.
     pub autodiscover_not_needed: Vec<(String, String)>,
+    /// Relationships to run `Test-OrganizationRelationship` for; empty means the first
+    /// [`RELATIONSHIP_TESTS_PER_RUN`] by name.
+    pub relationships_to_test: Vec<String>,
     /// DNS views (the lab DNS server, listed resolvers, or the system and authoritative ones).
     pub dns: CheckOptions,
     pub discovery: DiscoveryOptions,
     pub clock_skew_seconds: Option<i64>,
+}
+
+/// How many relationships one verification tests when none are named. Each
+/// `Test-OrganizationRelationship` is a remote round trip plus the partner's federation
+/// information and a gateway token, and Exchange's remote endpoint runs no script that could
+/// batch them: testing 200 partners on every run would cost half a minute or more, while the
+/// configuration of every relationship is still checked from one `Get-OrganizationRelationship`.
+pub const RELATIONSHIP_TESTS_PER_RUN: usize = 20;
+
+/// Which relationships this run tests, and the others: those named (as Exchange compares
+/// names, case-insensitively), or the first [`RELATIONSHIP_TESTS_PER_RUN`] by name.
+fn relationships_tested(all: &[String], named: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut sorted = all.to_vec();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    if named.is_empty() {
+        let rest = sorted.split_off(sorted.len().min(RELATIONSHIP_TESTS_PER_RUN));
+        return (sorted, rest);
+    }
+    sorted
+        .into_iter()
+        .partition(|n| named.iter().any(|w| w.eq_ignore_ascii_case(n)))
+}
+
+/// Why a relationship was not tested in this run, with the command that tests it.
+fn deferred_reason(name: &str, named: bool) -> String {
+    let why = if named {
+        "not among the relationships named for this run".to_owned()
+    } else {
+        format!(
+            "not tested in this run: verify tests the first {RELATIONSHIP_TESTS_PER_RUN} relationships by name, each a round trip through Exchange and the gateway"
+        )
+    };
+    format!(
+        "{why}; run `fedshare verify --relationship {}` to test it",
+        crate::result::ps(name)
+    )
 }
 
 /// One read finished (`done` of `total`).
@@ -506,11 +545,13 @@ pub async fn gather<S: Shell>(
     let domain_states_unknown = domain_states(shell, &mut org).await;
     let domains = federated_domains(&org);
     let partners = partner_domains(&org, &options.partners);
-    let relationships: Vec<String> = org
+    let all_relationships: Vec<String> = org
         .organization_relationships
         .iter()
         .map(|r| r.name.clone())
         .collect();
+    let (relationships, deferred) =
+        relationships_tested(&all_relationships, &options.relationships_to_test);
     let endpoint_domains = endpoint_domains(&org, &options.autodiscover_domains);
     // 7 fixed shell reads, one test per relationship, one discovery per partner domain, one
     // probe per published Autodiscover host, one DNS check per federated domain.
@@ -521,6 +562,17 @@ pub async fn gather<S: Shell>(
     };
     let discoverer = Discoverer::new(options.discovery.clone());
     let shell_part = shell_reads(shell, options, &domains, &relationships, &counter);
+    let shell_part = async {
+        let mut inputs = shell_part.await;
+        let named = !options.relationships_to_test.is_empty();
+        inputs
+            .relationship_tests
+            .extend(deferred.iter().map(|name| RelationshipTest {
+                relationship: name.clone(),
+                outcome: Observed::skipped(deferred_reason(name, named)),
+            }));
+        inputs
+    };
     let partner_part = discoveries(discoverer.as_ref().ok(), &partners, &counter);
     let endpoint_part = probes(discoverer.as_ref().ok(), &endpoint_domains, &counter);
     let metadata_part = broker_metadata(discoverer.as_ref().ok(), &org);
@@ -851,4 +903,40 @@ pub fn lab_network(
         discovery.http_port = http.port();
     }
     Some((check, discovery))
+}
+
+#[cfg(test)]
+mod relationship_selection_tests {
+    use super::*;
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("Partner {i:03}")).collect()
+    }
+
+    #[test]
+    fn a_large_organization_tests_the_first_relationships_by_name_and_defers_the_rest() {
+        let mut all = names(200);
+        all.reverse();
+        let (tested, deferred) = relationships_tested(&all, &[]);
+        assert_eq!(tested.len(), RELATIONSHIP_TESTS_PER_RUN);
+        assert_eq!(tested[0], "Partner 000");
+        assert_eq!(deferred.len(), 200 - RELATIONSHIP_TESTS_PER_RUN);
+        assert!(!deferred.contains(&"Partner 000".to_owned()));
+    }
+
+    #[test]
+    fn named_relationships_are_tested_whatever_their_place() {
+        let all = names(50);
+        let (tested, deferred) = relationships_tested(&all, &["partner 042".into()]);
+        assert_eq!(tested, vec!["Partner 042".to_owned()]);
+        assert_eq!(deferred.len(), 49);
+        assert!(deferred_reason("Partner 001", true).contains("--relationship 'Partner 001'"));
+    }
+
+    #[test]
+    fn a_small_organization_tests_every_relationship() {
+        let (tested, deferred) = relationships_tested(&names(2), &[]);
+        assert_eq!(tested.len(), 2);
+        assert!(deferred.is_empty());
+    }
 }

@@ -22,7 +22,7 @@ pub use catalog::run_checks;
 pub use drift::{drift, Change, Drift, RunHeader, SavedRun};
 pub use error::ChecksError;
 pub use explain::{explain, Explanation};
-pub use inputs::{gather, GatherOptions, GatherProgress, Inputs};
+pub use inputs::{gather, GatherOptions, GatherProgress, Inputs, RELATIONSHIP_TESTS_PER_RUN};
 
 /// Gathers the inputs and runs every check: what `fedshare verify` and the Verify page show.
 pub async fn verify<S: fedshare_plan::Shell>(

@@ -19,6 +19,9 @@ pub struct VerifyRequest {
     pub partners: Vec<String>,
     /// The mailbox Test-FederationTrust and Test-OrganizationRelationship run as.
     pub test_user: Option<String>,
+    /// Relationships to run `Test-OrganizationRelationship` for (empty: the first
+    /// [`fedshare_checks::RELATIONSHIP_TESTS_PER_RUN`] by name).
+    pub relationships: Vec<String>,
     pub network: NetworkChoice,
 }
 
@@ -114,6 +117,7 @@ async fn gather_options(
                     .collect()
             })
             .unwrap_or_default(),
+        relationships_to_test: request.relationships.clone(),
         dns: network.check_options()?,
         discovery: network.discovery_options()?,
         clock_skew_seconds: None,

@@ -23,6 +23,10 @@ pub struct VerifyArgs {
     /// first mailbox the profile's plan names).
     #[arg(long, value_name = "ADDRESS")]
     pub user: Option<String>,
+    /// Run Test-OrganizationRelationship for this relationship (repeatable). Without it,
+    /// verify tests the first 20 relationships by name and lists the others as not tested.
+    #[arg(long = "relationship", value_name = "NAME")]
+    pub relationships: Vec<String>,
     /// Write this run (results and a header) to FILE, for `fedshare drift`.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
@@ -59,6 +63,7 @@ async fn run_verify(global: &Global, args: VerifyArgs) -> Result<Output, ErrorPa
     let request = VerifyRequest {
         partners: args.partners.clone(),
         test_user: args.user.clone(),
+        relationships: args.relationships.clone(),
         network: super::network_choice(&args.resolvers, args.ca_file.as_deref())
             .map_err(payload)?,
     };
