@@ -31,8 +31,16 @@ async fn apply_verify_replan_and_undo_through_the_wizard() {
         .await
         .contains("Get-FederatedDomainProof"));
 
+    // Apply opens its review first: every change, and nothing runs until confirmed.
+    click(&client, "apply").await;
+    let review = wait_long(&client, "apply-review", "Nothing has run yet").await;
+    assert!(review.contains("New-FederationTrust"), "{review}");
+    click(&client, "review-cancel").await;
+    wait_for_text(&client, "no-trust", "No federation trust").await;
+
     // Apply: progress names the step n of m, then the result names this page's steps.
     click(&client, "apply").await;
+    click(&client, "review-confirm").await;
     let progress = wait_for_text(&client, "run-step", " of ").await;
     assert!(progress.starts_with("Step "), "{progress}");
     let result = wait_long(&client, "run-result", "Applied").await;
@@ -63,6 +71,9 @@ async fn apply_verify_replan_and_undo_through_the_wizard() {
 
     // Undo returns to the start: no trust again, and the plan is back.
     click(&client, "undo").await;
+    let review = wait_long(&client, "undo-review", "newest first").await;
+    assert!(review.contains("MaxUriReached"), "{review}");
+    click(&client, "review-confirm").await;
     let undone = wait_long(&client, "run-result", "Undid").await;
     assert!(undone.contains("on this page:"), "{undone}");
     wait_long(&client, "no-trust", "No federation trust").await;

@@ -85,6 +85,7 @@ async fn a_keychain_secret_never_crosses_ipc_or_reaches_a_file() {
     click(&client, "rail-federation-trust").await;
     wait_long(&client, "planned-steps", "New-FederationTrust").await;
     click(&client, "apply").await;
+    click(&client, "review-confirm").await;
     wait_long(&client, "run-result", "Applied").await;
     click(&client, "rail-verify").await;
     click(&client, "run-verify").await;

@@ -23,6 +23,7 @@ async fn apply_lab_plan(client: &Client) {
     click(client, "rail-federation-trust").await;
     wait_long(client, "planned-steps", "New-FederationTrust").await;
     click(client, "apply").await;
+    click(client, "review-confirm").await;
     wait_long(client, "run-result", "Applied").await;
 }
 
@@ -98,6 +99,15 @@ async fn verify_groups_results_and_the_explainer_finds_the_cause() {
             "4 Autodiscover DNS"
         ]
     );
+    // With every result shown, passes are folded away; the Passed filter lists them.
+    let filter = client
+        .find(Locator::Css("[data-testid='status-filter']"))
+        .await
+        .expect("status filter");
+    filter
+        .select_by_value("pass")
+        .await
+        .expect("show the passes");
     let statuses = texts(&client, "result-status").await;
     assert!(
         statuses.iter().filter(|s| *s == "Passed").count() >= 30,
