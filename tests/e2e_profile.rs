@@ -57,6 +57,10 @@ async fn the_app_comes_back_to_the_profile_in_use() {
     wait_for_text(&client, "active-profile", "Profile: Lab").await;
     click(&client, "rail-connection").await;
     click(&client, "use-Woodgrove").await;
+    // A production profile: the switch is a deliberate act, confirmed.
+    let confirm = wait_for_text(&client, "confirm-production", "production").await;
+    assert!(confirm.contains("Woodgrove"), "{confirm}");
+    click(&client, "confirm-switch").await;
     // Its first connection fails here; the switch stands all the same.
     wait_in_use(&client, "Woodgrove").await;
     let written = store(&paths);
