@@ -97,6 +97,16 @@ describe('Use this profile', () => {
     expect(orgStatus).toHaveBeenCalled();
   });
 
+  it('marks a production profile in the header even while its connection fails', async () => {
+    const backend = createFakeBackend({
+      connection: () => Promise.reject({ code: 'exchange.connect', message: 'Could not reach https://mail.woodgrove.test/PowerShell/' }),
+      activeProfile: () => Promise.resolve('Woodgrove'),
+      listProfiles: () => Promise.resolve([{ name: 'Lab', backend: { kind: 'lab' } } as Profile, WOODGROVE]),
+    });
+    render(Header, { backend, onAbout: () => {} });
+    expect(await screen.findByTestId('production-badge')).toHaveTextContent('PRODUCTION');
+  });
+
   it('shows why the switched profile could not connect', async () => {
     const backend = createFakeBackend({
       useProfile: () => Promise.reject({ code: 'exchange.connect', message: 'Could not reach https://mail.woodgrove.test/PowerShell/' }),
