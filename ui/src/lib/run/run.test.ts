@@ -138,3 +138,26 @@ describe('a run that belongs to the app', () => {
     expect(screen.getByTestId('apply')).toBeEnabled();
   });
 });
+
+describe('an undo Exchange refuses for an unreachable gateway', () => {
+  it('offers the undo again with -Force preset, still through the review', async () => {
+    const backend = createFakeBackend();
+    await backend.applyPlan(() => {});
+    const undoChanges = vi
+      .fn<Backend['undoChanges']>()
+      .mockRejectedValueOnce({
+        code: 'plan.domain_removal_failed',
+        message: 'step domain.add:sales.contoso.test failed: Remove-FederatedDomain -DomainName sales.contoso.test: FederatedDomainRemovalException: the gateway cannot be reached. If Exchange could not reach the Microsoft Federation Gateway, run the undo again with -Force',
+      })
+      .mockImplementation(backend.undoChanges);
+    render(App, { backend: { ...backend, undoChanges } });
+    await userEvent.click(screen.getByTestId('rail-federation-trust'));
+    await userEvent.click(await screen.findByTestId('undo'));
+    await userEvent.click(await screen.findByTestId('review-confirm'));
+    await userEvent.click(await screen.findByTestId('undo-force-again'));
+    expect(await screen.findByTestId('undo-force-domains')).toBeChecked();
+    await userEvent.click(screen.getByTestId('review-confirm'));
+    expect(undoChanges).toHaveBeenLastCalledWith(expect.any(Function), { backTo: null, forceDomains: true });
+    expect(await screen.findByTestId('run-result')).toHaveTextContent('Undid 6 steps');
+  });
+});
