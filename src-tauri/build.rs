@@ -49,6 +49,9 @@ fn main() {
         "free_busy_proofs",
         "certificate_status",
         "certificate_roll_preview",
+        "certificate_roll",
+        "removal_preview",
+        "removal_apply",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

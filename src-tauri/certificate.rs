@@ -5,6 +5,8 @@
 use fedshare_engine::certificate::{self, CertificateStatus};
 use fedshare_engine::workflow::PlanView;
 use fedshare_model::ErrorPayload;
+use fedshare_plan::{ApplyOptions, ApplyReport, Progress};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::state::AppState;
@@ -23,4 +25,19 @@ pub async fn certificate_roll_preview(
 ) -> Result<PlanView, ErrorPayload> {
     let (_, view) = certificate::roll_preview(&state.session(), &state.paths).await?;
     Ok(view)
+}
+
+/// Runs the roll with the journal (a second run resumes it); an expired certificate is
+/// refused by the engine with the rebuild's words.
+#[tauri::command]
+pub async fn certificate_roll(
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<ApplyReport, ErrorPayload> {
+    let progress = move |p: &Progress| {
+        // A closed window only loses the progress display; the run and its journal go on.
+        let _ = on_progress.send(p.clone());
+    };
+    let options = ApplyOptions::default();
+    Ok(certificate::roll(&state.session(), &state.paths, options, progress).await?)
 }

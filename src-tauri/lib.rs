@@ -14,6 +14,7 @@ mod map;
 mod plan;
 mod policies;
 mod relationships;
+mod removal;
 mod report;
 mod settings;
 mod state;
@@ -119,6 +120,9 @@ fn run() {
             freebusy::free_busy_proofs,
             certificate::certificate_status,
             certificate::certificate_roll_preview,
+            certificate::certificate_roll,
+            removal::removal_preview,
+            removal::removal_apply,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

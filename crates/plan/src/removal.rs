@@ -123,6 +123,33 @@ impl Removal {
     }
 }
 
+impl Removal {
+    /// Sharing with one partner turned off: its relationship disabled and the mailboxes of
+    /// `sharing_policies` moved off them (the `[disabled]` document the example file describes).
+    pub fn disable_partner(relationship: &str, sharing_policies: Vec<String>) -> Removal {
+        Removal {
+            disabled: Disabled {
+                organization_relationships: vec![relationship.to_owned()],
+                sharing_policies,
+            },
+            absent: Absent::default(),
+        }
+    }
+
+    /// Federated sharing taken down completely (examples/contoso-remove.toml).
+    pub fn everything() -> Removal {
+        Removal {
+            disabled: Disabled::default(),
+            absent: Absent {
+                organization_relationships: Selection::All(AllWord::All),
+                sharing_policies: Selection::All(AllWord::All),
+                federated_domains: Selection::All(AllWord::All),
+                federation_trust: true,
+            },
+        }
+    }
+}
+
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -430,4 +457,27 @@ fn trust(removal: &Removal, org: &OrgState, steps: &mut Vec<Step>) -> Result<(),
     s.before = json!({"Name": trust.name});
     steps.push(s);
     Ok(())
+}
+
+#[cfg(test)]
+mod documents {
+    use super::*;
+
+    #[test]
+    fn everything_is_the_shipped_example() {
+        let file = include_str!("../../../examples/contoso-remove.toml");
+        assert_eq!(
+            Removal::parse(file, "contoso-remove.toml").unwrap(),
+            Removal::everything()
+        );
+    }
+
+    #[test]
+    fn one_partner_is_the_disabled_document() {
+        let text = "[disabled]\norganization_relationships = [\"Fabrikam\"]\nsharing_policies = [\"Fabrikam calendar\"]\n";
+        assert_eq!(
+            Removal::parse(text, "one.toml").unwrap(),
+            Removal::disable_partner("Fabrikam", vec!["Fabrikam calendar".into()])
+        );
+    }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use fedshare_engine::removal;
+use fedshare_plan::removal::Removal;
 use fedshare_plan::ApplyOptions;
 
 use super::plan::{confirm, flatten, render_view, show_progress, write_script};
@@ -37,7 +38,8 @@ pub async fn run(global: &Global, args: RemoveArgs) -> Outcome {
     let result = async {
         let paths = super::paths(global);
         let session = super::session(global)?;
-        let (planned, view) = removal::preview(&session, &args.file, args.force_domains).await?;
+        let document = Removal::from_file(&args.file)?;
+        let (planned, view) = removal::preview(&session, &document, args.force_domains).await?;
         if let Some(path) = &args.script {
             let text = fedshare_plan::script::plan_script(&planned)?;
             return write_script(Some(path), &text).map(Ok);
@@ -56,7 +58,7 @@ pub async fn run(global: &Global, args: RemoveArgs) -> Outcome {
         let report = removal::apply(
             &session,
             &paths,
-            &args.file,
+            &document,
             args.force_domains,
             ApplyOptions::default(),
             |p| show_progress(json, p),
