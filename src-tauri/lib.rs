@@ -5,10 +5,10 @@ mod about;
 mod autodiscover;
 #[cfg(test)]
 mod capability_tests;
+mod certificate;
 mod connection;
 mod credentials;
 mod export;
-mod certificate;
 mod freebusy;
 mod map;
 mod plan;
