@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fedshare, json, plan_path, succeed};
+use common::{check, fedshare, json, plan_path, succeed};
 
 fn slot<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     status["certificates"]
@@ -14,15 +14,6 @@ fn slot<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Value 
         .iter()
         .find(|c| c["slot"] == name)
         .unwrap_or_else(|| panic!("no {name} certificate in {status}"))
-}
-
-fn check<'a>(run: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    run["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
 }
 
 #[test]

@@ -13,26 +13,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{plan_path, succeed, BIN};
+use common::{succeed, windows_plan, BIN};
 use fedshare_engine::{AppPaths, Profile, Session};
 use fedshare_exchange::script::{parse_statements, Filter, Reference, Statement, Variable};
 use fedshare_exchange::ParamValue;
 use serde_json::Value;
-
-/// The lab example plan with its `[dns]` section replaced by Windows DNS publication.
-fn windows_plan(dir: &Path) -> String {
-    let example = std::fs::read_to_string(plan_path()).expect("the example plan");
-    let head = &example[..example.find("[dns]").expect("a [dns] section")];
-    let path = dir.join("windows-dns.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "{head}[dns]\nmode = \"windows\"\nserver = \"dc01.contoso.com\"\nzones = [\"contoso.com\"]\n"
-        ),
-    )
-    .expect("write the plan");
-    path.display().to_string()
-}
 
 /// A fresh lab in its own data directory.
 fn fresh_lab(root: &Path, name: &str) -> PathBuf {
@@ -142,7 +127,7 @@ fn normalise(v: &mut Value) {
 #[test]
 fn the_exported_script_replayed_against_the_lab_reaches_the_applied_state() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let plan = windows_plan(dir.path());
+    let plan = windows_plan(dir.path(), r#"["contoso.com"]"#);
 
     let scripted = fresh_lab(dir.path(), "scripted");
     let file = dir.path().join("setup.ps1");

@@ -4,18 +4,9 @@
 
 mod common;
 
-use common::{fedshare, json};
+use common::{check, fedshare, json};
 use std::io::Write;
 use std::process::{Command, Stdio};
-
-fn check<'a>(run: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    run["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
 
 #[test]
 fn verify_finds_a_break_ack_marks_it_and_drift_shows_it() {

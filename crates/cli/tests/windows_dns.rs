@@ -6,23 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{fedshare, json, plan_path, succeed};
+use common::{fedshare, json, succeed, windows_plan};
 use serde_json::Value;
-
-/// The lab example plan with its `[dns]` section replaced by Windows DNS publication.
-fn windows_plan(dir: &Path, zones: &str) -> String {
-    let example = std::fs::read_to_string(plan_path()).expect("the example plan");
-    let head = &example[..example.find("[dns]").expect("a [dns] section")];
-    let path = dir.join("windows-dns.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "{head}[dns]\nmode = \"windows\"\nserver = \"dc01.contoso.com\"\nzones = {zones}\n"
-        ),
-    )
-    .expect("write the plan");
-    path.display().to_string()
-}
 
 fn dns_check(data: &Path, domain: &str) -> Value {
     json(&fedshare(data, &["--json", "dns", "check", domain]))

@@ -48,3 +48,29 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// The check `id` in a verification run's JSON (`results[]`).
+pub fn check<'a>(run: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+/// The lab example plan with its `[dns]` section replaced by Windows DNS publication in
+/// `zones` (a TOML array), written to `dir`; returns its path.
+pub fn windows_plan(dir: &Path, zones: &str) -> String {
+    let example = std::fs::read_to_string(plan_path()).expect("the example plan");
+    let head = &example[..example.find("[dns]").expect("a [dns] section")];
+    let path = dir.join("windows-dns.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{head}[dns]\nmode = \"windows\"\nserver = \"dc01.contoso.com\"\nzones = {zones}\n"
+        ),
+    )
+    .expect("write the plan");
+    path.display().to_string()
+}
