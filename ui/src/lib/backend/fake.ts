@@ -2,6 +2,7 @@
 // a plain browser (`npm run dev`) and in component tests. It never pretends to be a real
 // organization: IsLab/isLab are always true.
 import { fakeMapReportBackend } from '../map/fake-backend';
+import { fakeTakeDownBackend } from '../removal/fake-backend';
 import { fakeVerifyBackend } from '../verify/fake-backend';
 import { fakeWizardBackend } from '../wizard/fake-backend';
 import type { AppInfo, Backend, ConnectionInfo, OrgState } from './types';
@@ -106,6 +107,7 @@ export function createFakeBackend(overrides: Partial<Backend> = {}): Backend {
     // Paced in the browser preview so the progress is visible; instant in tests.
     ...fakeWizardBackend(import.meta.env.MODE === 'test' ? 0 : 150),
     ...fakeVerifyBackend(),
+    ...fakeTakeDownBackend(),
   };
   return { ...base, ...overrides };
 }

@@ -73,6 +73,7 @@ function verifyCommands(): VerifyBackend {
     freeBusyProofs: () => call('free_busy_proofs'),
     certificateStatus: () => call('certificate_status'),
     certificateRollPreview: () => call('certificate_roll_preview'),
+    certificateRoll: (onProgress) => withProgress('certificate_roll', onProgress),
   };
 }
 
@@ -80,6 +81,8 @@ export function createTauriBackend(): Backend {
   return {
     ...wizardCommands(),
     ...verifyCommands(),
+    removalPreview: (source, forceDomains) => call('removal_preview', { source, forceDomains }),
+    removalApply: (source, forceDomains, onProgress) => withProgress('removal_apply', onProgress, { source, forceDomains }),
     appInfo: () => call<AppInfo>('app_info'),
     windowReady: async () => {
       await call<null>('window_ready');

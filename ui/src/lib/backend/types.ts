@@ -7,6 +7,7 @@ import type { MapFormat } from '../bindings/MapFormat';
 import type { OrgState } from '../bindings/OrgState';
 import type { Profile } from '../bindings/Profile';
 import type { ReportFormat } from '../bindings/ReportFormat';
+import type { TakeDownBackend } from '../removal/backend';
 import type { VerifyBackend } from '../verify/backend';
 import type { WizardBackend } from '../wizard/backend';
 
@@ -35,7 +36,7 @@ export interface ConnectionInfo {
 }
 
 /** Everything the UI asks of the Rust side. Every method rejects with an ErrorPayload. */
-export interface Backend extends MapReportBackend, WizardBackend, VerifyBackend {
+export interface Backend extends MapReportBackend, WizardBackend, VerifyBackend, TakeDownBackend {
   appInfo(): Promise<AppInfo>;
   /** The first page is painted: the window, created hidden, may be shown. */
   windowReady(): Promise<void>;

@@ -1,6 +1,7 @@
 import { render, screen, fireEvent } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 
+import type { Progress } from '../bindings/Progress';
 import CertificateLifetime from './CertificateLifetime.svelte';
 import { fakeVerifyBackend } from './fake-backend';
 
@@ -14,5 +15,39 @@ describe('CertificateLifetime', () => {
     await fireEvent.click(screen.getByTestId('certificate-roll-preview'));
     const steps = await screen.findByTestId('certificate-roll-steps');
     expect(steps.textContent).toContain('-PublishFederationCertificate');
+  });
+
+  it('rolls only after the review is confirmed, with progress and the outcome', async () => {
+    const calls: string[] = [];
+    const fake = fakeVerifyBackend();
+    const backend = {
+      ...fake,
+      certificateRoll: (onProgress: (p: Progress) => void) => {
+        calls.push('roll');
+        return fake.certificateRoll(onProgress);
+      },
+    };
+    render(CertificateLifetime, { backend });
+    await fireEvent.click(await screen.findByTestId('certificate-roll-start'));
+    const review = await screen.findByTestId('certificate-roll-review');
+    expect(review.textContent).toContain("Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate");
+    expect(calls).toEqual([]);
+    await fireEvent.click(screen.getByTestId('certificate-roll-confirm'));
+    expect((await screen.findByTestId('certificate-roll-done')).textContent).toContain('1 steps applied');
+    expect(calls).toEqual(['roll']);
+  });
+
+  it("an expired certificate shows the engine's refusal and offers nothing to run", async () => {
+    const message =
+      'the federation certificate A1D8 expired on 2026-11-01: it cannot be rolled, because the Microsoft Federation Gateway authenticates the publish with the current certificate (1007 AccessDenied). Rebuild instead';
+    const backend = {
+      ...fakeVerifyBackend(),
+      certificateRollPreview: () => Promise.reject({ code: 'plan.certificate_expired', message }),
+    };
+    render(CertificateLifetime, { backend });
+    await fireEvent.click(await screen.findByTestId('certificate-roll-start'));
+    expect((await screen.findByTestId('error-message')).textContent).toContain('Rebuild instead');
+    expect(screen.getByTestId('error-code').textContent).toBe('plan.certificate_expired');
+    expect(screen.queryByTestId('certificate-roll-confirm')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // What the Verify page, the explainer, page 2's partner preview and profile switching ask of
 // the Rust side. The Backend interface extends this; tauri.ts maps each method to one command.
 import type { Acknowledged } from '../bindings/Acknowledged';
+import type { ApplyReport } from '../bindings/ApplyReport';
 import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { ConnectionInfo } from '../backend/types';
 import type { Explanation } from '../bindings/Explanation';
@@ -10,6 +11,7 @@ import type { GatherProgress } from '../bindings/GatherProgress';
 import type { KeptProof } from '../bindings/KeptProof';
 import type { PartnerDiscovery } from '../bindings/PartnerDiscovery';
 import type { PlanView } from '../bindings/PlanView';
+import type { Progress } from '../bindings/Progress';
 import type { SavedRun } from '../bindings/SavedRun';
 
 export interface VerifyBackend {
@@ -36,4 +38,6 @@ export interface VerifyBackend {
   certificateStatus(): Promise<CertificateStatus>;
   /** The certificate roll's steps and script against the organization as it is. */
   certificateRollPreview(): Promise<PlanView>;
+  /** Runs the roll with the journal; an expired certificate is refused with the rebuild's words. */
+  certificateRoll(onProgress: (progress: Progress) => void): Promise<ApplyReport>;
 }

@@ -205,6 +205,13 @@ export function fakeVerifyBackend(): VerifyBackend {
     freeBusyProofs: () => Promise.resolve(structuredClone([...proofs.values()])),
     certificateStatus: () => Promise.resolve(structuredClone(FAKE_CERTIFICATES)),
     certificateRollPreview: () => Promise.resolve(structuredClone(FAKE_ROLL)),
+    certificateRoll: (onProgress) => {
+      FAKE_ROLL.steps.forEach((s, index) => {
+        onProgress({ kind: 'step', index, total: FAKE_ROLL.steps.length, id: s.id, title: s.title });
+        onProgress({ kind: 'stepDone', index, total: FAKE_ROLL.steps.length, id: s.id });
+      });
+      return Promise.resolve({ applied: FAKE_ROLL.steps.map((s) => s.id), remaining: 0 });
+    },
   };
 }
 
