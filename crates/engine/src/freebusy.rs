@@ -334,17 +334,10 @@ pub fn keep_proof(
         proof: proof.clone(),
     });
     let path = proofs_path(paths, profile);
-    let io = |source| EngineError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let tmp = path.with_extension("json.tmp");
     let json = serde_json::to_vec_pretty(&kept).unwrap_or_default();
-    std::fs::write(&tmp, json).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    crate::paths::replace_file(&path, "json.tmp", |tmp| {
+        std::fs::write(tmp, json).map_err(crate::paths::io_error(&path))
+    })
 }
 
 /// The kept proofs as check results (`freebusy.proof:<partner domain>`, on the relationship's

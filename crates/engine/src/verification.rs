@@ -71,16 +71,7 @@ pub fn last_run(paths: &AppPaths, profile: &str) -> Option<SavedRun> {
 /// Keeps `run` as the profile's last verification (write then rename: never half a file).
 fn keep(paths: &AppPaths, profile: &str, run: &SavedRun) -> Result<(), EngineError> {
     let path = last_run_path(paths, profile);
-    let io = |source| EngineError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    run.save(&tmp)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    crate::paths::replace_file(&path, "json.tmp", |tmp| Ok(run.save(tmp)?))
 }
 
 fn default_user(plan: Option<&SharingPlan>) -> Option<String> {

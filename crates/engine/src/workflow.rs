@@ -65,16 +65,9 @@ pub fn save_plan(path: &Path, text: &str) -> Result<(), EngineError> {
 /// Writes a plan file (and its folder): write then rename, so a crash never leaves half a
 /// plan behind.
 pub fn write_plan(path: &Path, text: &str) -> Result<(), EngineError> {
-    let io = |source| EngineError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    crate::paths::replace_file(path, "toml.tmp", |tmp| {
+        std::fs::write(tmp, text).map_err(crate::paths::io_error(path))
+    })
 }
 
 /// The plan file's `server = "lab"`: the DNS server of the connected lab organization.
