@@ -50,38 +50,19 @@ pub fn text_width(text: &str, font_size: f32) -> f32 {
     text.chars().map(char_em).sum::<f32>() * font_size
 }
 
+/// Characters after which a word wider than a line may break.
+pub const BREAK_AFTER: &[char] = &['.', '-', ':', '/', ',', '@', '_'];
+
 /// `text` in lines that each fit `max_width`, never cut: lines break between words, a word
-/// wider than a line breaks after one of its separators (`.`, `-`, `:`, `/`, `,`, `@`, `_`),
-/// and only a run without any separator is split between characters.
+/// wider than a line breaks after one of its separators (`BREAK_AFTER`), and only a run
+/// without any separator is split between characters.
 pub fn wrap(text: &str, max_width: f32, font_size: f32) -> Vec<String> {
     let clean = sanitize(text);
     let fits = |s: &str| text_width(s, font_size) <= max_width;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in clean.split(' ').filter(|w| !w.is_empty()) {
-        let joined = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if fits(&joined) {
-            line = joined;
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for piece in pieces(word) {
-            let joined = format!("{line}{piece}");
-            if fits(&joined) {
-                line = joined;
-            } else {
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                line = split_run(&piece, &mut lines, &fits);
-            }
-        }
+        place_word(word, &mut line, &mut lines, &fits, BREAK_AFTER);
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -89,12 +70,48 @@ pub fn wrap(text: &str, max_width: f32, font_size: f32) -> Vec<String> {
     lines
 }
 
-/// A word split after each separator, the separator kept with the piece before it.
-fn pieces(word: &str) -> Vec<String> {
+/// Adds `word` to the open `line`, after a space, when the result `fits`; otherwise closes
+/// the line into `lines` and lays the word out in pieces (broken after `separators`, a piece
+/// wider than a line split between characters), leaving its last part open in `line`. The
+/// one word-placing rule of the map's labels and the report's PDF text.
+pub fn place_word(
+    word: &str,
+    line: &mut String,
+    lines: &mut Vec<String>,
+    fits: &impl Fn(&str) -> bool,
+    separators: &[char],
+) {
+    let joined = if line.is_empty() {
+        word.to_owned()
+    } else {
+        format!("{line} {word}")
+    };
+    if fits(&joined) {
+        *line = joined;
+        return;
+    }
+    if !line.is_empty() {
+        lines.push(std::mem::take(line));
+    }
+    for piece in pieces(word, separators) {
+        let joined = format!("{line}{piece}");
+        if fits(&joined) {
+            *line = joined;
+        } else {
+            if !line.is_empty() {
+                lines.push(std::mem::take(line));
+            }
+            *line = split_run(&piece, lines, fits);
+        }
+    }
+}
+
+/// A word split after each of `separators`, the separator kept with the piece before it.
+pub fn pieces(word: &str, separators: &[char]) -> Vec<String> {
     let mut out = vec![String::new()];
     for c in word.chars() {
         out.last_mut().expect("never empty").push(c);
-        if matches!(c, '.' | '-' | ':' | '/' | ',' | '@' | '_') {
+        if separators.contains(&c) {
             out.push(String::new());
         }
     }

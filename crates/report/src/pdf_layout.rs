@@ -2,7 +2,7 @@
 //! repeats), code wraps by character; painting happens afterwards in `pdf.rs`. Widths are
 //! estimated from character counts (conservatively), so text stays inside its column.
 
-use fedshare_map::text::{sanitize, text_width};
+use fedshare_map::text::{pieces, place_word, sanitize, text_width};
 
 pub const A4: (f32, f32) = (595.28, 841.89);
 pub const MARGIN: f32 = 42.0;
@@ -83,61 +83,22 @@ pub fn wrap(text: &str, max_w: f32, size: f32, font: FontKind) -> Vec<String> {
         let para = sanitize(para);
         let mut line = String::new();
         for word in para.split(' ') {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if fits(&candidate) {
-                line = candidate;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            for piece in pieces(word) {
-                let joined = format!("{line}{piece}");
-                if fits(&joined) {
-                    line = joined;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                for c in piece.chars() {
-                    line.push(c);
-                    if !fits(&line) && line.chars().count() > 1 {
-                        line.pop();
-                        lines.push(std::mem::take(&mut line));
-                        line.push(c);
-                    }
-                }
-            }
+            place_word(word, &mut line, &mut lines, &fits, BREAK_AFTER);
         }
         lines.push(line);
     }
     lines
 }
 
-/// A token split after each separator, which stays with the piece before it.
-fn pieces(word: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    for c in word.chars() {
-        out.last_mut().expect("never empty").push(c);
-        if matches!(c, '.' | '-' | ':' | '/' | ',' | '@' | '_' | '?' | '&' | '=') {
-            out.push(String::new());
-        }
-    }
-    out.retain(|p| !p.is_empty());
-    out
-}
+/// The map's separators, and the ones inside URLs' queries.
+const BREAK_AFTER: &[char] = &['.', '-', ':', '/', ',', '@', '_', '?', '&', '='];
 
 /// The narrowest a column can be without breaking a word: its widest unbreakable piece.
 fn min_column_width(texts: &[&str], size: f32, font: FontKind) -> f32 {
     texts
         .iter()
         .flat_map(|t| t.split(['\n', ' ']))
-        .flat_map(pieces)
+        .flat_map(|w| pieces(w, BREAK_AFTER))
         .map(|p| width(&sanitize(&p), size, font))
         .fold(0.0, f32::max)
         + 2.0 * CELL_PAD
