@@ -6,14 +6,12 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use fedshare_engine::network::NetworkChoice;
-use fedshare_engine::verification::{self, VerifyRequest};
+use fedshare_engine::verification;
 use fedshare_engine::{status, workflow};
 use fedshare_replay::generate::{self, Size};
-use support::Replay;
+use support::{verify_as, Replay};
 
 /// A remote PowerShell session's round trip per cmdlet.
 const LATENCY_MS: u64 = 150;
@@ -45,27 +43,6 @@ struct Figures {
     status: Figure,
     plan: Figure,
     verify: Figure,
-}
-
-/// Answers every DNS question with NXDOMAIN at once, so verification's DNS views and partner
-/// discoveries cost nothing and the figures are Exchange's.
-fn nxdomain_resolver() -> SocketAddr {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("udp");
-    let addr = socket.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 1500];
-        while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            if n < 12 {
-                continue;
-            }
-            let mut reply = buf[..n].to_vec();
-            reply[2] = 0x80 | (buf[2] & 0x01);
-            reply[3] = 0x83;
-            reply[6..12].fill(0);
-            let _ = socket.send_to(&reply, from);
-        }
-    });
-    addr
 }
 
 async fn measure<T, E: std::fmt::Display>(
@@ -108,14 +85,7 @@ async fn organization(size: Size) -> Figures {
             })
     })
     .await;
-    let request = VerifyRequest {
-        test_user: Some(g.test_user.clone()),
-        network: NetworkChoice {
-            resolvers: vec![nxdomain_resolver()],
-            extra_ca_pem: None,
-        },
-        ..VerifyRequest::default()
-    };
+    let request = verify_as(&g.test_user);
     let verify = measure(
         &r,
         "verify",

@@ -5,50 +5,14 @@
 
 mod support;
 
-use std::net::{SocketAddr, UdpSocket};
-
-use fedshare_engine::network::NetworkChoice;
-use fedshare_engine::verification::{self, VerifyRequest};
+use fedshare_engine::verification;
 use fedshare_engine::{status, workflow};
 use fedshare_model::{AcceptedDomainType, CheckStatus, FreeBusyAccessLevel};
 use fedshare_plan::ApplyOptions;
-use support::{scenario_dir, Replay};
+use support::{scenario_dir, verify_as, Replay};
 
 fn step_ids(plan: &fedshare_plan::Plan) -> Vec<&str> {
     plan.steps.iter().map(|s| s.id.as_str()).collect()
-}
-
-/// A DNS server on loopback that says "no such name" to every question, so verification's
-/// DNS views and partner discovery end at once instead of reaching the Internet.
-fn nxdomain_resolver() -> SocketAddr {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("udp");
-    let addr = socket.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 1500];
-        while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            if n < 12 {
-                continue;
-            }
-            let mut reply = buf[..n].to_vec();
-            reply[2] = 0x80 | (buf[2] & 0x01); // QR, keep RD
-            reply[3] = 0x80 | 0x03; // RA, NXDOMAIN
-            reply[6..12].fill(0); // no answer, authority or additional records
-            let _ = socket.send_to(&reply, from);
-        }
-    });
-    addr
-}
-
-/// Verification as `user`, with DNS and partner discovery answered by [`nxdomain_resolver`].
-fn verify_as(user: &str) -> VerifyRequest {
-    VerifyRequest {
-        test_user: Some(user.into()),
-        network: NetworkChoice {
-            resolvers: vec![nxdomain_resolver()],
-            extra_ca_pem: None,
-        },
-        ..VerifyRequest::default()
-    }
 }
 
 #[tokio::test]

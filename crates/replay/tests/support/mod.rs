@@ -3,8 +3,11 @@
 
 #![allow(dead_code)] // each test binary uses a part
 
+use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 
+use fedshare_engine::network::NetworkChoice;
+use fedshare_engine::verification::VerifyRequest;
 use fedshare_engine::{AppPaths, Backend, Profile, Session};
 use fedshare_exchange::client::HostCommand;
 use fedshare_replay::Transcript;
@@ -81,5 +84,38 @@ impl Replay {
             t.unexpected().join("\n  ")
         );
         t
+    }
+}
+
+/// A DNS server on loopback that says "no such name" to every question, so verification's
+/// DNS views and partner discovery end at once instead of reaching the Internet.
+pub fn nxdomain_resolver() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let addr = socket.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 12 {
+                continue;
+            }
+            let mut reply = buf[..n].to_vec();
+            reply[2] = 0x80 | (buf[2] & 0x01); // QR, keep RD
+            reply[3] = 0x80 | 0x03; // RA, NXDOMAIN
+            reply[6..12].fill(0); // no answer, authority or additional records
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    addr
+}
+
+/// Verification as `user`, with DNS and partner discovery answered by [`nxdomain_resolver`].
+pub fn verify_as(user: &str) -> VerifyRequest {
+    VerifyRequest {
+        test_user: Some(user.into()),
+        network: NetworkChoice {
+            resolvers: vec![nxdomain_resolver()],
+            extra_ca_pem: None,
+        },
+        ..VerifyRequest::default()
     }
 }
