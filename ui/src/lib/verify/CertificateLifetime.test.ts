@@ -1,5 +1,5 @@
 import { render, screen, fireEvent } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Progress } from '../bindings/Progress';
 import CertificateLifetime from './CertificateLifetime.svelte';
@@ -22,6 +22,10 @@ describe('CertificateLifetime', () => {
     const fake = fakeVerifyBackend();
     const backend = {
       ...fake,
+      certificateStatus: () => {
+        calls.push('status');
+        return fake.certificateStatus();
+      },
       certificateRoll: (onProgress: (p: Progress) => void) => {
         calls.push('roll');
         return fake.certificateRoll(onProgress);
@@ -31,10 +35,11 @@ describe('CertificateLifetime', () => {
     await fireEvent.click(await screen.findByTestId('certificate-roll-start'));
     const review = await screen.findByTestId('certificate-roll-review');
     expect(review.textContent).toContain("Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate");
-    expect(calls).toEqual([]);
+    expect(calls).toEqual(['status']);
     await fireEvent.click(screen.getByTestId('certificate-roll-confirm'));
     expect((await screen.findByTestId('certificate-roll-done')).textContent).toContain('1 steps applied');
-    expect(calls).toEqual(['roll']);
+    // The certificates are read again after the roll: the new one is current.
+    await vi.waitFor(() => expect(calls).toEqual(['status', 'roll', 'status']));
   });
 
   it("an expired certificate shows the engine's refusal and offers nothing to run", async () => {
