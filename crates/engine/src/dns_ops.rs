@@ -73,14 +73,7 @@ async fn public_txt(domain: &str, options: &CheckOptions) -> Result<Vec<String>,
         .iter()
         .filter(|v| v.view.kind == ViewKind::Authoritative)
     {
-        let values: Vec<String> = view.answer.values().to_vec();
-        agreed = Some(match agreed {
-            None => values,
-            Some(previous) => previous
-                .into_iter()
-                .filter(|v| values.contains(v))
-                .collect(),
-        });
+        agreed = Some(agree(agreed, view.answer.values().to_vec()));
     }
     // Not an error: the wait goes on (a server may answer at the next poll) and its time-out
     // names the record.
@@ -91,6 +84,17 @@ async fn public_txt(domain: &str, options: &CheckOptions) -> Result<Vec<String>,
         );
         Vec::new()
     }))
+}
+
+/// The values both the views so far (`agreed`, none yet at the first) and the next one see.
+fn agree(agreed: Option<Vec<String>>, values: Vec<String>) -> Vec<String> {
+    match agreed {
+        None => values,
+        Some(previous) => previous
+            .into_iter()
+            .filter(|v| values.contains(v))
+            .collect(),
+    }
 }
 
 fn publish_type(rtype: RecordType) -> PublishType {
@@ -130,13 +134,7 @@ impl Dns for DnsOps {
                 .iter()
                 .map(|v| v.trim_end_matches('.').to_owned())
                 .collect();
-            agreed = Some(match agreed {
-                None => values,
-                Some(previous) => previous
-                    .into_iter()
-                    .filter(|v| values.contains(v))
-                    .collect(),
-            });
+            agreed = Some(agree(agreed, values));
         }
         Ok(agreed.unwrap_or_default())
     }
