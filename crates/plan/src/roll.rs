@@ -14,12 +14,12 @@ use fedshare_exchange::Invocation;
 use fedshare_model::{CertificateRef, FederationTrust, StepKind};
 use serde_json::json;
 
-use crate::dns::{DnsRecord, RecordType};
 use crate::error::PlanError;
 use crate::file::SharingPlan;
+use crate::planner::org::proof_record;
 use crate::planner::{certificate_step, publication, step, CERTIFICATE_STEP};
 use crate::snapshot::Snapshot;
-use crate::step::{Action, Capture, Placeholder, Plan, Precondition, Step, Verification};
+use crate::step::{Action, Placeholder, Plan, Precondition, Step, Verification};
 
 const STAGE_STEP: &str = "roll.stage";
 const DISTRIBUTED_STEP: &str = "roll.distributed";
@@ -132,28 +132,15 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str, next: &str)
         format!("Publish the new certificate's proof TXT for {domain} beside the current one"),
         StepKind::FederationTrust,
     );
-    let value = match known {
-        Some(proof) => proof,
-        None => {
-            s.actions.push(Action::Invoke(
-                Invocation::new("Get-FederatedDomainProof")
-                    .string("DomainName", domain)
-                    .string("Thumbprint", next),
-            ));
-            s.captures.push(Capture {
-                action: 0,
-                property: "Proof".into(),
-                prefer: None,
-                into: Placeholder::DomainProof(domain.to_owned()),
-            });
-            Placeholder::DomainProof(domain.to_owned()).text()
-        }
-    };
-    let record = DnsRecord {
-        name: domain.to_owned(),
-        rtype: RecordType::Txt,
-        value,
-    };
+    let record = proof_record(
+        &mut s,
+        domain,
+        known,
+        Invocation::new("Get-FederatedDomainProof")
+            .string("DomainName", domain)
+            .string("Thumbprint", next),
+        None,
+    );
     if snapshot.resolves(&record) {
         return None;
     }

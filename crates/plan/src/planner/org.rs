@@ -62,26 +62,13 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
         format!("Publish the domain proof TXT record for {domain}"),
         StepKind::FederationTrust,
     );
-    let value = match known_proof(snapshot, domain) {
-        Some(p) => p,
-        None => {
-            s.actions.push(Action::Invoke(
-                Invocation::new("Get-FederatedDomainProof").string("DomainName", domain),
-            ));
-            s.captures.push(Capture {
-                action: 0,
-                property: "Proof".into(),
-                prefer: Some(("Name".into(), "OrgPrivCertificate".into())),
-                into: Placeholder::DomainProof(domain.to_owned()),
-            });
-            Placeholder::DomainProof(domain.to_owned()).text()
-        }
-    };
-    let record = DnsRecord {
-        name: domain.to_owned(),
-        rtype: RecordType::Txt,
-        value,
-    };
+    let record = proof_record(
+        &mut s,
+        domain,
+        known_proof(snapshot, domain),
+        Invocation::new("Get-FederatedDomainProof").string("DomainName", domain),
+        Some(("Name".into(), "OrgPrivCertificate".into())),
+    );
     let before = snapshot
         .answer(domain, RecordType::Txt)
         .map(<[String]>::to_vec)
@@ -99,6 +86,36 @@ fn proof_step(plan: &SharingPlan, snapshot: &Snapshot, domain: &str) -> Step {
     s.actions.push(Action::WaitResolvable(record.clone()));
     s.verification.push(Verification::Resolves(record));
     s
+}
+
+/// The proof TXT record for `domain`: the `known` proof, or the one `fetch`
+/// (`Get-FederatedDomainProof`) returns when `s` runs, captured as its first action (`prefer`
+/// picks the object among several, one per certificate).
+pub(crate) fn proof_record(
+    s: &mut Step,
+    domain: &str,
+    known: Option<String>,
+    fetch: Invocation,
+    prefer: Option<(String, String)>,
+) -> DnsRecord {
+    let value = match known {
+        Some(proof) => proof,
+        None => {
+            s.actions.push(Action::Invoke(fetch));
+            s.captures.push(Capture {
+                action: 0,
+                property: "Proof".into(),
+                prefer,
+                into: Placeholder::DomainProof(domain.to_owned()),
+            });
+            Placeholder::DomainProof(domain.to_owned()).text()
+        }
+    };
+    DnsRecord {
+        name: domain.to_owned(),
+        rtype: RecordType::Txt,
+        value,
+    }
 }
 
 /// What Windows DNS mode must say: the zone it writes is the AD-integrated one, in most
