@@ -246,31 +246,33 @@ pub fn validate_with_references(
     })?;
     let mut seen: Vec<&ParameterSpec> = Vec::new();
     for (name, value) in &inv.params {
-        let param = spec
-            .parameter(name)
-            .ok_or_else(|| unknown_parameter(spec, name))?;
-        if seen.iter().any(|p| p.name == param.name) {
-            return Err(ExchangeError::DuplicateParameter {
-                cmdlet: spec.name.clone(),
-                parameter: param.name.clone(),
-            });
-        }
-        seen.push(param);
+        let param = bind(spec, name, &mut seen)?;
         check_value(spec, param, value)?;
     }
     for name in referenced {
-        let param = spec
-            .parameter(name)
-            .ok_or_else(|| unknown_parameter(spec, name))?;
-        if seen.iter().any(|p| p.name == param.name) {
-            return Err(ExchangeError::DuplicateParameter {
-                cmdlet: spec.name.clone(),
-                parameter: param.name.clone(),
-            });
-        }
-        seen.push(param);
+        bind(spec, name, &mut seen)?;
     }
     check_parameter_sets(spec, &seen)
+}
+
+/// The parameter `name` of `spec`, added to the ones the line has `seen`: an unknown name or
+/// one given twice is refused.
+fn bind<'a>(
+    spec: &'a CmdletSpec,
+    name: &str,
+    seen: &mut Vec<&'a ParameterSpec>,
+) -> Result<&'a ParameterSpec, ExchangeError> {
+    let param = spec
+        .parameter(name)
+        .ok_or_else(|| unknown_parameter(spec, name))?;
+    if seen.iter().any(|p| p.name == param.name) {
+        return Err(ExchangeError::DuplicateParameter {
+            cmdlet: spec.name.clone(),
+            parameter: param.name.clone(),
+        });
+    }
+    seen.push(param);
+    Ok(param)
 }
 
 fn unknown_parameter(spec: &CmdletSpec, name: &str) -> ExchangeError {
