@@ -10,10 +10,11 @@
 //! and a month of slack before an expiry that forces the rebuild.
 
 use fedshare_model::{CertificateRef, FederationTrust};
-use fedshare_plan::{Applier, ApplyOptions, ApplyReport, Journal, Plan, Progress};
+use fedshare_plan::{Applier, ApplyOptions, ApplyReport, Plan, Progress, Snapshot};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::dns_ops::DnsOps;
 use crate::workflow::{self, PlanView};
 use crate::{AppPaths, EngineError, Session};
 
@@ -300,12 +301,21 @@ pub async fn roll_preview(
     session: &Session,
     paths: &AppPaths,
 ) -> Result<(Plan, PlanView), EngineError> {
+    let (planned, snap, _) = plan_roll(session, paths).await?;
+    let view = PlanView::new(snap.org.organization_name.clone(), &planned)?;
+    Ok((planned, view))
+}
+
+/// The roll planned on a fresh snapshot, with the DNS it publishes the new proofs through.
+async fn plan_roll(
+    session: &Session,
+    paths: &AppPaths,
+) -> Result<(Plan, Snapshot, DnsOps), EngineError> {
     let plan = workflow::current_plan(paths, session).await?;
     let dns = workflow::dns_ops(session, &plan).await?;
     let snap = workflow::snapshot(session, &dns, &plan).await?;
     let planned = fedshare_plan::roll::roll(&plan, &snap, &now_rfc3339())?;
-    let view = PlanView::new(snap.org.organization_name.clone(), &planned)?;
-    Ok((planned, view))
+    Ok((planned, snap, dns))
 }
 
 /// Runs the roll with the journal, as `apply` runs a plan: a second run resumes it.
@@ -316,11 +326,8 @@ pub async fn roll(
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<ApplyReport, EngineError> {
     // The journal first: it is the lock that keeps a second apply from planning meanwhile.
-    let mut journal = open_journal(paths, session)?;
-    let plan = workflow::current_plan(paths, session).await?;
-    let dns = workflow::dns_ops(session, &plan).await?;
-    let snap = workflow::snapshot(session, &dns, &plan).await?;
-    let planned = fedshare_plan::roll::roll(&plan, &snap, &now_rfc3339())?;
+    let mut journal = workflow::open_journal(paths, session)?;
+    let (planned, _, dns) = plan_roll(session, paths).await?;
     let report = Applier::new(session, &dns, &mut journal, options)
         .on_progress(progress)
         .apply(&planned)
@@ -335,7 +342,7 @@ pub async fn refresh_metadata(
     options: ApplyOptions,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<ApplyReport, EngineError> {
-    let mut journal = open_journal(paths, session)?;
+    let mut journal = workflow::open_journal(paths, session)?;
     let plan = workflow::current_plan(paths, session).await?;
     let dns = workflow::dns_ops(session, &plan).await?;
     let org = crate::status::read(session).await?;
@@ -345,19 +352,6 @@ pub async fn refresh_metadata(
         .apply(&planned)
         .await?;
     Ok(report)
-}
-
-/// The profile's journal, shared with `apply` and `undo` (so `undo` can reverse a roll's
-/// steps that have an undo, and one run at a time holds it).
-pub(crate) fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {
-    let path = workflow::journal_path(paths, &session.profile().name);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
-            path: dir.display().to_string(),
-            source,
-        })?;
-    }
-    Ok(Journal::open(&path)?)
 }
 
 /// The daily scheduled task that refreshes the trust's metadata where Exchange's own refresh

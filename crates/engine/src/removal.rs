@@ -86,7 +86,7 @@ pub async fn apply(
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<ApplyReport, EngineError> {
     // The journal first: it is the lock that keeps a second run from planning meanwhile.
-    let mut journal = crate::certificate::open_journal(paths, session)?;
+    let mut journal = crate::workflow::open_journal(paths, session)?;
     let (plan, _) = planned(session, removal, force_domains).await?;
     // No step of a removal touches DNS; the applier still wants the profile's DNS access.
     let sharing = workflow::current_plan(paths, session).await?;

@@ -485,7 +485,9 @@ fn before_lines(value: &serde_json::Value) -> Vec<String> {
     }
 }
 
-fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {
+/// The profile's journal, shared by apply, undo, the certificate roll and removal (so undo can
+/// reverse any of their steps that has an undo, and it is the lock one run at a time holds).
+pub(crate) fn open_journal(paths: &AppPaths, session: &Session) -> Result<Journal, EngineError> {
     let path = journal_path(paths, &session.profile().name);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
