@@ -12,7 +12,8 @@ const PASSWORD: &str = "S3cret-Pa$$-\u{e9}\u{2019}";
 
 /// The test host. Arguments choose the hello behaviour; the cmdlet name chooses how to answer:
 /// Get-FederationTrust echoes the request; Get-AcceptedDomain prints garbage;
-/// Test-FederationTrust exits mid-call; Test-FederationTrustCertificate never answers;
+/// Test-FederationTrust exits mid-call; Get-Mailbox never answers (a read with no
+/// worst case of its own, so the session's limit applies: see `crate::timeouts`);
 /// Get-SharingPolicy answers with a cmdlet error; Get-OrganizationRelationship answers a wrong id;
 /// Get-ExchangeCertificate answers with output that is not CLIXML. Output objects are CLIXML
 /// documents, as `PSSerializer` writes them.
@@ -69,7 +70,7 @@ for line in sys.stdin:
         sys.stderr.write("fatal: crashed while running " + cmdlet + " with " + cred.get("password", "") + "\n")
         sys.stderr.flush()
         os._exit(3)
-    elif cmdlet == "Test-FederationTrustCertificate":
+    elif cmdlet == "Get-Mailbox":
         time.sleep(3600)
     elif cmdlet == "Get-SharingPolicy":
         send({"kind": "result", "id": msg["id"], "ok": False, "output": [],
@@ -311,7 +312,7 @@ async fn a_hung_host_times_out_and_is_killed() {
         .expect("spawn");
     let pid = client.pid().expect("running");
     let err = client
-        .invoke(&Invocation::new("Test-FederationTrustCertificate"))
+        .invoke(&Invocation::new("Get-Mailbox"))
         .await
         .expect_err("hang");
     assert_eq!(err.code(), "exchange.host_timeout");
