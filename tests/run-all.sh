@@ -42,11 +42,16 @@ echo "engine crates and the CLI: no tauri, wry, webkit or gtk"
 # A hung test must fail the run with its name on screen, not eat the CI budget: each group
 # gets a generous cap (a normal run takes a few minutes), then SIGKILL if SIGTERM is ignored.
 GROUP_CAP=${FEDSHARE_TEST_GROUP_CAP:-1800}
+# The previous group's keyring daemon dies with its D-Bus session but can leave its control
+# socket in the shared runtime directory; a new daemon then cannot take that path and the
+# keyring stays locked (seen once: "couldn't connect to control socket … Connection refused").
+# Each group starts from no keyring socket.
 in_session() {
   timeout -k 30 "$GROUP_CAP" xvfb-run -a -s "-screen 0 1280x800x24" \
     dbus-run-session -- \
     keyctl session fedshare-tests \
-    bash -c 'printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    bash -c 'rm -rf "$XDG_RUNTIME_DIR/keyring"
+             printf %s fedshare-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
              exec "$@"' in-session "$@"
 }
 
